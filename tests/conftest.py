@@ -1,0 +1,30 @@
+"""Shared test settings: quiet TensorFlow, small helpers."""
+
+import os
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("ZOO_SMOKE", "1")
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_python(code: str, *args, timeout=300, env=None, cwd=None):
+    """Run ``python -c code`` in a fresh process; return the CompletedProcess."""
+    full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd,
+    )
+
+
+def run_zoo(*args, timeout=300, env=None, cwd=None):
+    """Run the ``zoo`` command line (as ``python -m zoo``) in a fresh process."""
+    full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "zoo", *args],
+        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd,
+    )

@@ -1,0 +1,73 @@
+"""zoo: a Keras 3 model zoo and tutorial package for recurrent and convolutional networks.
+
+>>> import zoo
+>>> zoo.list_models("lenet*")
+['lenet5']
+>>> model = zoo.create_model("lenet5", num_classes=3)   # doctest: +SKIP
+
+Importing ``zoo`` and listing models does not import Keras; building,
+training and generating do, on first use.
+"""
+
+from zoo._registry import (
+    TASKS,
+    BadArgumentError,
+    ContractConfig,
+    InputSpec,
+    ModelInfo,
+    UnknownModelError,
+    accepted_arguments,
+    create_model,
+    list_models,
+    model_info,
+    register_model,
+    unregister_model,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TASKS",
+    "BadArgumentError",
+    "ContractConfig",
+    "InputSpec",
+    "ModelInfo",
+    "UnknownModelError",
+    "__version__",
+    "accepted_arguments",
+    "create_model",
+    "data",
+    "generate",
+    "list_models",
+    "load_model",
+    "model_info",
+    "register_model",
+    "train_text_generator",
+    "unregister_model",
+]
+
+# Attributes that import Keras, loaded on first access.
+_LAZY = {
+    "generate": ("zoo.generation", "generate"),
+    "load_model": ("zoo.saving", "load_model"),
+    "train_text_generator": ("zoo.training", "train_text_generator"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    if name == "data":
+        import zoo.data
+
+        return zoo.data
+    raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

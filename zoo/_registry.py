@@ -1,0 +1,293 @@
+"""The model registry: names, metadata and builders.
+
+This module must stay importable without Keras or TensorFlow. Built-in models
+are declared statically in :mod:`zoo._catalog` and their modules are imported
+only when a model is built; models a user registers with :func:`register_model`
+carry their builder directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import fnmatch
+import importlib
+import inspect
+from typing import Any, Callable, Mapping
+
+TASKS = (
+    "image-classification",
+    "language-modeling",
+    "semantic-segmentation",
+    "object-detection",
+    "text-classification",
+    "translation",
+    "video-classification",
+    "image-captioning",
+    "forecasting",
+)
+
+# Constructor arguments every Keras model accepts through ``**kwargs``.
+_KERAS_MODEL_KWARGS = ("name", "trainable", "dtype")
+
+
+@dataclasses.dataclass(frozen=True)
+class InputSpec:
+    """What a model expects as input: per-example shape and dtype.
+
+    ``shape`` excludes the batch axis; ``None`` marks an axis of free length
+    (for example the time axis of a sequence model).
+    """
+
+    shape: tuple
+    dtype: str = "float32"
+    high: int | None = None  # exclusive upper bound for integer token inputs
+
+    def describe(self) -> str:
+        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
+        return f"(batch, {dims}) {self.dtype}" if dims else f"(batch,) {self.dtype}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ContractConfig:
+    """A small configuration the contract tests build and run.
+
+    ``overrides`` are passed to the builder on top of its defaults, ``input``
+    is the concrete example shape fed to the model and ``output`` the shape
+    the model must return for it (both without the batch axis).
+    """
+
+    overrides: Mapping[str, Any]
+    input: InputSpec
+    output: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelInfo:
+    """Everything the registry knows about one model, without building it."""
+
+    name: str
+    task: str
+    family: str
+    paper: str | None
+    description: str
+    default_args: Mapping[str, Any]
+    input: InputSpec | None
+    contract: ContractConfig | None = None
+    tunable: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    target: str | None = None  # "module:attribute" of a built-in builder
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly view of the entry."""
+        return {
+            "name": self.name,
+            "task": self.task,
+            "family": self.family,
+            "paper": self.paper,
+            "description": self.description,
+            "default_args": dict(self.default_args),
+            "input": self.input.describe() if self.input else None,
+            "tunable": dict(self.tunable),
+        }
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self._infos: dict[str, ModelInfo] = {}
+        self._builders: dict[str, Callable[..., Any]] = {}
+
+    # -- registration -----------------------------------------------------
+    def add(self, info: ModelInfo, builder: Callable[..., Any] | None = None) -> None:
+        if info.name in self._infos:
+            raise ValueError(
+                f"A model named {info.name!r} is already registered "
+                f"(family {self._infos[info.name].family!r}). Choose another name."
+            )
+        if info.task not in TASKS:
+            raise ValueError(
+                f"Unknown task {info.task!r} for model {info.name!r}. "
+                f"Accepted tasks: {', '.join(TASKS)}."
+            )
+        if builder is None and info.target is None:
+            raise ValueError(f"Model {info.name!r} needs a builder or a target.")
+        self._infos[info.name] = info
+        if builder is not None:
+            self._builders[info.name] = builder
+
+    def remove(self, name: str) -> None:
+        self.info(name)
+        del self._infos[name]
+        self._builders.pop(name, None)
+
+    # -- lookup -----------------------------------------------------------
+    def info(self, name: str) -> ModelInfo:
+        if not isinstance(name, str):
+            raise TypeError(f"Model name must be a string, got {type(name).__name__}: {name!r}.")
+        try:
+            return self._infos[name]
+        except KeyError:
+            raise KeyError(unknown_model_message(name, self._infos)) from None
+
+    def builder(self, name: str) -> Callable[..., Any]:
+        info = self.info(name)
+        if name not in self._builders:
+            module_name, _, attr = info.target.partition(":")
+            self._builders[name] = getattr(importlib.import_module(module_name), attr)
+        return self._builders[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._infos)
+
+
+def unknown_model_message(name: str, known) -> str:
+    """The error text for an unknown model name, with close matches."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    close += [k for k in known if k.startswith(name) and k not in close][: 3 - len(close)]
+    if close:
+        return f"Unknown model {name!r}. Did you mean: {', '.join(close)}?"
+    return f"Unknown model {name!r}. Run `zoo list` to see the {len(known)} registered models."
+
+
+class BadArgumentError(TypeError):
+    """Raised by ``create_model`` for an argument the builder does not take."""
+
+
+class UnknownModelError(KeyError):
+    """Raised for a model name that is not registered."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+_REGISTRY = _Registry()
+_CATALOG_LOADED = False
+
+
+def _registry() -> _Registry:
+    global _CATALOG_LOADED
+    if not _CATALOG_LOADED:
+        _CATALOG_LOADED = True
+        from zoo._catalog import BUILTIN_MODELS
+
+        for info in BUILTIN_MODELS:
+            _REGISTRY.add(info)
+    return _REGISTRY
+
+
+def _default_args(builder: Callable[..., Any]) -> dict:
+    target = builder.__init__ if inspect.isclass(builder) else builder
+    out = {}
+    for p in inspect.signature(target).parameters.values():
+        if p.name == "self" or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+            continue
+        out[p.name] = None if p.default is p.empty else p.default
+    return out
+
+
+def register_model(
+    name: str | Callable[..., Any] | None = None,
+    *,
+    task: str,
+    family: str,
+    paper: str | None = None,
+    description: str | None = None,
+    input: InputSpec | None = None,
+    contract: ContractConfig | None = None,
+    tunable: Mapping[str, Any] | None = None,
+):
+    """Register a model builder (a function or a ``keras.Model`` subclass).
+
+    Use it as a decorator::
+
+        @zoo.register_model(task="image-classification", family="mlp")
+        def tiny_mlp(num_classes=10):
+            ...
+
+    ``name`` defaults to the function's name (the class name in snake case is
+    not guessed: classes use their ``__name__`` unless a name is given).
+    ``description`` defaults to the first line of the docstring. Give
+    ``contract`` to have the contract tests cover the model. Registering a
+    name twice raises ``ValueError``.
+    """
+
+    def decorate(builder):
+        model_name = name if isinstance(name, str) else builder.__name__
+        doc = inspect.getdoc(builder) or ""
+        info = ModelInfo(
+            name=model_name,
+            task=task,
+            family=family,
+            paper=paper,
+            description=description or (doc.splitlines()[0] if doc else ""),
+            default_args=_default_args(builder),
+            input=input or (contract.input if contract else None),
+            contract=contract,
+            tunable=dict(tunable or {}),
+        )
+        _registry().add(info, builder)
+        return builder
+
+    if callable(name) and not isinstance(name, str):  # used as a bare @register_model
+        raise TypeError(
+            "register_model needs keyword arguments task= and family=; "
+            "use @register_model(task=..., family=...)."
+        )
+    return decorate
+
+
+def unregister_model(name: str) -> None:
+    """Remove a model from the registry (mainly for tests and notebooks)."""
+    _registry().remove(name)
+
+
+def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
+    """Sorted names of registered models matching an fnmatch ``pattern``.
+
+    ``task`` keeps only models of that task, one of :data:`TASKS`.
+    """
+    if task is not None and task not in TASKS:
+        raise ValueError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
+    reg = _registry()
+    return [
+        n
+        for n in reg.names()
+        if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.info(n).task == task)
+    ]
+
+
+def model_info(name: str) -> ModelInfo:
+    """The registry entry of ``name``; raises ``KeyError`` with close matches."""
+    try:
+        return _registry().info(name)
+    except KeyError as err:
+        raise UnknownModelError(err.args[0]) from None
+
+
+def accepted_arguments(name: str) -> list[str]:
+    """The keyword arguments ``create_model(name, ...)`` accepts."""
+    model_info(name)
+    builder = _registry().builder(name)
+    target = builder.__init__ if inspect.isclass(builder) else builder
+    params = inspect.signature(target).parameters.values()
+    accepted = [p.name for p in params if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    if inspect.isclass(builder) and any(p.kind == p.VAR_KEYWORD for p in params):
+        accepted += [k for k in _KERAS_MODEL_KWARGS if k not in accepted]
+    return accepted
+
+
+def create_model(name: str, **overrides):
+    """Build the registered model ``name`` with its defaults and ``overrides``.
+
+    An unknown name raises ``KeyError`` listing close matches; an override the
+    builder does not take raises ``TypeError`` naming it and the accepted ones.
+    """
+    model_info(name)
+    accepted = accepted_arguments(name)
+    unknown = [k for k in overrides if k not in accepted]
+    if unknown:
+        raise BadArgumentError(
+            f"{name} got unexpected argument{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(k) for k in unknown)}. Accepted: {', '.join(accepted)}."
+        )
+    return _registry().builder(name)(**overrides)

@@ -1,0 +1,1 @@
+"""Convolutional networks: functional builders in keras.applications style."""

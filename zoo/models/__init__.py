@@ -1,0 +1,1 @@
+"""Model classes and builders that are not convolutional networks."""

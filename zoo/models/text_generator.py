@@ -1,0 +1,151 @@
+"""The TextGenerator of note 004: Embedding, stacked recurrent layers, Dense.
+
+The note builds it as::
+
+    embedding -> LSTM(return_sequences=True) -> LSTM(return_sequences=True) -> Dense(vocab_size)
+
+and points out (L16) that only the first LSTM sees the embedding size; every
+later layer takes the previous layer's ``units`` as its input size. This
+version keeps that shape, lets the cell be an LSTM, a GRU or a simple RNN,
+and can return the recurrent states so text can be generated one token at a
+time without re-reading the prefix.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from zoo.data.text import DEFAULT_CHAR_VOCABULARY
+
+RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TextGenerator(keras.Model):
+    """Next-token language model: Embedding, ``num_layers`` recurrent layers, Dense.
+
+    Args:
+        vocab_size: number of token ids. Optional when ``vocabulary`` is given;
+            if both are ``None`` the default character vocabulary
+            (:data:`zoo.data.DEFAULT_CHAR_VOCABULARY`, 98 tokens) is used.
+        vocabulary: list of tokens, position = token id. Stored in the model
+            and in its saved file, so a loaded model can decode its output.
+        embedding_dim: size of the token vectors (L13).
+        units: hidden size of every recurrent layer (L14).
+        num_layers: how many recurrent layers are stacked (L15).
+        cell: ``"lstm"``, ``"gru"`` or ``"rnn"`` (a simple tanh RNN).
+        dropout: dropout rate after each recurrent layer, in ``[0, 1)``.
+
+    Called on integer token ids of shape ``(batch, time)`` it returns logits
+    of shape ``(batch, time, vocab_size)``. With ``return_state=True`` it also
+    returns the final states of each layer, which ``initial_state`` accepts
+    back.
+    """
+
+    def __init__(
+        self,
+        vocab_size=None,
+        vocabulary=None,
+        embedding_dim=64,
+        units=256,
+        num_layers=2,
+        cell="lstm",
+        dropout=0.0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if vocabulary is not None:
+            vocabulary = [str(t) for t in vocabulary]
+            if len(set(vocabulary)) != len(vocabulary):
+                dupes = sorted({t for t in vocabulary if vocabulary.count(t) > 1})
+                raise ValueError(f"vocabulary has duplicate tokens: {dupes[:5]!r}.")
+            if vocab_size is not None and vocab_size != len(vocabulary):
+                raise ValueError(
+                    f"vocab_size={vocab_size!r} disagrees with the vocabulary's "
+                    f"{len(vocabulary)} tokens; give one of them, or make them agree."
+                )
+        resolved_size = (
+            len(vocabulary)
+            if vocabulary is not None
+            else (len(DEFAULT_CHAR_VOCABULARY) if vocab_size is None else vocab_size)
+        )
+        _check_positive_int("vocab_size", resolved_size)
+        _check_positive_int("embedding_dim", embedding_dim)
+        _check_positive_int("units", units)
+        _check_positive_int("num_layers", num_layers)
+        if cell not in RECURRENT_LAYERS:
+            raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}.")
+
+        self._vocab_size_arg = vocab_size
+        self._vocabulary_arg = vocabulary
+        self.vocab_size = resolved_size
+        self.embedding_dim = embedding_dim
+        self.units = units
+        self.num_layers = num_layers
+        self.cell = cell
+        self.dropout = float(dropout)
+
+        self.embedding = keras.layers.Embedding(resolved_size, embedding_dim, name="embedding")
+        layer_cls = RECURRENT_LAYERS[cell]
+        self.recurrent_layers = [
+            layer_cls(units, return_sequences=True, return_state=True, name=f"{cell}_{i + 1}")
+            for i in range(num_layers)
+        ]
+        self.dropout_layers = [
+            keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}") for i in range(num_layers)
+        ]
+        self.head = keras.layers.Dense(resolved_size, name="logits")
+
+    @property
+    def vocabulary(self):
+        """The tokens, position = id: the given list, or the default characters."""
+        if self._vocabulary_arg is not None:
+            return list(self._vocabulary_arg)
+        if self._vocab_size_arg is None:
+            return list(DEFAULT_CHAR_VOCABULARY)
+        return None
+
+    @property
+    def state_size(self):
+        """How many state tensors each recurrent layer carries (2 for LSTM: h and c)."""
+        return 2 if self.cell == "lstm" else 1
+
+    def build(self, input_shape):
+        self.embedding.build(input_shape)
+        shape = tuple(input_shape) + (self.embedding_dim,)
+        for layer in self.recurrent_layers:
+            layer.build(shape)
+            shape = tuple(input_shape) + (self.units,)
+        self.head.build(shape)
+        self.built = True
+
+    def call(self, inputs, training=None, initial_state=None, return_state=False):
+        x = self.embedding(inputs)
+        states = []
+        for i, (layer, drop) in enumerate(zip(self.recurrent_layers, self.dropout_layers)):
+            init = None if initial_state is None else list(initial_state[i])
+            x, *layer_states = layer(x, initial_state=init, training=training)
+            states.append(layer_states)
+            x = drop(x, training=training)
+        logits = self.head(x)
+        return (logits, states) if return_state else logits
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "vocab_size": self._vocab_size_arg,
+            "vocabulary": self._vocabulary_arg,
+            "embedding_dim": self.embedding_dim,
+            "units": self.units,
+            "num_layers": self.num_layers,
+            "cell": self.cell,
+            "dropout": self.dropout,
+        }
