@@ -228,11 +228,6 @@ def register_model(
         _registry().add(info, builder)
         return builder
 
-    if callable(name) and not isinstance(name, str):  # used as a bare @register_model
-        raise TypeError(
-            "register_model needs keyword arguments task= and family=; "
-            "use @register_model(task=..., family=...)."
-        )
     return decorate
 
 

@@ -1,0 +1,65 @@
+"""The ``zoo`` command line: output, one-line errors and exit codes."""
+
+import json
+
+from tests.conftest import run_zoo
+
+
+def test_list_shows_the_first_tenants():
+    proc = run_zoo("list")
+    assert proc.returncode == 0
+    names = [line.split()[0] for line in proc.stdout.splitlines()]
+    assert "lenet5" in names and "text_generator" in names
+    proc = run_zoo("list", "len*", "--json")
+    assert json.loads(proc.stdout) == ["lenet5"]
+
+
+def test_list_by_task_and_bad_task():
+    proc = run_zoo("list", "--task", "language-modeling", "--json")
+    assert "text_generator" in json.loads(proc.stdout) and "lenet5" not in json.loads(proc.stdout)
+    proc = run_zoo("list", "--task", "poetry")
+    assert proc.returncode == 2 and "invalid choice: 'poetry'" in proc.stderr
+
+
+def test_info_and_bad_name():
+    proc = run_zoo("info", "lenet5", "--json")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["default_args"]["num_classes"] == 10
+    proc = run_zoo("info", "lenet")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == "zoo info: error: Unknown model 'lenet'. Did you mean: lenet5?"
+    assert proc.stdout == ""
+
+
+def test_summary_counts_parameters_and_applies_overrides():
+    proc = run_zoo("summary", "lenet5", "--set", "num_classes=3", "--set", "input_shape=(28, 28, 1)")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    # 28x28 input: conv 6*(25+1)=156, conv 16*(150+1)=2416, dense 256*120+120, 120*84+84, 84*3+3
+    expected = 156 + 2416 + (16 * 4 * 4 * 120 + 120) + (120 * 84 + 84) + (84 * 3 + 3)
+    assert f"Total params: {expected:,}" in proc.stdout
+
+
+def test_summary_bad_override_and_bad_value_fail_clearly():
+    proc = run_zoo("summary", "lenet5", "--set", "num_clases=3")
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("zoo summary: error: lenet5 got unexpected argument 'num_clases'")
+    assert "Accepted:" in last and "num_classes" in last
+    proc = run_zoo("summary", "lenet5", "--set", "pooling=median")
+    assert proc.returncode == 2
+    assert "pooling must be one of None, 'avg' or 'max', got 'median'" in proc.stderr
+    proc = run_zoo("summary", "lenet5", "--set", "oops")
+    assert proc.returncode == 2 and "--set expects key=value" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_help_everywhere():
+    for args in ([], ["list"], ["info"], ["summary"], ["train"], ["generate"]):
+        proc = run_zoo(*args, "--help")
+        assert proc.returncode == 0 and "usage: zoo" in proc.stdout, args
+
+
+def test_generate_missing_file_is_a_clear_error(tmp_path):
+    proc = run_zoo("generate", str(tmp_path / "none.keras"), "--prompt", "x")
+    assert proc.returncode == 2
+    assert "No saved model at" in proc.stderr and "Traceback" not in proc.stderr

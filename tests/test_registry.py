@@ -1,0 +1,103 @@
+"""Registry behaviour: listing, lookup, errors, user registration, metadata in sync."""
+
+import inspect
+
+import pytest
+
+import zoo
+from tests.conftest import run_python
+from zoo._registry import _default_args, _registry
+
+
+def test_list_models_sorted_with_wildcards_and_task():
+    names = zoo.list_models()
+    assert names == sorted(names)
+    assert {"lenet5", "text_generator"} <= set(names)
+    assert zoo.list_models("lenet*") == ["lenet5"]
+    assert zoo.list_models("*generator") == ["text_generator"]
+    assert zoo.list_models("nothing*") == []
+    assert "text_generator" in zoo.list_models(task="language-modeling")
+    assert "lenet5" not in zoo.list_models(task="language-modeling")
+
+
+def test_unknown_task_is_rejected_with_the_accepted_ones():
+    with pytest.raises(ValueError, match=r"Unknown task 'vision'.*image-classification"):
+        zoo.list_models(task="vision")
+
+
+def test_unknown_name_suggests_close_matches():
+    with pytest.raises(KeyError) as err:
+        zoo.create_model("lenet")
+    assert str(err.value) == "Unknown model 'lenet'. Did you mean: lenet5?"
+    with pytest.raises(KeyError, match="Did you mean: text_generator"):
+        zoo.model_info("text_generater")
+    with pytest.raises(KeyError, match=r"zoo list"):
+        zoo.model_info("qqqqqq")
+
+
+def test_unknown_override_names_it_and_lists_accepted():
+    with pytest.raises(TypeError) as err:
+        zoo.create_model("lenet5", num_clases=3)
+    msg = str(err.value)
+    assert "'num_clases'" in msg and "num_classes" in msg and "include_top" in msg
+
+
+def test_model_info_is_a_dataclass_with_metadata():
+    info = zoo.model_info("lenet5")
+    assert info.task == "image-classification" and info.family == "lenet"
+    assert "LeCun" in info.paper
+    assert info.default_args["num_classes"] == 10
+    assert info.input.shape == (32, 32, 1)
+    assert info.as_dict()["input"] == "(batch, 32, 32, 1) float32"
+
+
+@pytest.mark.parametrize("name", [n for n in zoo.list_models() if zoo.model_info(n).target])
+def test_catalog_defaults_match_the_builder_signature(name):
+    builder = _registry().builder(name)
+    assert dict(zoo.model_info(name).default_args) == _default_args(builder)
+    assert inspect.getdoc(builder), f"{name}'s builder has no docstring"
+
+
+def test_register_model_decorator_and_duplicate_names():
+    @zoo.register_model(task="image-classification", family="mlp", paper="none")
+    def tiny_test_mlp(num_classes=4, width=8):
+        """A tiny MLP used by this test."""
+        import keras
+
+        inputs = keras.Input((6,))
+        x = keras.layers.Dense(width, activation="relu")(inputs)
+        return keras.Model(inputs, keras.layers.Dense(num_classes)(x))
+
+    try:
+        assert "tiny_test_mlp" in zoo.list_models("tiny*")
+        info = zoo.model_info("tiny_test_mlp")
+        assert info.description == "A tiny MLP used by this test."
+        assert info.default_args == {"num_classes": 4, "width": 8}
+        model = zoo.create_model("tiny_test_mlp", num_classes=3)
+        assert model.output_shape == (None, 3)
+        with pytest.raises(ValueError, match="already registered"):
+            zoo.register_model("tiny_test_mlp", task="image-classification", family="mlp")(tiny_test_mlp)
+        with pytest.raises(ValueError, match="already registered"):
+            zoo.register_model("lenet5", task="image-classification", family="mlp")(tiny_test_mlp)
+    finally:
+        zoo.unregister_model("tiny_test_mlp")
+    assert "tiny_test_mlp" not in zoo.list_models()
+
+
+def test_register_model_rejects_unknown_task_and_bare_use():
+    with pytest.raises(ValueError, match="Unknown task 'cooking'"):
+        zoo.register_model("x_model", task="cooking", family="f")(lambda: None)
+    with pytest.raises(TypeError, match="'task' and 'family'"):
+        zoo.register_model(lambda: None)
+
+
+def test_listing_and_info_do_not_import_keras():
+    code = (
+        "import sys, zoo\n"
+        "zoo.list_models(); zoo.model_info('text_generator'); zoo.data.load_corpus\n"
+        "heavy = [m for m in ('keras', 'tensorflow', 'jax', 'torch') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY []" in proc.stdout

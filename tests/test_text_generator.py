@@ -1,0 +1,75 @@
+"""The TextGenerator of note 004."""
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+from zoo.data import DEFAULT_CHAR_VOCABULARY
+
+
+def lstm_params(input_dim, units):
+    return 4 * (input_dim * units + units * units + units)
+
+
+def test_parameter_count_follows_l16_only_the_first_layer_sees_the_embedding():
+    model = zoo.create_model("text_generator", vocab_size=50, embedding_dim=8, units=16, num_layers=3)
+    model.build((None, None))
+    expected = 50 * 8 + lstm_params(8, 16) + 2 * lstm_params(16, 16) + (16 * 50 + 50)
+    assert model.count_params() == expected
+
+
+@pytest.mark.parametrize("cell, gates", [("lstm", 4), ("gru", 3), ("rnn", 1)])
+def test_cells_and_shapes(cell, gates):
+    model = zoo.create_model("text_generator", vocab_size=20, embedding_dim=4, units=6, num_layers=1, cell=cell)
+    y = model(np.zeros((2, 7), "int32"))
+    assert y.shape == (2, 7, 20)
+    recurrent = model.recurrent_layers[0].count_params()
+    bias = 2 * 6 * gates if cell == "gru" else 6 * gates  # Keras's GRU keeps two biases (reset_after)
+    assert recurrent == gates * (4 * 6 + 6 * 6) + bias
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_states_carry_across_calls(cell):
+    keras.utils.set_random_seed(0)
+    model = zoo.create_model("text_generator", vocab_size=30, embedding_dim=5, units=7, cell=cell)
+    ids = np.random.default_rng(0).integers(0, 30, (2, 10)).astype("int32")
+    full = np.asarray(model(ids))
+    first, states = model(ids[:, :6], return_state=True)
+    second = model(ids[:, 6:], initial_state=states)
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), full, atol=1e-5)
+    assert len(states) == 2 and len(states[0]) == model.state_size
+
+
+def test_default_vocabulary_and_given_vocabulary():
+    model = zoo.create_model("text_generator")
+    assert model.vocab_size == len(DEFAULT_CHAR_VOCABULARY) == 98
+    assert model.vocabulary == list(DEFAULT_CHAR_VOCABULARY)
+    words = ["[UNK]", "the", "cat", "sat"]
+    model = zoo.create_model("text_generator", vocabulary=words, units=8)
+    assert model.vocab_size == 4 and model.vocabulary == words
+    assert zoo.create_model("text_generator", vocab_size=12).vocabulary is None
+
+
+def test_vocabulary_travels_in_the_saved_file(tmp_path):
+    words = ["[UNK]", "a", "b", "c"]
+    model = zoo.create_model("text_generator", vocabulary=words, units=8, embedding_dim=4)
+    model(np.zeros((1, 3), "int32"))
+    model.save(tmp_path / "m.keras")
+    assert zoo.load_model(tmp_path / "m.keras").vocabulary == words
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"vocab_size": 5, "vocabulary": ["a", "b"]}, r"vocab_size=5 disagrees with the vocabulary's 2 tokens"),
+        ({"vocabulary": ["a", "a", "b"]}, r"duplicate tokens: \['a'\]"),
+        ({"cell": "transformer"}, r"cell must be one of \['gru', 'lstm', 'rnn'\], got 'transformer'"),
+        ({"units": 0}, r"units must be a positive integer, got 0"),
+        ({"num_layers": 1.5}, r"num_layers must be a positive integer, got 1.5"),
+        ({"dropout": 1.0}, r"dropout must be a number in \[0, 1\), got 1.0"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        zoo.create_model("text_generator", **kwargs)
