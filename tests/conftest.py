@@ -1,4 +1,4 @@
-"""Shared test settings: quiet TensorFlow, small helpers."""
+"""Shared test settings (quiet TensorFlow, smoke mode) and subprocess helpers."""
 
 import os
 import subprocess
@@ -10,21 +10,17 @@ os.environ.setdefault("ZOO_SMOKE", "1")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run_python(code: str, *args, timeout=300, env=None, cwd=None):
-    """Run ``python -c code`` in a fresh process; return the CompletedProcess."""
+def _run(argv, timeout, env, cwd):
     full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd,
-    )
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
+
+
+def run_python(code: str, *args, timeout=300, env=None, cwd=None):
+    """Run ``python -c code`` in a fresh process; return the CompletedProcess."""
+    return _run([sys.executable, "-c", code, *args], timeout, env, cwd)
 
 
 def run_zoo(*args, timeout=300, env=None, cwd=None):
     """Run the ``zoo`` command line (as ``python -m zoo``) in a fresh process."""
-    full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "zoo", *args],
-        capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd,
-    )
+    return _run([sys.executable, "-m", "zoo", *args], timeout, env, cwd)

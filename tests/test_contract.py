@@ -83,7 +83,7 @@ print("RESULT" + json.dumps(result))
     proc = run_python(code, str(folder), json.dumps(MODELS), timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")][-1]
-    return json.loads(line[len("RESULT"):])
+    return json.loads(line[len("RESULT") :])
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -107,24 +107,24 @@ def test_from_config_rebuilds(name):
 @pytest.mark.parametrize("name", MODELS)
 def test_same_seed_same_weights(name):
     a, b, c = build(name, seed=7), build(name, seed=7), build(name, seed=8)
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
-    assert any(not np.array_equal(wa, wc) for wa, wc in zip(a.get_weights(), c.get_weights()))
+    assert any(not np.array_equal(wa, wc) for wa, wc in zip(a.get_weights(), c.get_weights(), strict=True))
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_one_training_step_gives_finite_loss(name):
     model = build(name)
     x = example_input(name, batch=4)
-    target = np.random.default_rng(2).standard_normal(
-        (4,) + tuple(zoo.model_info(name).contract.output)
-    ).astype("float32")
+    target = (
+        np.random.default_rng(2).standard_normal((4,) + tuple(zoo.model_info(name).contract.output)).astype("float32")
+    )
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
     before = [w.copy() for w in model.get_weights()]
     loss = model.train_on_batch(x, target)
     loss = float(loss[0] if isinstance(loss, (list, tuple)) else loss)
     assert np.isfinite(loss) and loss > 0
-    assert any(not np.array_equal(w0, w1) for w0, w1 in zip(before, model.get_weights()))
+    assert any(not np.array_equal(w0, w1) for w0, w1 in zip(before, model.get_weights(), strict=True))
 
 
 def test_contract_covers_the_first_tenants():

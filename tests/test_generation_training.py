@@ -25,7 +25,7 @@ def test_greedy_generation_equals_full_recomputation(cell):
     for _ in range(15):  # recompute the model on the whole prefix at every step
         logits = np.asarray(model(np.array([ids], "int32")))
         ids.append(int(logits[0, -1].argmax()))
-    assert fast == decode_chars(ids[len(prompt):])
+    assert fast == decode_chars(ids[len(prompt) :])
     assert len(fast) == 15
 
 
@@ -61,8 +61,16 @@ def test_generation_rejects_bad_arguments(kwargs, message):
 def test_short_training_run_learns_and_saves(tmp_path):
     corpus = load_corpus("stdlib", max_chars=120_000)
     model, history = zoo.train_text_generator(
-        corpus, epochs=3, steps_per_epoch=25, validation_steps=5, seq_len=50, batch_size=32,
-        units=64, embedding_dim=16, out_dir=tmp_path, verbose=0,
+        corpus,
+        epochs=3,
+        steps_per_epoch=25,
+        validation_steps=5,
+        seq_len=50,
+        batch_size=32,
+        units=64,
+        embedding_dim=16,
+        out_dir=tmp_path,
+        verbose=0,
     )
     bpc = history.history["val_bpc"]
     assert len(bpc) == 3 and all(np.isfinite(bpc))

@@ -50,7 +50,7 @@ def test_weights_file_round_trip_and_mismatch(tmp_path):
     path = tmp_path / "lenet5.weights.h5"
     model.save_weights(path)
     loaded = zoo.create_model("lenet5", weights=str(path))
-    for a, b in zip(model.get_weights(), loaded.get_weights()):
+    for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match=r"lenet5\.weights\.h5' does not match this model"):
         zoo.create_model("lenet5", num_classes=5, weights=str(path))

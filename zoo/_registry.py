@@ -13,7 +13,8 @@ import difflib
 import fnmatch
 import importlib
 import inspect
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 TASKS = (
     "image-classification",
@@ -104,10 +105,7 @@ class _Registry:
                 f"(family {self._infos[info.name].family!r}). Choose another name."
             )
         if info.task not in TASKS:
-            raise ValueError(
-                f"Unknown task {info.task!r} for model {info.name!r}. "
-                f"Accepted tasks: {', '.join(TASKS)}."
-            )
+            raise ValueError(f"Unknown task {info.task!r} for model {info.name!r}. Accepted tasks: {', '.join(TASKS)}.")
         if builder is None and info.target is None:
             raise ValueError(f"Model {info.name!r} needs a builder or a target.")
         self._infos[info.name] = info
@@ -244,11 +242,7 @@ def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
     if task is not None and task not in TASKS:
         raise ValueError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
     reg = _registry()
-    return [
-        n
-        for n in reg.names()
-        if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.info(n).task == task)
-    ]
+    return [n for n in reg.names() if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.info(n).task == task)]
 
 
 def model_info(name: str) -> ModelInfo:

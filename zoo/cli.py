@@ -94,10 +94,17 @@ def cmd_train(args):
     from zoo.generation import generate
     from zoo.training import default_out_dir, train_text_generator
 
-    model_args = {k: v for k, v in (
-        ("units", args.units), ("num_layers", args.layers), ("cell", args.cell),
-        ("embedding_dim", args.embedding_dim), ("dropout", args.dropout),
-    ) if v is not None}
+    model_args = {
+        k: v
+        for k, v in (
+            ("units", args.units),
+            ("num_layers", args.layers),
+            ("cell", args.cell),
+            ("embedding_dim", args.embedding_dim),
+            ("dropout", args.dropout),
+        )
+        if v is not None
+    }
     out_dir = args.out or default_out_dir(args.model)
     model, history = train_text_generator(
         args.corpus,
@@ -124,15 +131,24 @@ def cmd_generate(args):
     from zoo.saving import load_model
 
     model = load_model(args.model)
-    text = generate(model, args.prompt, args.length, temperature=args.temperature,
-                    top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+    text = generate(
+        model,
+        args.prompt,
+        args.length,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        seed=args.seed,
+    )
     print(args.prompt + text)
 
 
 # -- parser -------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoo`` command."""
-    parser = argparse.ArgumentParser(prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models.")
+    parser = argparse.ArgumentParser(
+        prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models."
+    )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -147,8 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("summary", help="build a model and print its Keras summary",
-                       description="Build a model and print its layers and parameter counts.")
+    p = sub.add_parser(
+        "summary",
+        help="build a model and print its Keras summary",
+        description="Build a model and print its layers and parameter counts.",
+    )
     p.add_argument("name")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a builder argument (repeatable)")
     p.set_defaults(func=cmd_summary)
@@ -174,8 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("generate", help="generate text with a saved model",
-                       description="Continue a prompt with a saved text_generator (.keras file).")
+    p = sub.add_parser(
+        "generate",
+        help="generate text with a saved model",
+        description="Continue a prompt with a saved text_generator (.keras file).",
+    )
     p.add_argument("model", help="path of a .keras file")
     p.add_argument("--prompt", required=True)
     p.add_argument("--length", type=int, default=200)

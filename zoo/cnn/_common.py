@@ -36,9 +36,7 @@ def check_arguments(
             f"existing weights file; got {weights!r}."
         )
     if pooling not in POOLINGS:
-        raise ValueError(
-            f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}."
-        )
+        raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
         raise ValueError(f"{model_name}: num_classes must be an integer >= 1, got {num_classes!r}.")
     if classifier_activation is not None:
@@ -69,9 +67,7 @@ def check_arguments(
         )
     small = [d for d in shape[:2] if d is not None and d < min_size]
     if small:
-        raise ValueError(
-            f"{model_name}: input height and width must be at least {min_size}, got {shape!r}."
-        )
+        raise ValueError(f"{model_name}: input height and width must be at least {min_size}, got {shape!r}.")
     if include_top and flattening_top and None in shape[:2]:
         raise ValueError(
             f"{model_name}: with include_top=True the dense head needs a fixed height and width; "

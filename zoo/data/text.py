@@ -48,11 +48,7 @@ class TextCorpus:
 def stdlib_files() -> list[pathlib.Path]:
     """The standard library's ``.py`` files in a fixed order (sorted relative paths)."""
     root = pathlib.Path(sysconfig.get_paths()["stdlib"])
-    files = [
-        p
-        for p in root.rglob("*.py")
-        if not _STDLIB_SKIP.intersection(p.relative_to(root).parts[:-1])
-    ]
+    files = [p for p in root.rglob("*.py") if not _STDLIB_SKIP.intersection(p.relative_to(root).parts[:-1])]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -101,9 +97,7 @@ def load_corpus(
             validation, in ``(0, 1)``.
     """
     if not 0.0 < validation_fraction < 1.0:
-        raise ValueError(
-            f"validation_fraction must be strictly between 0 and 1, got {validation_fraction!r}."
-        )
+        raise ValueError(f"validation_fraction must be strictly between 0 and 1, got {validation_fraction!r}.")
     if max_chars is not None and max_chars < 2:
         raise ValueError(f"max_chars must be at least 2 (or None for all), got {max_chars!r}.")
     if source == "stdlib":

@@ -98,9 +98,7 @@ class TextGenerator(keras.Model):
             layer_cls(units, return_sequences=True, return_state=True, name=f"{cell}_{i + 1}")
             for i in range(num_layers)
         ]
-        self.dropout_layers = [
-            keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}") for i in range(num_layers)
-        ]
+        self.dropout_layers = [keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}") for i in range(num_layers)]
         self.head = keras.layers.Dense(resolved_size, name="logits")
 
     @property
@@ -129,7 +127,7 @@ class TextGenerator(keras.Model):
     def call(self, inputs, training=None, initial_state=None, return_state=False):
         x = self.embedding(inputs)
         states = []
-        for i, (layer, drop) in enumerate(zip(self.recurrent_layers, self.dropout_layers)):
+        for i, (layer, drop) in enumerate(zip(self.recurrent_layers, self.dropout_layers, strict=True)):
             init = None if initial_state is None else list(initial_state[i])
             x, *layer_states = layer(x, initial_state=init, training=training)
             states.append(layer_states)

@@ -1,0 +1,84 @@
+"""Execute tutorials and write their paired ``.ipynb`` with outputs.
+
+    python tutorials/execute.py                 # every tutorial, full budget
+    python tutorials/execute.py 00_quickstart   # one tutorial
+    ZOO_SMOKE=1 python tutorials/execute.py ... # tiny budget, as the tests run them
+
+The ``.py`` file (jupytext percent format) is the source of truth; the
+``.ipynb`` beside it holds the same cells plus outputs for readers.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+import time
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def tutorial_sources() -> list[pathlib.Path]:
+    """The tutorial ``.py`` files, in order."""
+    return sorted(p for p in HERE.glob("[0-9][0-9]_*.py"))
+
+
+def execute(source: pathlib.Path, *, timeout: float = 600, cwd=None, env=None) -> tuple:
+    """Run a tutorial's cells in a fresh kernel; return ``(notebook, seconds)``.
+
+    ``timeout`` bounds each cell and, checked after every cell, the whole notebook.
+    """
+    notebook = jupytext.read(source)
+    old_env = dict(os.environ)
+    os.environ.update(env or {})
+    os.environ["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    start = time.monotonic()
+    try:
+        client = NotebookClient(
+            notebook,
+            timeout=int(timeout),
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or HERE)}},
+        )
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+                elapsed = time.monotonic() - start
+                if elapsed > timeout:
+                    raise TimeoutError(f"{source.name} ran past its {timeout:.0f} s limit at cell {index}.")
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    return notebook, time.monotonic() - start
+
+
+def write_paired(source: pathlib.Path, notebook) -> pathlib.Path:
+    """Write the executed notebook next to its source as ``.ipynb``."""
+    target = source.with_suffix(".ipynb")
+    notebook.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    nbformat.write(notebook, target)
+    return target
+
+
+def main(names) -> int:
+    sources = tutorial_sources()
+    if names:
+        wanted = {n.removesuffix(".py").removesuffix(".ipynb") for n in names}
+        sources = [s for s in sources if s.stem in wanted]
+        missing = wanted - {s.stem for s in sources}
+        if missing:
+            print(f"Unknown tutorials: {sorted(missing)}", file=sys.stderr)
+            return 2
+    for source in sources:
+        notebook, seconds = execute(source, timeout=3600)
+        print(f"{source.name}: {seconds:.0f} s -> {write_paired(source, notebook).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
