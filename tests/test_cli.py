@@ -59,6 +59,25 @@ def test_help_everywhere():
         assert proc.returncode == 0 and "usage: zoo" in proc.stdout, args
 
 
+def test_generate_command_matches_the_library(tmp_path):
+    import keras
+    import numpy as np
+
+    import zoo
+
+    keras.utils.set_random_seed(0)
+    model = zoo.create_model("text_generator", units=16, embedding_dim=8)
+    model(np.zeros((1, 2), "int32"))
+    model.save(tmp_path / "m.keras")
+    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "def ", "--length", "25", "--temperature", "0")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == "def " + zoo.generate(model, "def ", 25, temperature=0) + "\n"
+    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "x", "--length", "5", "--num-samples", "3")
+    assert proc.stdout.count("--- sample") == 3
+    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "x", "--top-p", "2")
+    assert proc.returncode == 2 and "top_p must be None or a number in (0, 1], got 2.0" in proc.stderr
+
+
 def test_generate_missing_file_is_a_clear_error(tmp_path):
     proc = run_zoo("generate", str(tmp_path / "none.keras"), "--prompt", "x")
     assert proc.returncode == 2

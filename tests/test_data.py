@@ -58,8 +58,8 @@ def test_encoding_round_trip_and_oov():
     assert ids[3] == 0 and ids[5] == 0 and ids[4] == DEFAULT_CHAR_VOCABULARY.index(" ")
     assert decode_chars(ids) == "caf\ufffd \ufffd"
     vocab = char_vocabulary("banana")
-    assert vocab == ("[UNK]", "a", "b", "n")
-    np.testing.assert_array_equal(encode_chars("nab!", vocab), [3, 1, 2, 0])
+    assert vocab == ["[UNK]", "a", "n", "b"]  # StringLookup orders by frequency
+    np.testing.assert_array_equal(encode_chars("nab!", vocab), [2, 1, 3, 0])
 
 
 def test_windows_have_shifted_targets():

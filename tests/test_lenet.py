@@ -35,7 +35,11 @@ def test_headless_accepts_variable_size_and_minimum_size_works():
         ({"pooling": "median"}, r"pooling must be one of None, 'avg' or 'max', got 'median'"),
         ({"include_top": "yes"}, r"include_top must be True or False, got 'yes'"),
         ({"classifier_activation": "sofmax"}, r"unknown classifier_activation 'sofmax'"),
-        ({"weights": "imagenet"}, r"weights must be None .* or the path to an existing weights file; got 'imagenet'"),
+        ({"weights": "imagenet"}, r"publishes no ImageNet weights for this architecture; use weights=None or"),
+        (
+            {"weights": "/no/file.h5"},
+            r"weights must be None .* or the path to an existing weights file; got '/no/file.h5'",
+        ),
         ({"input_shape": (None, None, 1)}, r"dense head needs a fixed height and width"),
     ],
 )

@@ -120,14 +120,14 @@ assert scratch.count_params() == model.count_params()
 corpus = zoo.data.load_corpus("stdlib", max_chars=100_000 if SMOKE else 2_000_000)
 print(corpus)
 start = time.time()
-trained, history = zoo.train_text_generator(
+trained, rows = zoo.train_text_generator(
     corpus,
     minutes=0.3 if SMOKE else 3,
     steps_per_epoch=20 if SMOKE else 40,
     units=64 if SMOKE else 256,
     verbose=0,
 )
-bpc = history.history["val_bpc"]
+bpc = [row["val_bpc"] for row in rows]  # one row per epoch
 print(
     f"{len(bpc)} epochs in {time.time() - start:.0f} s; validation bits per character: "
     + ", ".join(f"{b:.2f}" for b in bpc)
@@ -138,7 +138,7 @@ assert bpc[-1] < np.log2(98)
 import matplotlib.pyplot as plt
 
 plt.figure(figsize=(5, 3))
-plt.plot(history.history["bpc"], label="train")
+plt.plot([row["bpc"] for row in rows], label="train")
 plt.plot(bpc, label="validation")
 plt.xlabel("epoch")
 plt.ylabel("bits per character")

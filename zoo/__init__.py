@@ -42,6 +42,7 @@ __all__ = [
     "load_model",
     "model_info",
     "register_model",
+    "train_image_classifier",
     "train_text_generator",
     "unregister_model",
 ]
@@ -51,6 +52,7 @@ _LAZY = {
     "generate": ("zoo.generation", "generate"),
     "load_model": ("zoo.saving", "load_model"),
     "train_text_generator": ("zoo.training", "train_text_generator"),
+    "train_image_classifier": ("zoo.training_images", "train_image_classifier"),
 }
 
 

@@ -13,6 +13,41 @@ _DEFAULT_CHAR_VOCAB = 98
 
 BUILTIN_MODELS = (
     ModelInfo(
+        name="autoregressive_forecaster",
+        task="forecasting",
+        family="autoregressive",
+        paper="Notes 001 and 002 (sequence models); d2l.ai, Sequence Models",
+        description="Next value from the last tau values with an MLP (tau=1: Markov model; hidden_units=0: linear AR).",
+        target="zoo.models.forecasters:autoregressive_forecaster",
+        default_args={"tau": 4, "hidden_units": 10, "num_layers": 1, "name": "autoregressive_forecaster"},
+        input=InputSpec((4,)),
+        contract=ContractConfig(overrides={}, input=InputSpec((4,)), output=(1,)),
+    ),
+    ModelInfo(
+        name="latent_forecaster",
+        task="forecasting",
+        family="rnn",
+        paper="Notes 001 and 002 (latent autoregressive model)",
+        description="Next value read off a GRU's hidden state, which summarises the whole past.",
+        target="zoo.models.forecasters:latent_forecaster",
+        default_args={"units": 16, "cell": "gru", "name": "latent_forecaster"},
+        input=InputSpec((None,)),
+        contract=ContractConfig(overrides={}, input=InputSpec((12,)), output=(1,)),
+    ),
+    ModelInfo(
+        name="char_rnn",
+        task="language-modeling",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10, 2016); Karpathy, The Unreasonable Effectiveness of "
+        "Recurrent Neural Networks, 2015",
+        description="Character RNN of note 003: one-hot characters, W_xh, W_hh, W_hy, scores per step "
+        '(the "hello" example).',
+        target="zoo.models.char_rnn:CharRNN",
+        default_args={"vocabulary": ("h", "e", "l", "o"), "hidden_size": 3},
+        input=InputSpec((None, 4)),
+        contract=ContractConfig(overrides={}, input=InputSpec((4, 4)), output=(4, 4)),
+    ),
+    ModelInfo(
         name="lenet5",
         task="image-classification",
         family="lenet",
@@ -55,5 +90,124 @@ BUILTIN_MODELS = (
             input=InputSpec((12,), dtype="int32", high=_DEFAULT_CHAR_VOCAB),
             output=(12, _DEFAULT_CHAR_VOCAB),
         ),
+    ),
+)
+
+_COMMON_CNN_ARGS = ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation")
+
+
+def _cnn(
+    name,
+    family,
+    target,
+    paper,
+    description,
+    *,
+    before=(),
+    after=(),
+    num_classes=1000,
+    default_input=(224, 224, 3),
+    contract_input=(32, 32, 3),
+):
+    """A ModelInfo for a keras.applications-style CNN builder.
+
+    ``before`` and ``after`` are ``(argument, default)`` pairs that come
+    before and after the common arguments in the builder's signature.
+    """
+    defaults = dict(before)
+    defaults.update(zip(_COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax"), strict=True))
+    defaults.update(after)
+    defaults["name"] = name
+    return ModelInfo(
+        name=name,
+        task="image-classification",
+        family=family,
+        paper=paper,
+        description=description,
+        target=target,
+        default_args=defaults,
+        input=InputSpec(default_input),
+        contract=ContractConfig(
+            overrides={"num_classes": 10, "input_shape": contract_input},
+            input=InputSpec(contract_input),
+            output=(10,),
+        ),
+    )
+
+
+_RESNET = "He et al., Deep Residual Learning for Image Recognition, 2015"
+_VGG = "Simonyan and Zisserman, Very Deep Convolutional Networks for Large-Scale Image Recognition, 2014"
+_DENSENET = "Huang et al., Densely Connected Convolutional Networks, 2017"
+
+BUILTIN_MODELS += (
+    _cnn(
+        "alexnet",
+        "alexnet",
+        "zoo.cnn.alexnet:alexnet",
+        "Krizhevsky, Sutskever and Hinton, ImageNet Classification with Deep CNNs, 2012",
+        "AlexNet, single-stream (torchvision's form): 5 convolutions, 3 dense layers, ReLU, dropout.",
+        after=(("dropout", 0.5),),
+        contract_input=(64, 64, 3),
+    ),
+    _cnn(
+        "googlenet",
+        "inception",
+        "zoo.cnn.googlenet:googlenet",
+        "Szegedy et al., Going Deeper with Convolutions, 2014",
+        "GoogLeNet (Inception v1): inception modules with 1x1 reductions, optional auxiliary heads.",
+        after=(("aux_heads", False),),
+    ),
+    *(
+        _cnn(
+            f"resnet{d}",
+            "resnet",
+            f"zoo.cnn.resnet:resnet{d}",
+            _RESNET,
+            f"ResNet-{d}: {'basic (3x3-3x3)' if d < 50 else 'bottleneck (1x1-3x3-1x1)'} residual blocks "
+            "with 1x1 projection shortcuts.",
+        )
+        for d in (18, 34, 50, 101, 152)
+    ),
+    _cnn(
+        "resnet_cifar",
+        "resnet",
+        "zoo.cnn.resnet:resnet_cifar",
+        _RESNET,
+        "The paper's CIFAR ResNet (6n+2 layers) for small images; depth and width are arguments.",
+        before=(("depth", 20), ("width", 16)),
+        num_classes=10,
+        default_input=(32, 32, 3),
+    ),
+    *(
+        _cnn(
+            f"vgg{d}{bn}",
+            "vgg",
+            f"zoo.cnn.vgg:vgg{d}{bn}",
+            _VGG,
+            f"VGG-{d}: 3x3 convolutions only, five blocks, 4096-4096 dense head"
+            + (", batch normalisation after each convolution." if bn else "."),
+        )
+        for d in (11, 13, 16, 19)
+        for bn in ("", "_bn")
+    ),
+    _cnn(
+        "vgg_cifar",
+        "vgg",
+        "zoo.cnn.vgg:vgg_cifar",
+        _VGG,
+        "A narrow VGG with batch normalisation for small images; width and depth are arguments.",
+        before=(("width", 32), ("convs_per_block", 2), ("blocks", 3), ("dropout", 0.3)),
+        num_classes=10,
+        default_input=(32, 32, 3),
+    ),
+    *(
+        _cnn(
+            f"densenet{d}",
+            "densenet",
+            f"zoo.cnn.densenet:densenet{d}",
+            _DENSENET,
+            f"DenseNet-{d}: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
+        )
+        for d in (121, 169, 201)
     ),
 )

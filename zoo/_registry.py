@@ -140,8 +140,8 @@ class _Registry:
 def unknown_model_message(name: str, known) -> str:
     """The error text for an unknown model name, with close matches."""
     known = sorted(known)
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    close += [k for k in known if k.startswith(name) and k not in close][: 3 - len(close)]
+    # A name the user started typing is the likeliest intent; otherwise the closest spellings.
+    close = [k for k in known if k.startswith(name)][:3] or difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         return f"Unknown model {name!r}. Did you mean: {', '.join(close)}?"
     return f"Unknown model {name!r}. Run `zoo list` to see the {len(known)} registered models."

@@ -1,79 +1,156 @@
-"""Sampling text from a trained TextGenerator.
+"""Sampling text from a TextGenerator, fast.
 
-The prompt is read once; after that every step feeds a single token and
-carries the recurrent states forward, so the prefix is never recomputed.
+The prompt runs through the model once; after that every step feeds a single
+token to the recurrent cells and carries their states, so the prefix is never
+recomputed. On the TensorFlow backend the whole decoding loop is one
+XLA-compiled ``tf.function`` (a ``tf.while_loop``), compiled once per model
+and sampling setting and reused for any length. Other backends run the same
+steps in a Python loop.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from zoo.data.text import decode_chars, encode_chars
+from zoo.data.vocab import TextCodec
 
 
-def _check_sampling(temperature, top_k, top_p, length):
+def _check_sampling(temperature, top_k, top_p, length, num_samples):
     if isinstance(length, bool) or not isinstance(length, int) or length < 0:
         raise ValueError(f"length must be an integer >= 0, got {length!r}.")
-    if not isinstance(temperature, (int, float)) or temperature < 0:
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or temperature < 0:
         raise ValueError(f"temperature must be a number >= 0 (0 means greedy), got {temperature!r}.")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be None or an integer >= 1, got {top_k!r}.")
     if top_p is not None and not (isinstance(top_p, (int, float)) and 0 < top_p <= 1):
         raise ValueError(f"top_p must be None or a number in (0, 1], got {top_p!r}.")
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}.")
+
+
+def filter_logits(logits, temperature=1.0, top_k=None, top_p=None, ops=None):
+    """Scale ``logits`` (batch, vocab) by the temperature and mask tokens outside top-k / top-p.
+
+    Masked tokens get a very negative logit. ``top_p`` keeps the smallest set
+    of most likely tokens whose probability reaches ``top_p`` (nucleus
+    sampling). Works on NumPy arrays, or on tensors with ``ops=keras.ops``.
+    """
+    if ops is None:
+        import keras
+
+        ops = keras.ops
+    logits = ops.cast(logits, "float32") / temperature
+    neg = ops.full_like(logits, -1e9)
+    vocab = logits.shape[-1]
+    if top_k is not None and top_k < vocab:
+        kth = ops.min(ops.top_k(logits, top_k)[0], axis=-1, keepdims=True)
+        logits = ops.where(logits < kth, neg, logits)
+    if top_p is not None and top_p < 1:
+        sorted_logits = ops.flip(ops.sort(logits, axis=-1), axis=-1)
+        probs = ops.softmax(sorted_logits, axis=-1)
+        before = ops.cumsum(probs, axis=-1) - probs  # probability of the tokens ranked above
+        keep = ops.cast(before < top_p, "float32")
+        # the smallest kept logit is the threshold
+        threshold = ops.min(sorted_logits * keep + (1.0 - keep) * 1e9, axis=-1, keepdims=True)
+        logits = ops.where(logits < threshold, neg, logits)
+    return logits
 
 
 def sample_next(logits, rng, temperature=1.0, top_k=None, top_p=None):
-    """Pick one token id per row of ``logits`` (shape ``(batch, vocab)``).
-
-    ``temperature=0`` takes the argmax; otherwise the logits are divided by
-    the temperature and sampled after keeping the ``top_k`` largest and the
-    smallest set whose probability reaches ``top_p``.
-    """
+    """Pick one token id per row of ``logits`` with NumPy (``temperature=0``: argmax)."""
     logits = np.asarray(logits, dtype=np.float64)
     if temperature == 0:
         return logits.argmax(axis=-1).astype(np.int32)
-    logits = logits / temperature
-    if top_k is not None and top_k < logits.shape[-1]:
-        kth = np.sort(logits, axis=-1)[:, -top_k][:, None]
-        logits = np.where(logits < kth, -np.inf, logits)
-    probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    filtered = np.asarray(filter_logits(logits, temperature, top_k, top_p), dtype=np.float64)
+    probs = np.exp(filtered - filtered.max(axis=-1, keepdims=True))
     probs /= probs.sum(axis=-1, keepdims=True)
-    if top_p is not None and top_p < 1:
-        order = np.argsort(-probs, axis=-1)
-        sorted_p = np.take_along_axis(probs, order, axis=-1)
-        keep_sorted = np.cumsum(sorted_p, axis=-1) - sorted_p < top_p
-        keep = np.zeros_like(keep_sorted)
-        np.put_along_axis(keep, order, keep_sorted, axis=-1)
-        probs = np.where(keep, probs, 0.0)
-        probs /= probs.sum(axis=-1, keepdims=True)
     return np.array([rng.choice(p.shape[0], p=p) for p in probs], dtype=np.int32)
 
 
-def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, seed=None):
-    """Continue ``prompt`` by ``length`` tokens and return the continuation.
+def _tf_decoder(model, temperature, top_k, top_p):
+    """A compiled decoding loop for ``model`` (TensorFlow backend), cached on the model."""
+    import keras
+    import tensorflow as tf
+
+    cache = model.__dict__.setdefault("_zoo_decoders", {})
+    key = (float(temperature), top_k, top_p)
+    if key in cache:
+        return cache[key]
+
+    @tf.function(jit_compile=True, reduce_retracing=True)
+    def decode(first_logits, states, length, seed, buffer):
+        # ``buffer`` (bucket, batch) fixes the output's static size, so XLA
+        # compiles once per power-of-two bucket rather than once per length.
+        def body(i, logits, states, out):
+            if temperature == 0:
+                token = tf.argmax(logits, axis=-1, output_type=tf.int32)
+            else:
+                filtered = filter_logits(logits, temperature, top_k, top_p, ops=keras.ops)
+                token = tf.random.stateless_categorical(filtered, 1, tf.stack([seed, i]), dtype=tf.int32)[:, 0]
+            logits, states = model.step(token, states)
+            return i + 1, logits, states, tf.tensor_scatter_nd_update(out, [[i]], token[None])
+
+        _, _, _, out = tf.while_loop(lambda i, *_: i < length, body, (tf.constant(0), first_logits, states, buffer))
+        return tf.transpose(out)
+
+    cache[key] = decode
+    return decode
+
+
+def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=None, seed=None):
+    """Continue each row of ``prompt_ids`` (batch, time) by ``length`` token ids; returns (batch, length)."""
+    import keras
+
+    prompt_ids = np.asarray(prompt_ids, dtype=np.int32)
+    if prompt_ids.ndim != 2 or prompt_ids.shape[1] < 1:
+        raise ValueError(f"prompt_ids must have shape (batch, time) with time >= 1, got {prompt_ids.shape}.")
+    if length == 0:
+        return np.zeros((prompt_ids.shape[0], 0), np.int32)
+    logits, states = model(prompt_ids, training=False, return_state=True)
+    first = logits[:, -1, :]
+    seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31)) if seed is None else int(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        decode = _tf_decoder(model, temperature, top_k, top_p)
+        bucket = max(64, 1 << (length - 1).bit_length())
+        buffer = tf.zeros((bucket, prompt_ids.shape[0]), tf.int32)
+        return decode(first, states, tf.constant(length), tf.constant(seed), buffer).numpy()[:, :length]
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(length):
+        token = sample_next(keras.ops.convert_to_numpy(first), rng, temperature, top_k, top_p)
+        out.append(token)
+        first, states = model.step(keras.ops.convert_to_tensor(token), states)
+    return np.stack(out, axis=1)
+
+
+def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, seed=None, num_samples=1):
+    """Continue ``prompt`` by ``length`` tokens and return the continuation as a string.
 
     Args:
-        model: a TextGenerator with a character vocabulary.
-        prompt: the text to continue (at least one character).
+        model: a TextGenerator with a vocabulary (character or word level).
+        prompt: the text to continue (at least one token).
         length: how many tokens to generate.
         temperature: 0 for greedy (argmax) decoding, higher for more variety.
         top_k: sample only among the ``top_k`` most likely tokens.
         top_p: nucleus sampling: the smallest set of tokens whose probability
             reaches ``top_p``.
         seed: seed for the sampler, for repeatable output.
+        num_samples: generate this many continuations in parallel (one batch)
+            and return a list of strings.
     """
-    _check_sampling(temperature, top_k, top_p, length)
+    _check_sampling(temperature, top_k, top_p, length, num_samples)
     vocabulary = getattr(model, "vocabulary", None)
     if vocabulary is None:
         raise ValueError("The model has no vocabulary to encode the prompt; build it with vocabulary=[...].")
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt must be a non-empty string, got {prompt!r}.")
-    rng = np.random.default_rng(seed)
-    ids = encode_chars(prompt, vocabulary)[None, :]
-    logits, states = model(ids, training=False, return_state=True)
-    out = []
-    for _ in range(length):
-        token = sample_next(np.asarray(logits)[:, -1, :], rng, temperature, top_k, top_p)
-        out.append(token)
-        logits, states = model(token[:, None], training=False, initial_state=states, return_state=True)
-    return decode_chars(np.stack(out, axis=1)[0] if out else [], vocabulary)
+    codec = TextCodec(vocabulary)
+    ids = codec.encode(prompt)
+    if ids.size == 0:
+        raise ValueError(f"prompt {prompt!r} has no {codec.unit} tokens.")
+    batch = np.repeat(ids[None, :], num_samples, axis=0)
+    out = generate_ids(model, batch, length, temperature, top_k, top_p, seed)
+    texts = [codec.decode(row) for row in out]
+    return texts[0] if num_samples == 1 else texts

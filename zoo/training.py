@@ -1,4 +1,16 @@
-"""Training a TextGenerator on a text corpus with a bounded time or epoch budget."""
+"""Training a TextGenerator on a text corpus, resumable after a kill.
+
+With an output folder, a run writes there (see :func:`fit_resumable`):
+
+- ``vocabulary.json``: the token list, written first and reused on resume;
+- ``backup/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
+  saved after every epoch and removed when the run ends normally;
+- ``history.json``: one row per finished epoch, written atomically;
+- ``model.keras`` and ``curve.png`` (the learning curve) at the end.
+
+Killing a run (even with SIGKILL) and starting it again with the same
+arguments and folder resumes after the last finished epoch.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +21,11 @@ import pathlib
 import time
 
 import keras
+import numpy as np
 
 from zoo._registry import create_model
-from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, char_vocabulary, encode_chars, load_corpus
+from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
+from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_windows
 
 
@@ -33,15 +47,118 @@ class TimeLimit(keras.callbacks.Callback):
             self.stopped_early = True
 
 
-class BitsPerToken(keras.callbacks.Callback):
-    """Add ``bpc`` and ``val_bpc`` (loss in bits per token) to the epoch logs."""
+class LinearDecay(keras.callbacks.Callback):
+    """Lower the learning rate linearly to ``final_fraction`` of its start over the budget.
+
+    Progress is the larger of the elapsed share of ``seconds`` and the share
+    of ``epochs`` x ``steps_per_epoch`` batches done (counted from the epoch
+    Keras starts at, so a resumed run continues the schedule). At a fixed
+    budget this reaches a clearly lower loss than a constant rate.
+    """
+
+    def __init__(self, seconds=None, epochs=None, steps_per_epoch=1, final_fraction=0.1):
+        super().__init__()
+        self.seconds, self.epochs, self.steps_per_epoch = seconds, epochs, steps_per_epoch
+        self.final_fraction = final_fraction
+        self.start = self.base = None
+        self.epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.monotonic()
+        self.base = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def progress(self, batch) -> float:
+        """How much of the budget is used, in [0, 1]."""
+        done = 0.0
+        if self.seconds:
+            done = max(done, (time.monotonic() - self.start) / self.seconds)
+        if self.epochs:
+            done = max(done, (self.epoch * self.steps_per_epoch + batch) / (self.epochs * self.steps_per_epoch))
+        return min(done, 1.0)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        rate = self.base * (1.0 - (1.0 - self.final_fraction) * self.progress(batch))
+        self.model.optimizer.learning_rate.assign(rate)
+
+
+class TokenMetrics(keras.callbacks.Callback):
+    """Add bits per token (``bpc``, ``val_bpc``) and perplexity (``ppl``, ``val_ppl``) to the logs.
+
+    Both come from the mean cross-entropy in nats: bits = loss / ln 2,
+    perplexity = exp(loss).
+    """
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:
             return
-        for key in ("loss", "val_loss"):
-            if key in logs:
-                logs[key.replace("loss", "bpc")] = logs[key] / math.log(2.0)
+        for prefix in ("", "val_"):
+            if prefix + "loss" in logs:
+                loss = float(logs[prefix + "loss"])
+                logs[prefix + "bpc"] = loss / math.log(2.0)
+                logs[prefix + "ppl"] = math.exp(min(loss, 700.0))
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Write every finished epoch's logs to a JSON file, atomically.
+
+    Rows are keyed by epoch, so a resumed run keeps the rows of the run it
+    continues and overwrites nothing it did not redo. With ``path=None`` the
+    rows are only kept in memory (``self.rows``).
+    """
+
+    def __init__(self, path=None, resume: bool = False):
+        super().__init__()
+        self.path = None if path is None else pathlib.Path(path)
+        self.rows = read_history(self.path) if resume and self.path and self.path.exists() else []
+        self.start_time = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        row = {"epoch": epoch + 1, "time_s": time.monotonic() - self.start_time}
+        row.update({k: float(v) for k, v in (logs or {}).items()})
+        self.rows = [r for r in self.rows if r["epoch"] < epoch + 1] + [row]
+        if self.path is not None:
+            write_json_atomically(self.path, self.rows)
+
+
+def write_json_atomically(path, data) -> None:
+    """Write JSON to ``path`` through a temporary file, so a kill never leaves half a file."""
+    path = pathlib.Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def read_history(path) -> list:
+    """The rows of a ``history.json`` written by a training run."""
+    with open(path) as f:
+        return json.load(f)
+
+
+def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character") -> None:
+    """Save a learning curve: the history columns ``keys`` (train, validation) against epoch."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    epochs = [r["epoch"] for r in rows]
+    for key, label in zip(keys, ("train", "validation"), strict=True):
+        if rows and key in rows[0]:
+            ax.plot(epochs, [r[key] for r in rows], marker="o", ms=3, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def _positive(name, value, kind=int):
@@ -49,39 +166,67 @@ def _positive(name, value, kind=int):
         raise ValueError(f"{name} must be a positive {kind.__name__}, got {value!r}.")
 
 
+def _vocabulary(corpus, tokens, max_tokens):
+    if tokens == "word":
+        return word_vocabulary(corpus.train, max_tokens=max_tokens or 20_000)
+    if corpus.name in BUILTIN_CORPORA and max_tokens is None:
+        return list(DEFAULT_CHAR_VOCABULARY)
+    return char_vocabulary(corpus.train, max_tokens=max_tokens)
+
+
+#: Defaults of ``zoo train text_generator`` on a CPU, chosen by
+#: benchmarks/train_quality.py (see the README for the measured score).
+CPU_DEFAULTS = {"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"}
+
+
 def train_text_generator(
     corpus="stdlib",
     *,
+    tokens="char",
+    max_tokens=None,
     max_chars=2_000_000,
-    seq_len=100,
-    batch_size=64,
+    seq_len=128,
+    batch_size=32,
     epochs=None,
     minutes=None,
     steps_per_epoch=200,
     validation_steps=20,
-    learning_rate=2e-3,
+    learning_rate=3e-3,
+    lr_decay=True,
     clipnorm=1.0,
     out_dir=None,
     seed=0,
     verbose=1,
     **model_args,
 ):
-    """Train a ``text_generator`` on ``corpus`` and return ``(model, history)``.
+    """Train a ``text_generator`` on ``corpus`` and return ``(model, history_rows)``.
 
     Args:
         corpus: ``"stdlib"``, ``"pydoc"``, a path, or a :class:`zoo.data.TextCorpus`.
+        tokens: ``"char"`` or ``"word"`` tokens.
+        max_tokens: cap on the vocabulary size (default: 98 printable
+            characters for built-in corpora, every character of other
+            corpora, 20,000 words).
         max_chars: read at most this many characters of the corpus.
         seq_len, batch_size: window length and batch size.
         epochs: number of epochs of ``steps_per_epoch`` batches. With only
             ``minutes`` given, training runs until the time is up.
-        minutes: wall-clock budget for training (validation included).
-        learning_rate, clipnorm: Adam's step size and gradient-norm clipping.
-        out_dir: if given, ``model.keras`` and ``history.json`` are written there.
+        minutes: wall-clock budget for this invocation's training.
+        learning_rate, clipnorm: Adam's step size and gradient-norm clipping
+            (note 003's remedy for exploding gradients).
+        lr_decay: lower the learning rate linearly to a tenth over the budget.
+        out_dir: folder for checkpoints, history, the model and the curve;
+            an interrupted run restarted with the same folder resumes.
         seed: seeds weights and data order.
-        **model_args: ``text_generator`` arguments (units, num_layers, cell, ...).
+        **model_args: ``text_generator`` arguments (units, num_layers, cell,
+            embedding_dim, dropout); unset ones come from :data:`CPU_DEFAULTS`.
 
-    Validation loss is also reported in bits per character (``val_bpc``).
+    Each history row has the epoch's ``loss``, ``val_loss``, bits per token
+    (``bpc``, ``val_bpc``: bits per character for characters) and perplexity
+    (``ppl``, ``val_ppl``: the usual score for words).
     """
+    if tokens not in ("char", "word"):
+        raise ValueError(f"tokens must be 'char' or 'word', got {tokens!r}.")
     if epochs is None and minutes is None:
         raise ValueError("Give epochs, minutes, or both, to bound the training run.")
     _positive("epochs", epochs)
@@ -89,40 +234,106 @@ def train_text_generator(
     for name in ("seq_len", "batch_size", "steps_per_epoch", "validation_steps"):
         _positive(name, locals()[name])
 
+    out = pathlib.Path(out_dir) if out_dir is not None else None
+    resume = is_resumable(out)
     if not hasattr(corpus, "train"):
         corpus = load_corpus(corpus, max_chars=max_chars)
     if "vocabulary" not in model_args and "vocab_size" not in model_args:
-        builtin = corpus.name in BUILTIN_CORPORA
-        model_args["vocabulary"] = list(DEFAULT_CHAR_VOCABULARY) if builtin else list(char_vocabulary(corpus.train))
-    vocabulary = model_args["vocabulary"]
+        vocab_file = out / "vocabulary.json" if out is not None else None
+        if resume and vocab_file.exists():
+            model_args["vocabulary"] = read_history(vocab_file)
+        else:
+            model_args["vocabulary"] = _vocabulary(corpus, tokens, max_tokens)
+            if vocab_file is not None:
+                out.mkdir(parents=True, exist_ok=True)
+                write_json_atomically(vocab_file, model_args["vocabulary"])
+    for key, value in CPU_DEFAULTS.items():
+        model_args.setdefault(key, value)
+    codec = TextCodec(model_args["vocabulary"])
 
     keras.utils.set_random_seed(seed)
     model = create_model("text_generator", **model_args)
-    train_ds = text_windows(encode_chars(corpus.train, vocabulary), seq_len, batch_size, seed=seed)
-    val_ds = text_windows(encode_chars(corpus.validation, vocabulary), seq_len, batch_size, shuffle=False)
+    model.build((None, seq_len))
+    train_ds = text_windows(codec.encode(corpus.train), seq_len, batch_size, seed=seed)
+    val_ds = text_windows(codec.encode(corpus.validation), seq_len, batch_size, shuffle=False)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
-    callbacks = [BitsPerToken()]
+    rows = fit_resumable(
+        model,
+        train_ds.repeat(),
+        val_ds.take(validation_steps),
+        epochs=epochs,
+        minutes=minutes,
+        steps_per_epoch=steps_per_epoch,
+        lr_decay=lr_decay,
+        out_dir=out,
+        verbose=verbose,
+        extra_callbacks=[TokenMetrics()],
+    )
+    if out is not None:
+        plot_history(rows, out / "curve.png", ("bpc", "val_bpc"), f"bits per {codec.unit}")
+    return model, rows
+
+
+def is_resumable(out_dir) -> bool:
+    """Whether ``out_dir`` holds the backup of an interrupted run."""
+    return out_dir is not None and (pathlib.Path(out_dir) / "backup").exists()
+
+
+def fit_resumable(
+    model,
+    train_data,
+    validation_data,
+    *,
+    epochs=None,
+    minutes=None,
+    steps_per_epoch=None,
+    lr_decay=True,
+    out_dir=None,
+    verbose=1,
+    extra_callbacks=(),
+):
+    """``model.fit`` with a time or epoch budget, resumable from ``out_dir``; returns the history rows.
+
+    With ``out_dir``, Keras's ``BackupAndRestore`` saves weights, optimizer
+    and epoch after every epoch (removed when the run ends normally), every
+    epoch's logs go to ``history.json`` atomically, and ``model.keras`` is
+    written at the end. A run killed at any point and started again with
+    the same ``out_dir`` resumes after its last finished epoch.
+    ``extra_callbacks`` run first, so they can add to each epoch's logs.
+    """
+    out = pathlib.Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    log = EpochLog(out / "history.json" if out is not None else None, resume=is_resumable(out))
+    callbacks = [*extra_callbacks, log]
+    if out is not None:
+        # After the log: a kill between the two writes makes the resumed run
+        # redo that epoch and overwrite its row, so no row is ever missing.
+        callbacks.append(keras.callbacks.BackupAndRestore(str(out / "backup"), double_checkpoint=True))
     if minutes is not None:
         callbacks.append(TimeLimit(minutes * 60.0))
-    history = model.fit(
-        train_ds.repeat(),
+    if lr_decay:
+        callbacks.append(LinearDecay(minutes and minutes * 60.0, epochs, steps_per_epoch or 1))
+    model.fit(
+        train_data,
         epochs=epochs or 10**6,
         steps_per_epoch=steps_per_epoch,
-        validation_data=val_ds.take(validation_steps),
+        validation_data=validation_data,
         callbacks=callbacks,
-        shuffle=False,  # the windows are shuffled by tf.data
+        shuffle=False,  # data sets arrive shuffled by tf.data
         verbose=verbose,
     )
-    if out_dir is not None:
-        out = pathlib.Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+    if out is not None:
         model.save(out / "model.keras")
-        with open(out / "history.json", "w") as f:
-            json.dump({k: [float(v) for v in vals] for k, vals in history.history.items()}, f, indent=1)
-    return model, history
+    return log.rows
+
+
+def history_column(rows, key) -> np.ndarray:
+    """One column of the history rows as an array (``history_column(rows, "val_bpc")``)."""
+    return np.array([r[key] for r in rows], dtype=float)
 
 
 def default_out_dir(model_name: str) -> str:

@@ -21,19 +21,27 @@ def check_arguments(
     default_shape: tuple,
     min_size: int,
     flattening_top: bool = False,
+    imagenet: str | None = None,
 ) -> tuple:
     """Validate the common builder arguments and return the input shape to use.
 
     Every error names the bad value and what would be accepted. Set
     ``flattening_top`` for a head that flattens a feature map, which needs a
-    fixed height and width.
+    fixed height and width. ``imagenet`` names the keras.applications model
+    whose published weights ``weights="imagenet"`` loads (``None``: no such
+    weights exist for this architecture).
     """
     if not isinstance(include_top, bool):
         raise ValueError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
-    if weights is not None and not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
+    if weights == "imagenet" and imagenet is None:
         raise ValueError(
-            f"{model_name}: weights must be None (random initialisation) or the path to an "
-            f"existing weights file; got {weights!r}."
+            f"{model_name}: keras.applications publishes no ImageNet weights for this architecture; "
+            "use weights=None or the path to a weights file."
+        )
+    if weights not in (None, "imagenet") and not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
+        accepted = "None (random initialisation), " + ("'imagenet', " if imagenet else "")
+        raise ValueError(
+            f"{model_name}: weights must be {accepted}or the path to an existing weights file; got {weights!r}."
         )
     if pooling not in POOLINGS:
         raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
@@ -68,12 +76,61 @@ def check_arguments(
     small = [d for d in shape[:2] if d is not None and d < min_size]
     if small:
         raise ValueError(f"{model_name}: input height and width must be at least {min_size}, got {shape!r}.")
+    if weights == "imagenet":
+        if include_top and num_classes != 1000:
+            raise ValueError(
+                f"{model_name}: weights='imagenet' with include_top=True needs num_classes=1000 (the ImageNet "
+                f"head), got {num_classes}. Use include_top=False to put your own head on the features."
+            )
+        if shape[-1] != 3:
+            raise ValueError(f"{model_name}: weights='imagenet' needs 3-channel (RGB) input, got {shape!r}.")
+        if include_top and shape[:2] != tuple(default_shape[:2]):
+            raise ValueError(
+                f"{model_name}: weights='imagenet' with include_top=True needs input_shape "
+                f"{tuple(default_shape)}, got {shape!r}. Use include_top=False for other sizes."
+            )
     if include_top and flattening_top and None in shape[:2]:
         raise ValueError(
             f"{model_name}: with include_top=True the dense head needs a fixed height and width; "
             f"got {shape!r}. Give both, or use include_top=False."
         )
     return shape
+
+
+def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):
+    """The keras.applications top: global average pooling and a Dense classifier,
+    or, without the top, the requested pooling of the feature map."""
+    if not include_top:
+        return pooled_features(x, pooling)
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="top_dropout")(x)
+    return keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+
+
+def imagenet_weights(model, application: str, include_top: bool):
+    """Copy the ImageNet weights that keras.applications publishes into ``model``.
+
+    ``application`` is the keras.applications function name (``"ResNet50"``).
+    The reference model fetches its file with ``keras.utils.get_file`` (cached
+    under ``~/.keras/models``); this needs the network the first time.
+    """
+    reference_builder = getattr(keras.applications, application)
+    reference = reference_builder(include_top=include_top, weights="imagenet", input_shape=model.input_shape[1:])
+    copy_weights(reference, model)
+    return model
+
+
+def copy_weights(source, target):
+    """``target.set_weights(source.get_weights())``, with a clear error when the layouts differ."""
+    src, dst = source.get_weights(), target.get_weights()
+    if [w.shape for w in src] != [w.shape for w in dst]:
+        raise ValueError(
+            f"Cannot copy weights from {source.name} ({len(src)} arrays, {source.count_params():,} parameters) "
+            f"to {target.name} ({len(dst)} arrays, {target.count_params():,} parameters): layouts differ."
+        )
+    target.set_weights(src)
+    return target
 
 
 def pooled_features(x, pooling):

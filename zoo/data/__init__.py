@@ -1,7 +1,8 @@
 """Data sets that work offline.
 
-Text: ``load_corpus("stdlib" | "pydoc" | PATH)``, character encoding, and
-training windows (the last needs Keras and TensorFlow and is imported on use).
+Text: ``load_corpus("stdlib" | "pydoc" | PATH)``, character and word
+vocabularies (built with Keras's lookup layers when called), encoding, and
+training windows (``tf.data``, imported on use).
 """
 
 from zoo.data.text import (
@@ -9,17 +10,18 @@ from zoo.data.text import (
     DEFAULT_CHAR_VOCABULARY,
     OOV_TOKEN,
     TextCorpus,
-    char_vocabulary,
     decode_chars,
     encode_chars,
     load_corpus,
     stdlib_files,
 )
+from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 
 __all__ = [
     "BUILTIN_CORPORA",
     "DEFAULT_CHAR_VOCABULARY",
     "OOV_TOKEN",
+    "TextCodec",
     "TextCorpus",
     "char_vocabulary",
     "decode_chars",
@@ -27,6 +29,7 @@ __all__ = [
     "load_corpus",
     "stdlib_files",
     "text_windows",
+    "word_vocabulary",
 ]
 
 

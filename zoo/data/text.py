@@ -148,8 +148,3 @@ def encode_chars(text: str, vocabulary=DEFAULT_CHAR_VOCABULARY) -> np.ndarray:
 def decode_chars(ids, vocabulary=DEFAULT_CHAR_VOCABULARY) -> str:
     """The text of token ids; the OOV id decodes to U+FFFD (the replacement character)."""
     return "".join("\ufffd" if i == 0 else vocabulary[i] for i in np.asarray(ids).reshape(-1).tolist())
-
-
-def char_vocabulary(text: str) -> tuple:
-    """A vocabulary of the characters of ``text``, sorted, behind the OOV token."""
-    return (OOV_TOKEN,) + tuple(sorted(set(text) - {OOV_TOKEN}))

@@ -1,0 +1,147 @@
+"""The CNN zoo: exact parameter counts, keras.applications weight compatibility, validation."""
+
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+from zoo.cnn._common import copy_weights
+from zoo.cnn.arithmetic import conv_output_size, conv_params, dense_params, receptive_field
+
+# keras.applications' counts at 224x224x3 with the 1000-class top.
+KERAS_APPLICATIONS = {
+    "vgg16": ("VGG16", 138_357_544),
+    "vgg19": ("VGG19", 143_667_240),
+    "resnet50": ("ResNet50", 25_636_712),
+    "resnet101": ("ResNet101", 44_707_176),
+    "resnet152": ("ResNet152", 60_419_944),
+    "densenet121": ("DenseNet121", 8_062_504),
+    "densenet169": ("DenseNet169", 14_307_880),
+    "densenet201": ("DenseNet201", 20_242_984),
+}
+TORCHVISION = {"alexnet": 61_100_840, "resnet18": 11_689_512, "resnet34": 21_797_672}
+
+
+@pytest.mark.parametrize("name", KERAS_APPLICATIONS)
+def test_parameter_count_equals_keras_applications(name):
+    assert zoo.create_model(name).count_params() == KERAS_APPLICATIONS[name][1]
+
+
+@pytest.mark.parametrize("name", KERAS_APPLICATIONS)
+def test_keras_applications_weights_copy_across(name):
+    application, _ = KERAS_APPLICATIONS[name]
+    keras.utils.set_random_seed(1)
+    reference = getattr(keras.applications, application)(weights=None, input_shape=(64, 64, 3))
+    ours = zoo.create_model(name, input_shape=(64, 64, 3))
+    copy_weights(reference, ours)
+    x = np.random.default_rng(0).uniform(0, 1, (2, 64, 64, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(reference(x)), atol=1e-5, rtol=0)
+    assert [w.name for w in ours.weights][:4] == [w.name for w in reference.weights][:4]
+
+
+@pytest.mark.parametrize("name", TORCHVISION)
+def test_within_one_percent_of_torchvision(name):
+    count = zoo.create_model(name).count_params()
+    assert abs(count - TORCHVISION[name]) / TORCHVISION[name] < 0.01
+    if name == "alexnet":
+        assert count == TORCHVISION[name]
+
+
+def test_docstrings_state_the_exact_counts():
+    for name in ("resnet18", "resnet34", "googlenet", "vgg11", "vgg13"):
+        count = zoo.create_model(name).count_params()
+        builder = zoo._registry._registry().builder(name)
+        documented = (builder.__doc__ or "") + (sys.modules[builder.__module__].__doc__ or "")
+        assert f"{count:,}" in documented, f"{name}: {count:,} is not stated in its documentation"
+
+
+def test_googlenet_aux_heads_and_size():
+    model = zoo.create_model("googlenet", aux_heads=True)
+    assert len(model.outputs) == 3 and all(o.shape == (None, 1000) for o in model.outputs)
+    plain = zoo.create_model("googlenet").count_params()
+    assert 6.5e6 < plain < 7.1e6  # the paper: about 6.8 M
+    assert plain < zoo.create_model("alexnet").count_params() / 8  # C12: far fewer than AlexNet
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, message",
+    [
+        ("resnet50", {"input_shape": (31, 64, 3)}, r"resnet50: input height and width must be at least 32"),
+        ("alexnet", {"input_shape": (62, 62, 3)}, r"at least 63"),
+        ("densenet121", {"input_shape": (64, 64)}, r"rank 3 .* got \(64, 64\) of rank 2"),
+        ("vgg16", {"num_classes": 0}, r"num_classes must be an integer >= 1, got 0"),
+        ("googlenet", {"pooling": "mean"}, r"pooling must be one of None, 'avg' or 'max', got 'mean'"),
+        ("resnet50", {"weights": "imagenet", "num_classes": 10}, r"needs num_classes=1000 .* got 10"),
+        ("resnet50", {"weights": "imagenet", "input_shape": (128, 128, 3)}, r"needs input_shape \(224, 224, 3\)"),
+        ("densenet121", {"weights": "imagenet", "include_top": False, "input_shape": (64, 64, 1)}, r"3-channel"),
+        ("resnet18", {"weights": "imagenet"}, r"publishes no ImageNet weights for this architecture"),
+        ("vgg16", {"weights": "pretrained"}, r"weights must be None .*'imagenet', or the path .* got 'pretrained'"),
+        ("resnet_cifar", {"depth": 21}, r"depth must be 6n\+2 .* got 21"),
+        ("googlenet", {"aux_heads": True, "include_top": False}, r"aux_heads=True needs include_top=True"),
+    ],
+)
+def test_validation_errors(name, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        zoo.create_model(name, **kwargs)
+
+
+def test_weights_file_that_does_not_match(tmp_path):
+    path = tmp_path / "small.weights.h5"
+    zoo.create_model("resnet_cifar", depth=8).save_weights(path)
+    with pytest.raises(ValueError, match=r"resnet_cifar: the weights file .* does not match this model"):
+        zoo.create_model("resnet_cifar", depth=14, weights=str(path))
+
+
+@pytest.mark.parametrize("depth, width", [(8, 8), (20, 16), (32, 16)])
+def test_small_variants_scale_with_depth_and_width(depth, width):
+    model = zoo.create_model("resnet_cifar", depth=depth, width=width)
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D) and "_0_" not in layer.name]
+    assert len(convs) + 1 == depth  # 6n+2: the convolutions plus the classifier
+    assert model.output_shape == (None, 10)
+    narrow = zoo.create_model("vgg_cifar", width=8, blocks=2).count_params()
+    assert narrow < zoo.create_model("vgg_cifar", width=16, blocks=2).count_params()
+
+
+@pytest.mark.parametrize(
+    "size, kernel, stride, padding, dilation",
+    [
+        (32, 3, 1, "valid", 1),
+        (32, 3, 1, "same", 1),
+        (224, 7, 2, "same", 1),
+        (227, 11, 4, "valid", 1),
+        (15, 3, 2, "valid", 1),
+        (20, 3, 1, "valid", 2),
+        (9, 2, 2, "same", 1),
+    ],
+)
+def test_output_size_equals_keras(size, kernel, stride, padding, dilation):
+    layer = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding, dilation_rate=dilation)
+    expected = layer.compute_output_shape((None, size, size, 1))[1]
+    assert conv_output_size(size, kernel, stride, padding, dilation) == expected
+    pool = keras.layers.MaxPooling2D(kernel, strides=stride, padding=padding) if dilation == 1 else None
+    if pool is not None:
+        assert conv_output_size(size, kernel, stride, padding) == pool.compute_output_shape((None, size, size, 1))[1]
+
+
+def test_explicit_padding_and_errors():
+    assert conv_output_size(224, 11, 4, padding=2) == 55  # AlexNet's first layer
+    with pytest.raises(ValueError, match="does not fit"):
+        conv_output_size(2, 3)
+    with pytest.raises(ValueError, match="padding must be 'valid', 'same' or an integer"):
+        conv_output_size(8, 3, padding="full")
+
+
+def test_receptive_field_and_parameter_counts_equal_keras():
+    assert receptive_field([(3, 1), (3, 1)]) == 5  # two 3x3 see what one 5x5 sees
+    assert receptive_field([(3, 1)] * 3) == 7
+    assert receptive_field([(7, 2), (3, 2), (3, 1)]) == 7 + 2 * 2 + 2 * 4
+    conv = keras.layers.Conv2D(64, 3)
+    conv.build((None, 8, 8, 32))
+    assert conv.count_params() == conv_params(3, 32, 64) == 3 * 3 * 32 * 64 + 64
+    dense = keras.layers.Dense(10)
+    dense.build((None, 400))
+    assert dense.count_params() == dense_params(400, 10)
+    two_3x3, one_5x5 = 2 * conv_params(3, 64, 64, bias=False), conv_params(5, 64, 64, bias=False)
+    assert two_3x3 / one_5x5 == pytest.approx(18 / 25)
