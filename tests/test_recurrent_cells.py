@@ -98,6 +98,12 @@ def test_gates_expose_the_equations():
     np.testing.assert_allclose(g["h"], (1 - g["z"]) * g["g"], atol=1e-6)  # h_prev = 0
 
 
+def test_cells_are_reachable_from_the_package():
+    import zoo
+
+    assert zoo.layers.LSTMCell is LSTMCell and zoo.layers.GRUCell is GRUCell
+
+
 def test_bad_units():
     with pytest.raises(ValueError, match="units must be a positive integer, got 0"):
         LSTMCell(0)

@@ -57,9 +57,31 @@ def execute(source: pathlib.Path, *, timeout: float = 600, cwd=None, env=None) -
     return notebook, time.monotonic() - start
 
 
+# TensorFlow's C++ start-up messages, printed on stderr before Python can silence them.
+_NOISE = ("WARNING: All log messages before absl::InitializeLog()", "I0000 ", "E0000 ", "W0000 ")
+
+
+def drop_startup_noise(notebook):
+    """Remove TensorFlow's start-up log lines from stderr outputs (nothing else is touched)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                lines = [ln for ln in output["text"].splitlines(keepends=True) if not ln.startswith(_NOISE)]
+                if not "".join(lines).strip():
+                    continue
+                output["text"] = "".join(lines)
+            kept.append(output)
+        cell.outputs = kept
+    return notebook
+
+
 def write_paired(source: pathlib.Path, notebook) -> pathlib.Path:
     """Write the executed notebook next to its source as ``.ipynb``."""
     target = source.with_suffix(".ipynb")
+    drop_startup_noise(notebook)
     notebook.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
     nbformat.write(notebook, target)
     return target

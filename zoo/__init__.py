@@ -36,16 +36,23 @@ __all__ = [
     "__version__",
     "accepted_arguments",
     "create_model",
+    "cnn",
     "data",
     "generate",
+    "layers",
     "list_models",
     "load_model",
     "model_info",
+    "models",
     "register_model",
+    "studies",
     "train_image_classifier",
     "train_text_generator",
     "unregister_model",
 ]
+
+# Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
+_SUBPACKAGES = ("cnn", "data", "layers", "models", "studies")
 
 # Attributes that import Keras, loaded on first access.
 _LAZY = {
@@ -64,10 +71,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name == "data":
-        import zoo.data
+    if name in _SUBPACKAGES:
+        import importlib
 
-        return zoo.data
+        return importlib.import_module(f"zoo.{name}")
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 

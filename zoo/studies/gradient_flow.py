@@ -82,8 +82,12 @@ class CharModel:
         norms = np.array([tf.reduce_mean(tf.norm(g, axis=-1)).numpy() for g in grads])
         return norms[::-1]
 
-    def train(self, windows, steps, learning_rate=3e-3, clipnorm=1.0, batch_size=32):
-        """Train on ``(inputs, targets)`` windows for ``steps`` batches; returns the losses."""
+    def train(self, windows, steps, learning_rate=3e-3, clipnorm=1.0, batch_size=32, chunks=10):
+        """Train on random ``(inputs, targets)`` windows for ``steps`` batches.
+
+        Returns the mean loss of each of ``chunks`` consecutive stretches of
+        training, so the list shows how the loss fell.
+        """
         import keras
 
         x, y = windows
@@ -92,9 +96,12 @@ class CharModel:
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         )
         rng = np.random.default_rng(0)
-        idx = rng.integers(0, len(x), steps * batch_size)
-        history = self.model.fit(x[idx], y[idx], batch_size=batch_size, epochs=1, verbose=0)
-        return history.history["loss"]
+        losses = []
+        for part in np.array_split(np.arange(steps), min(chunks, steps)):
+            idx = rng.integers(0, len(x), len(part) * batch_size)
+            history = self.model.fit(x[idx], y[idx], batch_size=batch_size, epochs=1, verbose=0)
+            losses.append(float(history.history["loss"][-1]))
+        return losses
 
 
 def text_windows_array(seq_len=60, max_chars=300_000, corpus="stdlib"):
