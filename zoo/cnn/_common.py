@@ -97,6 +97,14 @@ def check_arguments(
     return shape
 
 
+COMMON_ARGS = ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation", "name")
+
+
+def common_args(local_vars) -> dict:
+    """The common builder arguments out of a variant builder's ``locals()``, to pass on to the family builder."""
+    return {k: local_vars[k] for k in COMMON_ARGS}
+
+
 def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):
     """The keras.applications top: global average pooling and a Dense classifier,
     or, without the top, the requested pooling of the feature map."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, imagenet_weights, load_weights
+from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights
 
 BN_EPSILON = 1.001e-5
 
@@ -86,13 +86,6 @@ def densenet(
     return load_weights(model, weights, name)
 
 
-def _args(v):
-    return {
-        k: v[k]
-        for k in ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation", "name")
-    }
-
-
 def densenet121(
     include_top=True,
     weights=None,
@@ -103,7 +96,7 @@ def densenet121(
     name="densenet121",
 ):
     """DenseNet-121: blocks (6, 12, 24, 16); 8,062,504 parameters, as keras.applications.DenseNet121."""
-    return densenet((6, 12, 24, 16), application="DenseNet121", **_args(locals()))
+    return densenet((6, 12, 24, 16), application="DenseNet121", **common_args(locals()))
 
 
 def densenet169(
@@ -116,7 +109,7 @@ def densenet169(
     name="densenet169",
 ):
     """DenseNet-169: blocks (6, 12, 32, 32); 14,307,880 parameters, as keras.applications.DenseNet169."""
-    return densenet((6, 12, 32, 32), application="DenseNet169", **_args(locals()))
+    return densenet((6, 12, 32, 32), application="DenseNet169", **common_args(locals()))
 
 
 def densenet201(
@@ -129,4 +122,4 @@ def densenet201(
     name="densenet201",
 ):
     """DenseNet-201: blocks (6, 12, 48, 32); 20,242,984 parameters, as keras.applications.DenseNet201."""
-    return densenet((6, 12, 48, 32), application="DenseNet201", **_args(locals()))
+    return densenet((6, 12, 48, 32), application="DenseNet201", **common_args(locals()))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, imagenet_weights, load_weights
+from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights
 
 BN_EPSILON = 1.001e-5
 # keras.applications' 0.99 lets the moving statistics lag for hundreds of steps,
@@ -131,7 +131,7 @@ def resnet18(
 ):
     """ResNet-18: basic blocks (2, 2, 2, 2). 11,703,912 parameters at 224x224x3 and 1000 classes:
     torchvision's 11,689,512 plus the 14,400 convolution biases Keras-style ResNets keep (+0.12%)."""
-    return resnet(basic_block, (2, 2, 2, 2), **_args(locals()))
+    return resnet(basic_block, (2, 2, 2, 2), **common_args(locals()))
 
 
 def resnet34(
@@ -145,7 +145,7 @@ def resnet34(
 ):
     """ResNet-34: basic blocks (3, 4, 6, 3). 21,823,208 parameters at 224x224x3 and 1000 classes:
     torchvision's 21,797,672 plus 25,536 convolution biases (+0.12%)."""
-    return resnet(basic_block, (3, 4, 6, 3), **_args(locals()))
+    return resnet(basic_block, (3, 4, 6, 3), **common_args(locals()))
 
 
 def resnet50(
@@ -158,7 +158,7 @@ def resnet50(
     name="resnet50",
 ):
     """ResNet-50: bottleneck blocks (3, 4, 6, 3); 25,636,712 parameters, as keras.applications.ResNet50."""
-    return resnet(bottleneck_block, (3, 4, 6, 3), application="ResNet50", **_args(locals()))
+    return resnet(bottleneck_block, (3, 4, 6, 3), application="ResNet50", **common_args(locals()))
 
 
 def resnet101(
@@ -171,7 +171,7 @@ def resnet101(
     name="resnet101",
 ):
     """ResNet-101: bottleneck blocks (3, 4, 23, 3); 44,707,176 parameters, as keras.applications.ResNet101."""
-    return resnet(bottleneck_block, (3, 4, 23, 3), application="ResNet101", **_args(locals()))
+    return resnet(bottleneck_block, (3, 4, 23, 3), application="ResNet101", **common_args(locals()))
 
 
 def resnet152(
@@ -184,14 +184,7 @@ def resnet152(
     name="resnet152",
 ):
     """ResNet-152: bottleneck blocks (3, 8, 36, 3); 60,419,944 parameters, as keras.applications.ResNet152."""
-    return resnet(bottleneck_block, (3, 8, 36, 3), application="ResNet152", **_args(locals()))
-
-
-def _args(local_vars):
-    return {
-        k: local_vars[k]
-        for k in ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation", "name")
-    }
+    return resnet(bottleneck_block, (3, 8, 36, 3), application="ResNet152", **common_args(locals()))
 
 
 def resnet_cifar(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, imagenet_weights, load_weights, pooled_features
+from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights, pooled_features
 
 CONFIGS = {
     "vgg11": (1, 1, 2, 2, 2),
@@ -75,13 +75,6 @@ def vgg(
     return load_weights(model, weights, name)
 
 
-def _args(v):
-    return {
-        k: v[k]
-        for k in ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation", "name")
-    }
-
-
 def vgg11(
     include_top=True,
     weights=None,
@@ -92,7 +85,7 @@ def vgg11(
     name="vgg11",
 ):
     """VGG-11 (configuration A): 132,863,336 parameters at 224x224x3 and 1000 classes."""
-    return vgg("vgg11", **_args(locals()))
+    return vgg("vgg11", **common_args(locals()))
 
 
 def vgg11_bn(
@@ -105,7 +98,7 @@ def vgg11_bn(
     name="vgg11_bn",
 ):
     """VGG-11 with batch normalisation after each convolution."""
-    return vgg("vgg11", batch_norm=True, **_args(locals()))
+    return vgg("vgg11", batch_norm=True, **common_args(locals()))
 
 
 def vgg13(
@@ -118,7 +111,7 @@ def vgg13(
     name="vgg13",
 ):
     """VGG-13 (configuration B): 133,047,848 parameters at 224x224x3 and 1000 classes."""
-    return vgg("vgg13", **_args(locals()))
+    return vgg("vgg13", **common_args(locals()))
 
 
 def vgg13_bn(
@@ -131,7 +124,7 @@ def vgg13_bn(
     name="vgg13_bn",
 ):
     """VGG-13 with batch normalisation after each convolution."""
-    return vgg("vgg13", batch_norm=True, **_args(locals()))
+    return vgg("vgg13", batch_norm=True, **common_args(locals()))
 
 
 def vgg16(
@@ -144,7 +137,7 @@ def vgg16(
     name="vgg16",
 ):
     """VGG-16 (configuration D): 138,357,544 parameters, as keras.applications.VGG16."""
-    return vgg("vgg16", **_args(locals()))
+    return vgg("vgg16", **common_args(locals()))
 
 
 def vgg16_bn(
@@ -157,7 +150,7 @@ def vgg16_bn(
     name="vgg16_bn",
 ):
     """VGG-16 with batch normalisation after each convolution."""
-    return vgg("vgg16", batch_norm=True, **_args(locals()))
+    return vgg("vgg16", batch_norm=True, **common_args(locals()))
 
 
 def vgg19(
@@ -170,7 +163,7 @@ def vgg19(
     name="vgg19",
 ):
     """VGG-19 (configuration E): 143,667,240 parameters, as keras.applications.VGG19."""
-    return vgg("vgg19", **_args(locals()))
+    return vgg("vgg19", **common_args(locals()))
 
 
 def vgg19_bn(
@@ -183,7 +176,7 @@ def vgg19_bn(
     name="vgg19_bn",
 ):
     """VGG-19 with batch normalisation after each convolution."""
-    return vgg("vgg19", batch_norm=True, **_args(locals()))
+    return vgg("vgg19", batch_norm=True, **common_args(locals()))
 
 
 def vgg_cifar(
