@@ -107,11 +107,9 @@ class CharModel:
 def text_windows_array(seq_len=60, max_chars=300_000, corpus="stdlib"):
     """``(inputs, targets)`` arrays of shifted character windows from a corpus."""
     from zoo.data import DEFAULT_CHAR_VOCABULARY, encode_chars, load_corpus
+    from zoo.data.windows import shifted_windows
 
-    ids = encode_chars(load_corpus(corpus, max_chars=max_chars).train)
-    n = (len(ids) - 1) // seq_len
-    x = ids[: n * seq_len].reshape(n, seq_len)
-    y = ids[1 : n * seq_len + 1].reshape(n, seq_len)
+    x, y = shifted_windows(encode_chars(load_corpus(corpus, max_chars=max_chars).train), seq_len)
     return x, y, len(DEFAULT_CHAR_VOCABULARY)
 
 
