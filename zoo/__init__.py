@@ -48,11 +48,12 @@ __all__ = [
     "studies",
     "train_image_classifier",
     "train_text_generator",
+    "tune",
     "unregister_model",
 ]
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
-_SUBPACKAGES = ("cnn", "data", "layers", "models", "studies")
+_SUBPACKAGES = ("cnn", "data", "layers", "models", "studies", "tune")
 
 # Attributes that import Keras, loaded on first access.
 _LAZY = {

@@ -11,6 +11,10 @@ from zoo._registry import ContractConfig, InputSpec, ModelInfo
 # The default character vocabulary size of text_generator (see zoo.data.text).
 _DEFAULT_CHAR_VOCAB = 98
 
+# Search-space declarations (see zoo.tune.spaces): "values" is a choice,
+# "min"/"max" (with "step" or "sampling") a range.
+_LEARNING_RATE = {"min": 1e-4, "max": 1e-2, "sampling": "log"}
+
 BUILTIN_MODELS = (
     ModelInfo(
         name="autoregressive_forecaster",
@@ -22,6 +26,12 @@ BUILTIN_MODELS = (
         default_args={"tau": 4, "hidden_units": 10, "num_layers": 1, "name": "autoregressive_forecaster"},
         input=InputSpec((4,)),
         contract=ContractConfig(overrides={}, input=InputSpec((4,)), output=(1,)),
+        tunable={
+            "tau": {"values": (1, 2, 4, 8, 16)},
+            "hidden_units": {"values": (0, 10, 32, 64)},
+            "num_layers": {"values": (1, 2, 3)},
+            "learning_rate": _LEARNING_RATE,
+        },
     ),
     ModelInfo(
         name="latent_forecaster",
@@ -33,6 +43,11 @@ BUILTIN_MODELS = (
         default_args={"units": 16, "cell": "gru", "name": "latent_forecaster"},
         input=InputSpec((None,)),
         contract=ContractConfig(overrides={}, input=InputSpec((12,)), output=(1,)),
+        tunable={
+            "units": {"values": (8, 16, 32, 64)},
+            "cell": {"values": ("gru", "lstm")},
+            "learning_rate": _LEARNING_RATE,
+        },
     ),
     ModelInfo(
         name="char_rnn",
@@ -46,6 +61,7 @@ BUILTIN_MODELS = (
         default_args={"vocabulary": ("h", "e", "l", "o"), "hidden_size": 3},
         input=InputSpec((None, 4)),
         contract=ContractConfig(overrides={}, input=InputSpec((4, 4)), output=(4, 4)),
+        tunable={"hidden_size": {"values": (3, 8, 16, 32)}, "learning_rate": _LEARNING_RATE},
     ),
     ModelInfo(
         name="lenet5",
@@ -90,6 +106,16 @@ BUILTIN_MODELS = (
             input=InputSpec((12,), dtype="int32", high=_DEFAULT_CHAR_VOCAB),
             output=(12, _DEFAULT_CHAR_VOCAB),
         ),
+        # One shared ``units`` for every layer, so trials read back cleanly
+        # (per-layer units_i leave stale values: keras-tuner issues 302, 1034).
+        tunable={
+            "units": {"values": (32, 64, 128, 256, 512)},
+            "num_layers": {"values": (1, 2, 3, 4)},
+            "embedding_dim": {"values": (16, 32, 64, 128)},
+            "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+            "cell": {"values": ("lstm", "gru", "rnn")},
+            "learning_rate": _LEARNING_RATE,
+        },
     ),
 )
 
@@ -108,6 +134,7 @@ def _cnn(
     num_classes=1000,
     default_input=(224, 224, 3),
     contract_input=(32, 32, 3),
+    tunable=None,
 ):
     """A ModelInfo for a keras.applications-style CNN builder.
 
@@ -132,6 +159,7 @@ def _cnn(
             input=InputSpec(contract_input),
             output=(10,),
         ),
+        tunable=tunable or {},
     )
 
 
@@ -176,6 +204,11 @@ BUILTIN_MODELS += (
         "The paper's CIFAR ResNet (6n+2 layers) for small images; depth and width are arguments.",
         before=(("depth", 20), ("width", 16)),
         num_classes=10,
+        tunable={
+            "depth": {"values": (8, 14, 20, 32)},
+            "width": {"values": (8, 16, 32)},
+            "learning_rate": _LEARNING_RATE,
+        },
         default_input=(32, 32, 3),
     ),
     *(
@@ -197,6 +230,13 @@ BUILTIN_MODELS += (
         _VGG,
         "A narrow VGG with batch normalisation for small images; width and depth are arguments.",
         before=(("width", 32), ("convs_per_block", 2), ("blocks", 3), ("dropout", 0.3)),
+        tunable={
+            "width": {"values": (8, 16, 32, 64)},
+            "convs_per_block": {"values": (1, 2, 3)},
+            "blocks": {"values": (2, 3)},
+            "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+            "learning_rate": _LEARNING_RATE,
+        },
         num_classes=10,
         default_input=(32, 32, 3),
     ),

@@ -71,6 +71,17 @@ def cmd_info(args):
     print("  defaults:")
     for k, v in info.default_args.items():
         print(f"    {k} = {v!r}")
+    if info.tunable:
+        print("  tunable (zoo tune):")
+        for k, spec in info.tunable.items():
+            print(f"    {k}: {_describe_spec(spec)}")
+
+
+def _describe_spec(spec) -> str:
+    if "values" in spec:
+        return ", ".join(map(str, spec["values"]))
+    extra = f" step {spec['step']}" if "step" in spec else f" ({spec['sampling']})" if "sampling" in spec else ""
+    return f"{spec['min']} .. {spec['max']}{extra}"
 
 
 def cmd_summary(args):
@@ -104,10 +115,8 @@ def _budget(args):
     return f"{args.minutes:g} minutes" if args.minutes else f"{args.epochs} epochs"
 
 
-def _train_text(args):
-    from zoo.generation import generate
-    from zoo.training import default_out_dir, train_text_generator
-
+def _text_model_args(args) -> dict:
+    """text_generator arguments from --units, --layers, --cell, --embedding-dim, --dropout and --set."""
     model_args = {
         k: v
         for k, v in (
@@ -120,6 +129,42 @@ def _train_text(args):
         if v is not None
     }
     model_args.update(parse_overrides(args.set))
+    return model_args
+
+
+def _text_data_args(args) -> dict:
+    """How --tokens, --max-tokens, --max-chars, --seq-len, --batch-size, --steps-per-epoch
+    and --seed shape the text data, the same for zoo train and zoo tune."""
+    return {
+        "tokens": args.tokens,
+        "max_tokens": args.max_tokens,
+        "max_chars": args.max_chars,
+        "seq_len": args.seq_len,
+        "batch_size": args.batch_size or 32,
+        "steps_per_epoch": args.steps_per_epoch,
+        "seed": args.seed,
+    }
+
+
+def _image_data(args):
+    """The --data image set, enlarged by --upscale."""
+    from zoo.data.images import load_image_data, upscale
+
+    data = load_image_data(args.data)
+    if args.upscale > 1:
+        import dataclasses
+
+        data = dataclasses.replace(
+            data, x_train=upscale(data.x_train, args.upscale), x_test=upscale(data.x_test, args.upscale)
+        )
+    return data
+
+
+def _train_text(args):
+    from zoo.generation import generate
+    from zoo.training import default_out_dir, train_text_generator
+
+    model_args = _text_model_args(args)
     out_dir = args.out or default_out_dir(args.model)
     print(
         f"training {args.model} on {args.corpus!r} for {_budget(args)} (epochs of {args.steps_per_epoch} "
@@ -128,18 +173,12 @@ def _train_text(args):
     )
     model, rows = train_text_generator(
         args.corpus,
-        tokens=args.tokens,
-        max_tokens=args.max_tokens,
-        max_chars=args.max_chars,
-        seq_len=args.seq_len,
-        batch_size=args.batch_size or 32,
+        **_text_data_args(args),
         epochs=args.epochs,
         minutes=args.minutes,
-        steps_per_epoch=args.steps_per_epoch,
         learning_rate=args.learning_rate or 3e-3,
         clipnorm=args.clipnorm,
         out_dir=out_dir,
-        seed=args.seed,
         verbose=args.verbose,
         **model_args,
     )
@@ -157,17 +196,10 @@ def _train_text(args):
 
 
 def _train_images(args):
-    from zoo.data.images import load_image_data, upscale
     from zoo.training import default_out_dir
     from zoo.training_images import train_image_classifier
 
-    data = load_image_data(args.data)
-    if args.upscale > 1:
-        import dataclasses
-
-        data = dataclasses.replace(
-            data, x_train=upscale(data.x_train, args.upscale), x_test=upscale(data.x_test, args.upscale)
-        )
+    data = _image_data(args)
     out_dir = args.out or default_out_dir(args.model)
     print(f"training {args.model} on {data} for {_budget(args)}; output in {out_dir}", flush=True)
     model, rows, accuracy = train_image_classifier(
@@ -187,6 +219,135 @@ def _train_images(args):
         print(f"\nvalidation accuracy {rows[-1]['val_accuracy']:.4f} after {rows[-1]['epoch']} epochs")
     print(f"test accuracy: {accuracy:.4f} ({len(data.y_test)} images)")
     print(f"saved: {os.path.join(out_dir, 'model.keras')} and {os.path.join(out_dir, 'curve.png')}")
+
+
+TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
+_SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
+
+
+def _tune_space(args) -> dict | None:
+    from zoo.tune.spaces import parse_space_option, search_space
+
+    if not args.space:
+        space = None
+    else:
+        space = {}
+        for text in args.space:
+            try:
+                name, spec = parse_space_option(text)
+            except ValueError as err:
+                raise CommandError(str(err)) from None
+            name = _SPACE_ALIASES.get(name, name)
+            if name in space:
+                raise CommandError(f"--space {name} is given twice.")
+            space[name] = spec
+    search_space(args.model, space)  # fails early, naming what is accepted
+    return space
+
+
+def cmd_tune(args):
+    from zoo.tune.launch import run_distributed
+
+    info = model_info(args.model)
+    if args.model != "text_generator" and info.task != "image-classification":
+        raise CommandError(
+            f"zoo tune takes text_generator or an image-classification model; {args.model} is {info.task}."
+        )
+    if args.epochs is None and args.minutes is None:
+        raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
+    if args.tuner == "hyperband" and args.epochs is None:
+        raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
+    for flag in ("max_trials", "workers", "factor", "validation_steps", "steps_per_epoch"):
+        value = getattr(args, flag)
+        if value is not None and value < (0 if flag == "workers" else 2 if flag == "factor" else 1):
+            raise CommandError(f"--{flag.replace('_', '-')} must be positive, got {value}.")
+    space = _tune_space(args)
+    _quiet_tensorflow()
+    if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
+        try:
+            run_distributed(_strip_workers(args.argv), args.workers, args.dir)
+        except RuntimeError as err:
+            raise CommandError(str(err)) from None
+        return
+    _run_tune(args, space)
+
+
+def _strip_workers(argv) -> list:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--workers":
+            skip = True
+            continue
+        if a.startswith("--workers="):
+            continue
+        out.append(a)
+    return out
+
+
+def _run_tune(args, space):
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # a retracing notice per trial's new model
+    from zoo.tune import hypermodel, image_search_data, search, text_search_data
+    from zoo.tune.report import print_report
+    from zoo.tune.search import distributed_role
+
+    if args.model == "text_generator":
+        from zoo.training import CPU_DEFAULTS
+
+        data = text_search_data(args.corpus, **_text_data_args(args), validation_steps=args.validation_steps)
+        fixed = {**CPU_DEFAULTS, **_text_model_args(args)}
+        learning_rate = args.learning_rate or 3e-3
+    else:
+        data = image_search_data(
+            _image_data(args), batch_size=args.batch_size or 64, augment=not args.no_augment, seed=args.seed
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+        fixed = parse_overrides(args.set)
+        learning_rate = args.learning_rate or 2e-3
+    searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
+    fixed = {k: v for k, v in fixed.items() if k not in searched}
+    hm = hypermodel(
+        args.model,
+        space,
+        learning_rate=learning_rate,
+        clipnorm=args.clipnorm,
+        minutes=args.minutes,
+        seed=args.seed,
+        **fixed,
+        **data.fixed,
+    )
+    role = distributed_role()
+    if role in (None, "chief"):
+        print(f"tuning {args.model} with {args.tuner} search over {', '.join(hm.space)}; {data.description}; "
+              f"search folder {args.dir}", flush=True)
+    settings = {
+        "model": args.model,
+        "data": args.corpus if args.model == "text_generator" else args.data,
+        "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
+        "steps_per_epoch": args.steps_per_epoch,
+        "batch_size": args.batch_size,
+        "seq_len": args.seq_len,
+        "learning_rate": learning_rate,
+        "max_trials": args.max_trials,
+    }
+    search(
+        hm,
+        data,
+        args.dir,
+        tuner=args.tuner,
+        epochs=args.epochs or 10**6,
+        max_trials=args.max_trials,
+        factor=args.factor,
+        seed=args.seed,
+        verbose=args.verbose,
+        settings=settings,
+    )
+    if role in (None, "chief"):
+        print_report(args.dir, model=args.model)
 
 
 def cmd_generate(args):
@@ -222,6 +383,37 @@ def cmd_generate(args):
 
 
 # -- parser -------------------------------------------------------------------
+def _add_training_flags(p, per_trial=False) -> None:
+    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning."""
+    budget = " per trial" if per_trial else ""
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="fix a builder argument (repeatable)")
+    p.add_argument(
+        "--corpus", default="stdlib", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)"
+    )
+    p.add_argument("--data", default="digits", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
+    p.add_argument("--upscale", type=int, default=1, help="images: enlarge by this integer factor")
+    p.add_argument("--no-augment", action="store_true", help="images: no random rotation, zoom, translation")
+    p.add_argument("--max-chars", type=int, default=2_000_000, help="read at most this many characters")
+    p.add_argument("--tokens", choices=("char", "word"), default="char", help="character or word tokens")
+    p.add_argument("--max-tokens", type=int, help="vocabulary size cap")
+    p.add_argument("--epochs", type=int, help="number of epochs" + budget)
+    p.add_argument("--steps-per-epoch", type=int, default=200, help="batches per epoch (default 200)")
+    p.add_argument("--minutes", type=float, help="wall-clock budget in minutes" + budget)
+    p.add_argument("--units", type=int, help="hidden units per recurrent layer")
+    p.add_argument("--layers", type=int, help="number of stacked recurrent layers")
+    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="recurrent cell")
+    p.add_argument("--embedding-dim", type=int, help="embedding size")
+    p.add_argument("--dropout", type=float, help="dropout after each recurrent layer")
+    p.add_argument("--batch-size", type=int, help="default 32 for text, 64 for images")
+    p.add_argument("--seq-len", type=int, default=128, help="training window length")
+    p.add_argument(
+        "--learning-rate", type=float, help="Adam's initial rate (default 3e-3 text, 2e-3 images)"
+    )
+    p.add_argument("--clipnorm", type=float, default=1.0, help="gradient-norm clipping")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoo`` command."""
     parser = argparse.ArgumentParser(
@@ -259,39 +451,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "model", help="text_generator, or an image-classification model (zoo list --task image-classification)"
     )
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a builder argument (repeatable)")
-    p.add_argument(
-        "--corpus", default="stdlib", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)"
-    )
-    p.add_argument("--data", default="digits", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
-    p.add_argument("--upscale", type=int, default=1, help="images: enlarge by this integer factor")
-    p.add_argument("--no-augment", action="store_true", help="images: no random rotation, zoom, translation")
-    p.add_argument("--max-chars", type=int, default=2_000_000, help="read at most this many characters")
-    p.add_argument("--tokens", choices=("char", "word"), default="char", help="character or word tokens")
-    p.add_argument("--max-tokens", type=int, help="vocabulary size cap")
-    p.add_argument("--epochs", type=int, help="number of epochs")
-    p.add_argument("--steps-per-epoch", type=int, default=200, help="batches per epoch (default 200)")
-    p.add_argument("--minutes", type=float, help="wall-clock budget in minutes")
-    p.add_argument("--units", type=int, help="hidden units per recurrent layer")
-    p.add_argument("--layers", type=int, help="number of stacked recurrent layers")
-    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="recurrent cell")
-    p.add_argument("--embedding-dim", type=int, help="embedding size")
-    p.add_argument("--dropout", type=float, help="dropout after each recurrent layer")
-    p.add_argument("--batch-size", type=int, help="default 32 for text, 64 for images")
-    p.add_argument("--seq-len", type=int, default=128, help="training window length")
-    p.add_argument(
-        "--learning-rate", type=float, help="Adam's initial rate, decays to a tenth (default 3e-3 text, 2e-3 images)"
-    )
-    p.add_argument("--clipnorm", type=float, default=1.0, help="gradient-norm clipping")
-    p.add_argument("--seed", type=int, default=0)
+    _add_training_flags(p)
     p.add_argument(
         "--out", help="output folder; a killed run restarted with the same folder resumes (default: runs/MODEL)"
     )
     p.add_argument("--prompt", default="def ", help="prompt for the sample printed at the end")
     p.add_argument("--sample-length", type=int, default=300)
     p.add_argument("--temperature", type=float, default=0.8)
-    p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "tune",
+        help="search hyperparameters with keras-tuner",
+        description="Search a model's hyperparameters with keras-tuner. Without --space, every tunable argument "
+        "the registry declares is searched (zoo info MODEL lists them). Run the same command again to resume "
+        "an interrupted search: completed trials are kept and only the unfinished one reruns. Training flags "
+        "mean the same as in zoo train, per trial.",
+    )
+    p.add_argument("model", help="text_generator, or an image-classification model with tunables (resnet_cifar...)")
+    p.add_argument(
+        "--space",
+        action="append",
+        metavar="NAME=V1,V2,...",
+        help="search NAME over these values (or NAME=LOW..HIGH); repeatable. --space layers=1,2 is num_layers",
+    )
+    p.add_argument("--tuner", choices=TUNER_KINDS, default="grid", help="search algorithm (default: grid)")
+    p.add_argument("--max-trials", type=int, help="at most this many trials (random/bayesian default 10)")
+    p.add_argument("--factor", type=int, default=3, help="hyperband: reduction factor")
+    p.add_argument("--validation-steps", type=int, default=20, help="text: validation batches per epoch")
+    p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="run a chief and N worker processes on this machine (keras-tuner's distributed mode over gRPC)",
+    )
+    _add_training_flags(p, per_trial=True)
+    p.set_defaults(func=cmd_tune)
 
     p = sub.add_parser(
         "generate",
@@ -318,7 +514,9 @@ def _version() -> str:
 
 def main(argv=None) -> int:
     """Entry point of the ``zoo`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     try:
         args.func(args)
     except (CommandError, UnknownModelError, BadArgumentError, ValueError, FileNotFoundError, ImportError) as err:

@@ -2,10 +2,11 @@
 
 The prompt runs through the model once; after that every step feeds a single
 token to the recurrent cells and carries their states, so the prefix is never
-recomputed. On the TensorFlow backend the whole decoding loop is one
-XLA-compiled ``tf.function`` (a ``tf.while_loop``), compiled once per model
-and sampling setting and reused for any length. Other backends run the same
-steps in a Python loop.
+recomputed. On the TensorFlow backend the prompt pass and the whole decoding
+loop are one XLA-compiled ``tf.function`` (two ``tf.while_loop``s over the
+same ``step``), compiled once per model, sampling setting and power-of-two
+size bucket, and reused for any length. Other backends run the prompt through
+the model and the steps in a Python loop.
 """
 
 from __future__ import annotations
@@ -78,9 +79,22 @@ def _tf_decoder(model, temperature, top_k, top_p):
         return cache[key]
 
     @tf.function(jit_compile=True, reduce_retracing=True)
-    def decode(first_logits, states, length, seed, buffer):
-        # ``buffer`` (bucket, batch) fixes the output's static size, so XLA
-        # compiles once per power-of-two bucket rather than once per length.
+    def decode(prompt, prompt_len, length, seed, buffer):
+        # ``prompt`` (prompt bucket, batch) and ``buffer`` (bucket, batch) fix
+        # the static sizes, so XLA compiles once per power-of-two bucket rather
+        # than once per prompt or output length. The prompt runs through the
+        # same ``step`` as generation (an eager pass over the prompt with the
+        # full layers cost more than 500 generated tokens).
+        batch = prompt.shape[1]
+        states = [[tf.zeros((batch, model.units))] * model.state_size for _ in range(model.num_layers)]
+
+        def prefill(i, logits, states):
+            logits, states = model.step(prompt[i], states)
+            return i + 1, logits, states
+
+        first = tf.zeros((batch, model.vocab_size))
+        _, first, states = tf.while_loop(lambda i, *_: i < prompt_len, prefill, (tf.constant(0), first, states))
+
         def body(i, logits, states, out):
             if temperature == 0:
                 token = tf.argmax(logits, axis=-1, output_type=tf.int32)
@@ -90,7 +104,7 @@ def _tf_decoder(model, temperature, top_k, top_p):
             logits, states = model.step(token, states)
             return i + 1, logits, states, tf.tensor_scatter_nd_update(out, [[i]], token[None])
 
-        _, _, _, out = tf.while_loop(lambda i, *_: i < length, body, (tf.constant(0), first_logits, states, buffer))
+        _, _, _, out = tf.while_loop(lambda i, *_: i < length, body, (tf.constant(0), first, states, buffer))
         return tf.transpose(out)
 
     cache[key] = decode
@@ -106,16 +120,19 @@ def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=N
         raise ValueError(f"prompt_ids must have shape (batch, time) with time >= 1, got {prompt_ids.shape}.")
     if length == 0:
         return np.zeros((prompt_ids.shape[0], 0), np.int32)
-    logits, states = model(prompt_ids, training=False, return_state=True)
-    first = logits[:, -1, :]
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31)) if seed is None else int(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
         decode = _tf_decoder(model, temperature, top_k, top_p)
-        bucket = max(64, 1 << (length - 1).bit_length())
-        buffer = tf.zeros((bucket, prompt_ids.shape[0]), tf.int32)
-        return decode(first, states, tf.constant(length), tf.constant(seed), buffer).numpy()[:, :length]
+        batch, prompt_len = prompt_ids.shape
+        prompt = np.zeros((max(16, 1 << (prompt_len - 1).bit_length()), batch), np.int32)
+        prompt[:prompt_len] = prompt_ids.T
+        buffer = tf.zeros((max(64, 1 << (length - 1).bit_length()), batch), tf.int32)
+        out = decode(tf.constant(prompt), tf.constant(prompt_len), tf.constant(length), tf.constant(seed), buffer)
+        return out.numpy()[:, :length]
+    logits, states = model(prompt_ids, training=False, return_state=True)
+    first = logits[:, -1, :]
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(length):

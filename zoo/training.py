@@ -174,6 +174,32 @@ def _vocabulary(corpus, tokens, max_tokens):
     return char_vocabulary(corpus.train, max_tokens=max_tokens)
 
 
+def compile_for_task(model, task: str, learning_rate: float, clipnorm: float | None = None):
+    """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
+
+    language-modeling: cross-entropy on logits; image-classification:
+    cross-entropy on probabilities with accuracy; forecasting: mean squared
+    error with mean absolute error.
+    """
+    losses = {
+        "language-modeling": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), None),
+        "image-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
+        "forecasting": (keras.losses.MeanSquaredError(), ["mae"]),
+    }
+    if task not in losses:
+        raise ValueError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
+    loss, metrics = losses[task]
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss, metrics=metrics)
+    return model
+
+
+def text_vocabulary(corpus, tokens: str = "char", max_tokens: int | None = None) -> list:
+    """The vocabulary ``zoo train`` uses for ``corpus`` (98 printable characters for built-in corpora)."""
+    if tokens not in ("char", "word"):
+        raise ValueError(f"tokens must be 'char' or 'word', got {tokens!r}.")
+    return _vocabulary(corpus, tokens, max_tokens)
+
+
 #: Defaults of ``zoo train text_generator`` on a CPU, chosen by
 #: benchmarks/train_quality.py (see the README for the measured score).
 CPU_DEFAULTS = {"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"}
@@ -256,10 +282,7 @@ def train_text_generator(
     model.build((None, seq_len))
     train_ds = text_windows(codec.encode(corpus.train), seq_len, batch_size, seed=seed)
     val_ds = text_windows(codec.encode(corpus.validation), seq_len, batch_size, shuffle=False)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
+    compile_for_task(model, "language-modeling", learning_rate, clipnorm=clipnorm)
     rows = fit_resumable(
         model,
         train_ds.repeat(),

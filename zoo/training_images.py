@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from zoo._registry import create_model, model_info
-from zoo.training import fit_resumable, plot_history
+from zoo.training import compile_for_task, fit_resumable, plot_history
 
 
-def _datasets(data, batch_size, augment, seed, validation_fraction):
+def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1):
+    """``(train, validation, n_train)``: a shuffled, optionally augmented training
+    ``tf.data`` pipeline and a held-out validation split of ``data.x_train``."""
     import tensorflow as tf
 
     from zoo.data.images import augmentation
@@ -73,12 +75,8 @@ def train_image_classifier(
     model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
     if len(model.outputs) != 1:
         raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(),
-        metrics=["accuracy"],
-    )
-    train, val, n_train = _datasets(data, batch_size, augment, seed, validation_fraction)
+    compile_for_task(model, "image-classification", learning_rate)
+    train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction)
     steps = -(-n_train // batch_size)
     rows = fit_resumable(
         model,

@@ -116,12 +116,16 @@ class TextGenerator(keras.Model):
         return 2 if self.cell == "lstm" else 1
 
     def build(self, input_shape):
-        self.embedding.build(input_shape)
-        shape = tuple(input_shape) + (self.embedding_dim,)
-        for layer in self.recurrent_layers:
-            layer.build(shape)
-            shape = tuple(input_shape) + (self.units,)
-        self.head.build(shape)
+        # Idempotent: keras-tuner's Hyperband calls build_from_config on a built model.
+        shape = tuple(input_shape)
+        for layer, out_dim in (
+            (self.embedding, self.embedding_dim),
+            *((layer, self.units) for layer in self.recurrent_layers),
+            (self.head, None),
+        ):
+            if not layer.built:
+                layer.build(shape)
+            shape = tuple(input_shape) + (out_dim,)
         self.built = True
 
     def call(self, inputs, training=None, initial_state=None, return_state=False):

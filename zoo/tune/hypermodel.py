@@ -1,0 +1,132 @@
+"""Registry models as keras-tuner hypermodels."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import keras
+import keras_tuner
+
+from zoo._registry import create_model, model_info
+from zoo.training import TimeLimit, TokenMetrics, compile_for_task
+from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
+
+
+def ensure_built(model, info) -> None:
+    """Create a subclassed model's weights from the registry's input spec, so
+    ``count_params`` and ``load_weights`` work before the first fit
+    (keras-tuner issue 933)."""
+    if not model.built:
+        spec = info.input or (info.contract.input if info.contract else None)
+        if spec is None:
+            raise ValueError(f"{info.name} has no input spec in the registry, so it cannot be built before fit.")
+        model.build((None,) + tuple(spec.shape))
+
+
+class ZooHyperModel(keras_tuner.HyperModel):
+    """A registered model with a search space over some of its arguments.
+
+    ``build(hp)`` declares the space on ``hp``, creates the model with the
+    chosen values (and the ``fixed`` ones), builds its weights and compiles
+    it for its task. ``fit(hp, model, *args, **kwargs)`` runs ``model.fit``
+    with whatever data, epochs and callbacks the tuner passes in and
+    returns the trial's metrics: the best ``val_loss`` (the objective),
+    ``val_bpc`` for language models, ``val_accuracy`` where measured, the
+    final ``loss``, ``params``, ``seconds`` and ``epochs_run``.
+
+    Args:
+        model_name: a registry name.
+        space: see :func:`zoo.tune.spaces.search_space`.
+        learning_rate: Adam's step size when ``learning_rate`` is not searched.
+        clipnorm: gradient-norm clipping (``None``: none).
+        minutes: optional wall-clock budget per trial (on top of the epochs).
+        seed: weights are initialised from this seed in every trial, so
+            trials differ only in their hyperparameters.
+        **fixed: builder arguments held fixed (e.g. ``vocabulary``,
+            ``input_shape``, ``num_classes``).
+    """
+
+    def __init__(
+        self, model_name, space=None, *, learning_rate=1e-3, clipnorm=None, minutes=None, seed=0, **fixed
+    ):
+        super().__init__(name=model_name, tunable=True)
+        self.model_name = model_name
+        self.info = model_info(model_name)
+        self.space = search_space(model_name, space, fixed=fixed)
+        self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.minutes = minutes
+        self.seed = seed
+        self.fixed = dict(fixed)
+
+    def _default(self, name):
+        if name == "learning_rate":
+            return self.learning_rate
+        return self.fixed.get(name, self.info.default_args.get(name))
+
+    def declare_hyperparameters(self, hp):
+        for name, spec in self.space.items():
+            declare(hp, name, spec, self._default(name))
+
+    def build(self, hp):
+        args, learning_rate = dict(self.fixed), self.learning_rate
+        for name, spec in self.space.items():
+            value = declare(hp, name, spec, self._default(name))
+            if name in COMPILE_ARGS:
+                learning_rate = value
+            else:
+                args[name] = value
+        keras.utils.set_random_seed(self.seed)
+        model = create_model(self.model_name, **args)
+        ensure_built(model, self.info)
+        compile_for_task(model, self.info.task, learning_rate, clipnorm=self.clipnorm)
+        # Optimizer variables exist now, so a Hyperband trial continued from a
+        # checkpoint gets its Adam moments back along with the weights.
+        model.optimizer.build(model.trainable_variables)
+        return model
+
+    def fit(self, hp, model, *args, callbacks=None, **kwargs):
+        callbacks = list(callbacks or [])
+        if self.info.task == "language-modeling":
+            callbacks.insert(0, TokenMetrics())
+        if self.minutes is not None:
+            callbacks.append(TimeLimit(self.minutes * 60.0))
+        kwargs.setdefault("shuffle", False)  # tf.data pipelines arrive shuffled
+        start = time.perf_counter()
+        history = model.fit(*args, callbacks=callbacks, **kwargs)
+        return trial_metrics(history.history, model, time.perf_counter() - start, self.info.task)
+
+
+def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
+    """The metrics a trial reports: best validation loss and the figures the studies plot."""
+    if not logs.get("val_loss"):
+        raise ValueError("The search needs validation data: pass validation_data to search().")
+    val = [float(v) for v in logs["val_loss"]]
+    best = min(range(len(val)), key=val.__getitem__)
+    out = {
+        "val_loss": val[best],
+        "loss": float(logs["loss"][-1]),
+        "params": float(model.count_params()),
+        "seconds": float(seconds),
+        "epochs_run": float(len(val)),
+    }
+    if task == "language-modeling":
+        out["val_bpc"] = val[best] / math.log(2.0)
+    if "val_accuracy" in logs:
+        out["val_accuracy"] = float(logs["val_accuracy"][best])
+    return out
+
+
+def hypermodel(name, space=None, **kwargs) -> ZooHyperModel:
+    """A ``keras_tuner.HyperModel`` for the registered model ``name``.
+
+    ``space`` picks what to search (default: every tunable argument the
+    registry declares); other keyword arguments are passed to
+    :class:`ZooHyperModel` (``learning_rate``, ``clipnorm``, ``minutes``,
+    ``seed``) or held fixed as builder arguments::
+
+        hm = zoo.tune.hypermodel("text_generator", {"units": [64, 128]}, vocabulary=vocab)
+        model = hm.build(keras_tuner.HyperParameters())   # built and compiled
+    """
+    return ZooHyperModel(name, space, **kwargs)

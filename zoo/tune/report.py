@@ -1,0 +1,55 @@
+"""The end of a search: a table of trials sorted by score, result files and plots."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+from zoo.tune.search import format_table, plot_scores, read_trials, sorted_trials, total_epochs, write_results
+
+
+def print_report(directory, model=None, objective="val_loss") -> dict:
+    """Print the trials of the search in ``directory``, best first, and write its results and plots.
+
+    Writes ``results.csv``, ``results.json`` and ``scores.png``; a search
+    over ``units`` and ``num_layers`` of a text_generator also gets the
+    units-versus-depth heat map, the loss-against-parameters plot and the
+    equal-parameter verdict. Returns the written files.
+    """
+    directory = pathlib.Path(directory)
+    settings = json.loads((directory / "search.json").read_text())
+    space = list(settings.get("space", {}))
+    rows = sorted_trials(read_trials(directory), objective)
+    if not rows:
+        print("no trials yet")
+        return {}
+    metrics = [m for m in ("val_bpc", "val_accuracy", objective) if any(m in r for r in rows)]
+    columns = [*space, *metrics, "params", "seconds", "epochs_run", "status"]
+    print()
+    print(format_table(rows, columns, objective))
+    done = [r for r in rows if r["status"] == "COMPLETED"]
+    print(f"\n{len(done)} of {len(rows)} trials completed, {total_epochs(rows)} epochs trained in all")
+    files = write_results(rows, directory)
+    files["scores"] = directory / "scores.png"
+    plot_scores(rows, files["scores"], objective)
+    if (model or settings.get("model")) == "text_generator" and {"units", "num_layers"} <= set(space):
+        from zoo.tune.study import report_study
+
+        study = report_study(directory)
+        files.update(study.files)
+        print(describe_verdict(study.verdict))
+    print("written: " + ", ".join(str(p) for p in files.values()))
+    return files
+
+
+def describe_verdict(verdict: dict) -> str:
+    """One sentence on whether depth beat width at equal parameter count."""
+    if verdict["answer"] == "undecided":
+        return "No two trials of different depth have parameter counts within 25%: no equal-parameter verdict."
+    return (
+        f"At about equal parameter count the deeper model had the lower validation bits per character in "
+        f"{verdict['deeper_wins']} of {verdict['pairs']} pairs (mean gain {verdict['mean_gain']:+.3f} bits): "
+        + {"depth": "depth beats width.", "width": "width beats depth.", "mixed": "no clear winner."}[
+            verdict["answer"]
+        ]
+    )

@@ -1,0 +1,144 @@
+"""Search spaces: the registry's tunable declarations turned into keras-tuner hyperparameters.
+
+A registry entry declares its tunable arguments as plain data, so listing
+them never imports keras-tuner::
+
+    tunable={
+        "units": {"values": (32, 64, 128)},                      # hp.Choice
+        "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},        # hp.Float
+        "learning_rate": {"min": 1e-4, "max": 1e-2, "sampling": "log"},
+    }
+
+``learning_rate`` is the one name that is not a builder argument: it sets
+Adam's step size when the model is compiled.
+"""
+
+from __future__ import annotations
+
+from zoo._registry import accepted_arguments, model_info
+
+#: Hyperparameters that configure compilation rather than the builder.
+COMPILE_ARGS = ("learning_rate",)
+
+
+def _check_spec(model: str, name: str, spec) -> dict:
+    if isinstance(spec, (list, tuple)):
+        spec = {"values": tuple(spec)}
+    if not isinstance(spec, dict):
+        raise ValueError(
+            f"{model}: the search space of {name!r} must be a list of values or a dict with 'values' "
+            f"or 'min'/'max', got {spec!r}."
+        )
+    if "values" in spec:
+        values = tuple(spec["values"])
+        if not values:
+            raise ValueError(f"{model}: the search space of {name!r} has no values.")
+        if len(set(map(repr, values))) != len(values):
+            raise ValueError(f"{model}: the search space of {name!r} repeats a value: {list(values)}.")
+        kinds = {type(v) for v in values}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            raise ValueError(f"{model}: the values of {name!r} mix types: {list(values)}.")
+        return {"values": values}
+    if "min" in spec and "max" in spec:
+        if spec["min"] > spec["max"]:
+            raise ValueError(f"{model}: {name!r} has min {spec['min']!r} > max {spec['max']!r}.")
+        unknown = set(spec) - {"min", "max", "step", "sampling"}
+        if unknown:
+            raise ValueError(f"{model}: unknown keys {sorted(unknown)} in the space of {name!r}.")
+        return dict(spec)
+    raise ValueError(f"{model}: the search space of {name!r} needs 'values' or 'min' and 'max', got {spec!r}.")
+
+
+def search_space(model: str, space=None, *, fixed=()) -> dict:
+    """The validated search space of a registered ``model``.
+
+    Args:
+        model: a registry name.
+        space: ``None`` for every tunable argument the registry declares, or
+            a dict ``{name: values or spec or None}`` of the arguments to
+            search (``None`` takes the registry's declaration for that name).
+        fixed: argument names held fixed, left out of the space.
+
+    Raises ``ValueError`` naming any argument the model does not take.
+    """
+    info = model_info(model)
+    declared = dict(info.tunable)
+    if space is None:
+        space = dict.fromkeys(declared)
+    accepted = [a for a in accepted_arguments(model) if a != "name"] + list(COMPILE_ARGS)
+    unknown = [n for n in space if n not in accepted]
+    if unknown:
+        raise ValueError(
+            f"{model} has no argument {', '.join(map(repr, unknown))} to tune. Accepted: {', '.join(accepted)}."
+        )
+    out = {}
+    for name, spec in space.items():
+        if name in fixed:
+            continue
+        if spec is None:
+            if name not in declared:
+                raise ValueError(
+                    f"{model} declares no search space for {name!r}; give its values. "
+                    f"Declared: {', '.join(declared) or 'none'}."
+                )
+            spec = declared[name]
+        out[name] = _check_spec(model, name, spec)
+    if not out:
+        raise ValueError(f"{model}: the search space is empty (declared: {', '.join(declared) or 'none'}).")
+    return out
+
+
+def declare(hp, name: str, spec: dict, default=None):
+    """Declare ``name`` on a keras-tuner ``HyperParameters`` object and return its current value.
+
+    A choice keeps the order of its values (so grid search walks them in
+    order); ``default`` is used when it is one of them.
+    """
+    if "values" in spec:
+        values = list(spec["values"])
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        default = default if default in values else values[0]
+        if all(isinstance(v, bool) for v in values) and len(values) == 2:
+            return hp.Boolean(name, default=bool(default))
+        return hp.Choice(name, values, ordered=numeric and values == sorted(values), default=default)
+    lo, hi = spec["min"], spec["max"]
+    kwargs = {k: spec[k] for k in ("step", "sampling") if k in spec}
+    if isinstance(lo, int) and isinstance(hi, int) and not isinstance(spec.get("step", 1), float):
+        kind = hp.Int
+    else:
+        kind, lo, hi = hp.Float, float(lo), float(hi)
+    if default is not None and lo <= default <= hi:
+        kwargs["default"] = default
+    return kind(name, lo, hi, **kwargs)
+
+
+def parse_space_option(text: str) -> tuple:
+    """``"units=32,64,128"`` (a ``--space`` flag) as ``("units", (32, 64, 128))``.
+
+    Values are Python literals where they parse (``0.5``, ``True``) and
+    strings otherwise (``lstm``). ``"lr=1e-4..1e-2"`` gives a log range.
+    """
+    import ast
+
+    name, sep, rest = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if not sep or not name.isidentifier() or not rest.strip():
+        raise ValueError(f"--space expects NAME=V1,V2,... (or NAME=LOW..HIGH), got {text!r}.")
+
+    def literal(v):
+        v = v.strip()
+        try:
+            return ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            return v
+
+    if ".." in rest and "," not in rest:
+        lo, hi = (literal(v) for v in rest.split("..", 1))
+        if not all(isinstance(v, (int, float)) for v in (lo, hi)):
+            raise ValueError(f"--space {name}: a range needs two numbers, got {rest!r}.")
+        spec = {"min": lo, "max": hi}
+        if isinstance(lo, float) or isinstance(hi, float):
+            spec["sampling"] = "log" if lo > 0 else "linear"
+        return name, spec
+    values = tuple(literal(v) for v in rest.split(",") if v.strip())
+    return name, {"values": values}
