@@ -7,16 +7,21 @@
 Goal (issue 3): the default CPU settings reach at most 2.2 bits per character
 within 10 minutes on 2 cores. The reference run, in the same process and with
 the same budget, is a plain 2xLSTM(128), batch 32, length 64, Adam 1e-3 with
-no decay (it reached 2.38 after 320 s on such a machine); the ratio of the two
-scores is printed. The score is measured on the whole validation split (the
-last 10% of the first 2,000,000 characters), not the sample seen during training.
+no decay, independent shuffled windows (it reached 2.38 after 320 s on such a
+machine); the ratio of the two scores is printed.
+
+Both runs are scored on the whole validation split (the last 10% of the first
+2,000,000 characters), not the sample seen during training, in two ways:
+read as 8 continuous streams with the recurrent state carried across windows
+(every character predicted from all the text before it: the score, and how
+the model reads text when it generates), and cut into independent windows of
+``seq_len`` that each start from zero states (the older, pessimistic figure).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -30,15 +35,17 @@ REFERENCE = {
     "seq_len": 64,
     "learning_rate": 1e-3,
     "lr_decay": False,
+    "carry_state": False,
 }
 
 
-def full_validation_bpc(model, corpus, seq_len):
-    from zoo.data import TextCodec, text_windows
+def validation_scores(model, corpus, seq_len):
+    """Bits per character on the whole validation split: carried-state streams and independent windows."""
+    from zoo.carried_state import stream_bits, window_bits
+    from zoo.data import TextCodec
 
-    ds = text_windows(TextCodec(model.vocabulary).encode(corpus.validation), seq_len, 128, shuffle=False)
-    loss = model.evaluate(ds, verbose=0)
-    return float(loss[0] if isinstance(loss, (list, tuple)) else loss) / math.log(2.0)
+    ids = TextCodec(model.vocabulary).encode(corpus.validation)
+    return stream_bits(model, ids, seq_len, batch_size=8), window_bits(model, ids, seq_len)
 
 
 def run(label, minutes, settings, corpus):
@@ -51,15 +58,17 @@ def run(label, minutes, settings, corpus):
     start = time.monotonic()
     model, rows = zoo.train_text_generator(corpus, minutes=minutes, verbose=0, **settings)
     seconds = time.monotonic() - start
-    score = full_validation_bpc(model, corpus, seq_len)
+    score, windowed = validation_scores(model, corpus, seq_len)
     print(
-        f"{label:<10} {score:6.3f} bits/char  ({len(rows)} epochs, {seconds:5.0f} s, "
+        f"{label:<10} {score:6.3f} bits/char read as streams, {windowed:6.3f} in independent windows of {seq_len} "
+        f"({len(rows)} epochs, {seconds:5.0f} s, "
         f"{model.count_params():,} params, settings {settings})",
         flush=True,
     )
     return {
         "label": label,
         "val_bpc": score,
+        "val_bpc_windows": windowed,
         "seconds": seconds,
         "epochs": len(rows),
         "settings": settings,
@@ -85,8 +94,9 @@ def main(argv=None):
     if not args.no_reference:
         results.append(run("reference", args.minutes, REFERENCE, corpus))
         print(f"ratio default / reference bits per character: {results[0]['val_bpc'] / results[1]['val_bpc']:.3f}")
-    goal = results[0]["val_bpc"] <= 2.2
-    print(f"goal (<= 2.2 bits per character in {args.minutes:g} min): {'met' if goal else 'NOT met'}")
+    for key, how in (("val_bpc", "read as streams"), ("val_bpc_windows", "in independent windows")):
+        goal = results[0][key] <= 2.2
+        print(f"goal (<= 2.2 bits per character in {args.minutes:g} min), {how}: {'met' if goal else 'NOT met'}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -178,6 +178,7 @@ def _train_text(args):
         minutes=args.minutes,
         learning_rate=args.learning_rate or 3e-3,
         clipnorm=args.clipnorm,
+        carry_state=not args.no_carry_state,
         out_dir=out_dir,
         verbose=args.verbose,
         **model_args,
@@ -452,6 +453,12 @@ def build_parser() -> argparse.ArgumentParser:
         "model", help="text_generator, or an image-classification model (zoo list --task image-classification)"
     )
     _add_training_flags(p)
+    p.add_argument(
+        "--no-carry-state",
+        action="store_true",
+        help="text: train on shuffled independent windows instead of continuous streams whose recurrent "
+        "state carries from batch to batch (truncated backpropagation through time)",
+    )
     p.add_argument(
         "--out", help="output folder; a killed run restarted with the same folder resumes (default: runs/MODEL)"
     )

@@ -24,9 +24,10 @@ import keras
 import numpy as np
 
 from zoo._registry import create_model
+from zoo.carried_state import ResetEvalStates, StateCarrier
 from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
 from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
-from zoo.data.windows import text_windows
+from zoo.data.windows import text_streams, text_windows
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -220,6 +221,7 @@ def train_text_generator(
     learning_rate=3e-3,
     lr_decay=True,
     clipnorm=1.0,
+    carry_state=True,
     out_dir=None,
     seed=0,
     verbose=1,
@@ -241,6 +243,11 @@ def train_text_generator(
         learning_rate, clipnorm: Adam's step size and gradient-norm clipping
             (note 003's remedy for exploding gradients).
         lr_decay: lower the learning rate linearly to a tenth over the budget.
+        carry_state: read the text as ``batch_size`` continuous streams and
+            carry the recurrent states from batch to batch (truncated
+            backpropagation through time, as char-rnn trains), for training
+            and validation alike; ``False`` trains on shuffled independent
+            windows that each start from zero states.
         out_dir: folder for checkpoints, history, the model and the curve;
             an interrupted run restarted with the same folder resumes.
         seed: seeds weights and data order.
@@ -280,11 +287,22 @@ def train_text_generator(
     keras.utils.set_random_seed(seed)
     model = create_model("text_generator", **model_args)
     model.build((None, seq_len))
-    train_ds = text_windows(codec.encode(corpus.train), seq_len, batch_size, seed=seed)
-    val_ds = text_windows(codec.encode(corpus.validation), seq_len, batch_size, shuffle=False)
-    compile_for_task(model, "language-modeling", learning_rate, clipnorm=clipnorm)
+    train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
+    callbacks = [TokenMetrics()]
+    if carry_state:
+        # A short validation text gets fewer streams rather than none.
+        val_streams = max(1, min(batch_size, (len(val_ids) - 1) // seq_len))
+        train_ds = text_streams(train_ids, seq_len, batch_size)
+        val_ds = text_streams(val_ids, seq_len, val_streams)
+        trainer = StateCarrier(model, batch_size, eval_batch_size=val_streams)
+        callbacks.insert(0, ResetEvalStates())
+    else:
+        train_ds = text_windows(train_ids, seq_len, batch_size, seed=seed)
+        val_ds = text_windows(val_ids, seq_len, batch_size, shuffle=False)
+        trainer = model
+    compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
     rows = fit_resumable(
-        model,
+        trainer,
         train_ds.repeat(),
         val_ds.take(validation_steps),
         epochs=epochs,
@@ -293,7 +311,8 @@ def train_text_generator(
         lr_decay=lr_decay,
         out_dir=out,
         verbose=verbose,
-        extra_callbacks=[TokenMetrics()],
+        extra_callbacks=callbacks,
+        final_model=model,
     )
     if out is not None:
         plot_history(rows, out / "curve.png", ("bpc", "val_bpc"), f"bits per {codec.unit}")
@@ -317,6 +336,7 @@ def fit_resumable(
     out_dir=None,
     verbose=1,
     extra_callbacks=(),
+    final_model=None,
 ):
     """``model.fit`` with a time or epoch budget, resumable from ``out_dir``; returns the history rows.
 
@@ -326,6 +346,8 @@ def fit_resumable(
     written at the end. A run killed at any point and started again with
     the same ``out_dir`` resumes after its last finished epoch.
     ``extra_callbacks`` run first, so they can add to each epoch's logs.
+    ``final_model`` is what ``model.keras`` holds when ``model`` is a
+    training wrapper (default: ``model`` itself).
     """
     out = pathlib.Path(out_dir) if out_dir is not None else None
     if out is not None:
@@ -350,7 +372,7 @@ def fit_resumable(
         verbose=verbose,
     )
     if out is not None:
-        model.save(out / "model.keras")
+        (final_model or model).save(out / "model.keras")
     return log.rows
 
 

@@ -2,7 +2,7 @@
 
 Text: ``load_corpus("stdlib" | "pydoc" | PATH)``, character and word
 vocabularies (built with Keras's lookup layers when called), encoding, and
-training windows (``tf.data``, imported on use).
+training windows and carried-state streams (``tf.data``, imported on use).
 """
 
 from zoo.data.text import (
@@ -28,14 +28,16 @@ __all__ = [
     "encode_chars",
     "load_corpus",
     "stdlib_files",
+    "stream_windows",
+    "text_streams",
     "text_windows",
     "word_vocabulary",
 ]
 
 
 def __getattr__(name):
-    if name == "text_windows":
-        from zoo.data.windows import text_windows
+    if name in ("text_windows", "text_streams", "stream_windows"):
+        from zoo.data import windows
 
-        return text_windows
+        return getattr(windows, name)
     raise AttributeError(f"module 'zoo.data' has no attribute {name!r}")
