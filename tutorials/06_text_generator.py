@@ -115,9 +115,12 @@ assert first == 4 * n * (m + n + 1) and second == 4 * n * (n + n + 1)
 # ## The library version
 # `zoo.create_model("text_generator")` is this model with the choice of cell, a
 # vocabulary stored inside the model, saving and loading, and fast generation.
-# `zoo.train_text_generator` adds `tf.data` windows, bits per character, gradient
-# clipping, a decaying learning rate and resumable checkpoints. Its CPU defaults are
-# 2×LSTM(128) with an embedding of 64.
+# `zoo.train_text_generator` adds a `tf.data` pipeline, bits per character, gradient
+# clipping, a decaying learning rate and resumable checkpoints. It reads the corpus as 32
+# continuous streams and carries the LSTM states from one 64-character window to the next
+# (truncated backpropagation through time, as char-rnn trains), so the model learns from
+# more than 64 characters of context. Its CPU defaults are 2×LSTM(128) with an embedding
+# of 64.
 
 # %%
 start = time.time()

@@ -406,7 +406,7 @@ def _add_training_flags(p, per_trial=False) -> None:
     p.add_argument("--embedding-dim", type=int, help="embedding size")
     p.add_argument("--dropout", type=float, help="dropout after each recurrent layer")
     p.add_argument("--batch-size", type=int, help="default 32 for text, 64 for images")
-    p.add_argument("--seq-len", type=int, default=128, help="training window length")
+    p.add_argument("--seq-len", type=int, default=64, help="training window length")
     p.add_argument(
         "--learning-rate", type=float, help="Adam's initial rate (default 3e-3 text, 2e-3 images)"
     )

@@ -212,7 +212,7 @@ def train_text_generator(
     tokens="char",
     max_tokens=None,
     max_chars=2_000_000,
-    seq_len=128,
+    seq_len=64,
     batch_size=32,
     epochs=None,
     minutes=None,
