@@ -1,6 +1,11 @@
 """Text generation speed: zoo.generate against the keras-io loop, in the same run.
 
-    python benchmarks/generation.py [--tokens 500] [--baseline-tokens 100]
+    python benchmarks/generation.py [--backend tensorflow|jax|torch] [--tokens 500] [--baseline-tokens 100]
+
+--backend sets KERAS_BACKEND for this run (default: the environment's, else
+tensorflow). Each backend decodes its own way (see zoo.generation): one XLA
+``tf.function`` on TensorFlow, one ``jax.jit`` with ``lax.while_loop`` on JAX,
+a device-side Python loop without host round trips on PyTorch.
 
 Model: text_generator with 2xLSTM(256) and the 98-character vocabulary
 (untrained weights: speed does not depend on them), batch 1.
@@ -32,7 +37,7 @@ def keras_io_loop(model, ids, length, window=40):
     ids = list(ids)
     for _ in range(length):
         logits = model.predict(np.array([ids[-window:]], dtype="int32"), verbose=0)
-        ids.append(int(logits[0, -1].argmax()))
+        ids.append(int(np.asarray(logits)[0, -1].argmax()))
     return ids
 
 
@@ -47,9 +52,14 @@ def timed(fn, repeats=3):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"), help="Keras backend for this run")
     parser.add_argument("--tokens", type=int, default=500)
     parser.add_argument("--baseline-tokens", type=int, default=100)
     args = parser.parse_args(argv)
+    if args.backend:
+        if "keras" in sys.modules:
+            raise SystemExit("--backend must be chosen before Keras is imported")
+        os.environ["KERAS_BACKEND"] = args.backend
 
     import keras
 

@@ -10,6 +10,18 @@ os.environ.setdefault("ZOO_SMOKE", "1")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def small_text_generator(cell="lstm", num_layers=2):
+    """A seeded, built text_generator small enough for fast tests (8-dim embedding, 16 units)."""
+    import keras
+
+    import zoo
+
+    keras.utils.set_random_seed(0)
+    model = zoo.create_model("text_generator", embedding_dim=8, units=16, num_layers=num_layers, cell=cell)
+    model.build((None, None))
+    return model
+
+
 def _run(argv, timeout, env, cwd):
     full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     full_env.update(env or {})

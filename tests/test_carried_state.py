@@ -6,16 +6,12 @@ import keras
 import numpy as np
 import pytest
 
-import zoo
+from tests.conftest import small_text_generator
 from zoo.carried_state import StateCarrier, stream_bits, window_bits
 from zoo.data import stream_windows, text_streams
 
-
-def small_model(cell="lstm", num_layers=2):
-    keras.utils.set_random_seed(0)
-    model = zoo.create_model("text_generator", embedding_dim=8, units=16, num_layers=num_layers, cell=cell)
-    model.build((None, None))
-    return model
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
 
 
 def test_stream_rows_continue_from_step_to_step():
@@ -39,29 +35,29 @@ def test_streams_reject_too_little_text():
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_carrying_states_equals_reading_the_whole_stream(cell):
-    model = small_model(cell)
+    model = small_text_generator(cell)
     carrier = StateCarrier(model, batch_size=3)
     ids = np.random.default_rng(0).integers(0, model.vocab_size, 3 * 4 * 7 + 1)
     x, _ = stream_windows(ids, seq_len=7, batch_size=3)
-    pieces = [np.asarray(carrier(step, training=False)) for step in x]
+    pieces = [keras.ops.convert_to_numpy(carrier(step, training=False)) for step in x]
     carried = np.concatenate(pieces, axis=1)
-    whole = np.asarray(model(np.concatenate(list(x), axis=1)))
+    whole = keras.ops.convert_to_numpy(model(np.concatenate(list(x), axis=1)))
     np.testing.assert_allclose(carried, whole, atol=1e-5)
     # The training states were not touched by inference; a reset zeroes the evaluation states.
-    assert all(not np.any(np.asarray(v)) for layer in carrier.train_states for v in layer)
-    assert any(np.any(np.asarray(v)) for layer in carrier.eval_states for v in layer)
+    assert all(not np.any(keras.ops.convert_to_numpy(v)) for layer in carrier.train_states for v in layer)
+    assert any(np.any(keras.ops.convert_to_numpy(v)) for layer in carrier.eval_states for v in layer)
     carrier.reset_states("eval")
-    assert all(not np.any(np.asarray(v)) for layer in carrier.eval_states for v in layer)
+    assert all(not np.any(keras.ops.convert_to_numpy(v)) for layer in carrier.eval_states for v in layer)
     with pytest.raises(ValueError, match="which must be 'eval', 'train' or 'all', got 'both'"):
         carrier.reset_states("both")
 
 
 def test_stream_and_window_bits_equal_cross_entropy_by_hand():
-    model = small_model(num_layers=1)
+    model = small_text_generator(num_layers=1)
     ids = np.random.default_rng(1).integers(0, model.vocab_size, 2 * 3 * 16 + 1).astype("int32")
 
     def bits(inputs, targets):
-        logp = np.asarray(keras.ops.log_softmax(model(inputs), axis=-1))
+        logp = keras.ops.convert_to_numpy(keras.ops.log_softmax(model(inputs), axis=-1))
         return -np.take_along_axis(logp, targets[..., None], -1).mean() / math.log(2)
 
     rows_x, rows_y = ids[:-1].reshape(2, 48), ids[1:].reshape(2, 48)  # two streams, read whole
@@ -71,18 +67,18 @@ def test_stream_and_window_bits_equal_cross_entropy_by_hand():
 
 
 def test_carried_state_training_keeps_streams_apart_from_validation():
-    model = small_model()
+    model = small_text_generator()
     carrier = StateCarrier(model, batch_size=4)
     carrier.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     ids = np.random.default_rng(2).integers(0, model.vocab_size, 4 * 10 * 5 + 1)
     data = text_streams(ids, seq_len=10, batch_size=4)
     carrier.fit(data.take(3), epochs=1, verbose=0)
-    train_states = [np.asarray(v).copy() for layer in carrier.train_states for v in layer]
+    train_states = [keras.ops.convert_to_numpy(v).copy() for layer in carrier.train_states for v in layer]
     assert all(np.any(s) for s in train_states)
     first = carrier.evaluate(data, verbose=0)
     carrier.reset_states("eval")
     assert carrier.evaluate(data, verbose=0) == pytest.approx(first, rel=1e-6)
     for before, var in zip(train_states, [v for layer in carrier.train_states for v in layer], strict=True):
-        np.testing.assert_array_equal(before, np.asarray(var))
+        np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(var))
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         StateCarrier(model, batch_size=0)

@@ -82,3 +82,18 @@ def test_generate_missing_file_is_a_clear_error(tmp_path):
     proc = run_zoo("generate", str(tmp_path / "none.keras"), "--prompt", "x")
     assert proc.returncode == 2
     assert "No saved model at" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_train_and_tune_read_the_recipe_from_the_registry():
+    proc = run_zoo("info", "text_generator")
+    assert proc.returncode == 0
+    assert "training (zoo train / zoo tune): text data, batch 32, windows of 64, learning rate 0.003" in proc.stdout
+    info = json.loads(run_zoo("info", "resnet_cifar", "--json").stdout)
+    assert info["recipe"]["data"] == "images" and info["recipe"]["batch_size"] == 64
+    for command in ("train", "tune"):
+        extra = ("--dir", "unused") if command == "tune" else ()
+        proc = run_zoo(command, "char_rnn", "--epochs", "1", *extra)
+        assert proc.returncode == 2
+        line = proc.stderr.strip().splitlines()[-1]
+        assert line.startswith(f"zoo {command}: error: zoo {command} has no training recipe for char_rnn")
+        assert "models with one: " in line and "text_generator" in line and "resnet_cifar" in line

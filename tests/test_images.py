@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
 
@@ -52,8 +53,8 @@ def test_keras_datasets_are_not_downloaded_unasked(tmp_path, monkeypatch):
 def test_augmentation_only_in_training():
     images = load_digits(upscale_factor=2).x_train[:8]
     pipeline = augmentation(rotation=0.1, zoom=0.1, translation=0.1)
-    np.testing.assert_array_equal(np.asarray(pipeline(images, training=False)), images)
-    assert not np.allclose(np.asarray(pipeline(images, training=True)), images)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(pipeline(images, training=False)), images)
+    assert not np.allclose(keras.ops.convert_to_numpy(pipeline(images, training=True)), images)
 
 
 def test_small_residual_network_learns_digits(tmp_path):
@@ -65,7 +66,7 @@ def test_small_residual_network_learns_digits(tmp_path):
     assert (tmp_path / "model.keras").exists() and (tmp_path / "curve.png").exists()
     loaded = zoo.load_model(tmp_path / "model.keras")
     x = load_digits().x_test[:4]
-    np.testing.assert_array_equal(np.asarray(loaded(x)), np.asarray(model(x)))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
     with pytest.raises(ValueError, match="text_generator is a language-modeling model"):
         train_image_classifier("text_generator", epochs=1)
 

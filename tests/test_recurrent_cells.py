@@ -6,6 +6,9 @@ import pytest
 
 from zoo.layers import GRUCell, LSTMCell, SimpleRNNCell
 
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
 CASES = {
     "rnn": (lambda u: SimpleRNNCell(u), lambda u, **kw: keras.layers.SimpleRNN(u, **kw)),
     "lstm": (lambda u: LSTMCell(u), lambda u, **kw: keras.layers.LSTM(u, **kw)),
@@ -73,7 +76,7 @@ def test_cells_serialize_and_lstm_starts_with_forget_bias_one():
     cell = LSTMCell(5)
     layer = keras.layers.RNN(cell)
     layer.build((None, None, 2))
-    bias = np.asarray(cell.bias)
+    bias = keras.ops.convert_to_numpy(cell.bias)
     np.testing.assert_array_equal(bias[5:10], 1.0)
     np.testing.assert_array_equal(np.concatenate([bias[:5], bias[10:]]), 0.0)
     for c in (SimpleRNNCell(4, activation="relu"), LSTMCell(4), GRUCell(4, reset_after=False)):
@@ -88,13 +91,13 @@ def test_gates_expose_the_equations():
     cell.build((None, 2))
     x = np.ones((1, 2), "float32")
     h, c = np.zeros((1, 3), "float32"), np.full((1, 3), 2.0, "float32")
-    v = {k: np.asarray(t) for k, t in cell.gates(x, [h, c]).items()}
+    v = {k: keras.ops.convert_to_numpy(t) for k, t in cell.gates(x, [h, c]).items()}
     np.testing.assert_allclose(v["c"], v["f"] * 2.0 + v["i"] * v["g"], atol=1e-6)  # L5
     np.testing.assert_allclose(v["h"], v["o"] * np.tanh(v["c"]), atol=1e-6)  # L6
     assert all(((v[k] > 0) & (v[k] < 1)).all() for k in "ifo")  # L2: sigmoid gates
     gru = GRUCell(3)
     gru.build((None, 2))
-    g = {k: np.asarray(t) for k, t in gru.gates(x, [h]).items()}
+    g = {k: keras.ops.convert_to_numpy(t) for k, t in gru.gates(x, [h]).items()}
     np.testing.assert_allclose(g["h"], (1 - g["z"]) * g["g"], atol=1e-6)  # h_prev = 0
 
 

@@ -101,3 +101,24 @@ def test_listing_and_info_do_not_import_keras():
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "import zoo; import keras",
+        "import keras; import zoo",
+        "import zoo.layers",  # Keras imported from inside a zoo module's own import
+        "import zoo; zoo.create_model('lenet5')",
+    ],
+)
+def test_keras_finds_every_zoo_class_once_both_are_imported(first):
+    code = (
+        f"{first}\n"
+        "import keras\n"
+        "names = ['zoo>TextGenerator', 'zoo>CharRNN', 'zoo>LSTMCell', 'zoo>GRUCell', 'zoo>SimpleRNNCell']\n"
+        "print('MISSING', [n for n in names if keras.saving.get_registered_object(n) is None])\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "MISSING []" in proc.stdout

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.data import DEFAULT_CHAR_VOCABULARY
+from zoo.data import DEFAULT_CHAR_VOCABULARY, TextCodec
+
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
 
 
 def lstm_params(input_dim, units):
@@ -34,7 +37,7 @@ def test_states_carry_across_calls(cell):
     keras.utils.set_random_seed(0)
     model = zoo.create_model("text_generator", vocab_size=30, embedding_dim=5, units=7, cell=cell)
     ids = np.random.default_rng(0).integers(0, 30, (2, 10)).astype("int32")
-    full = np.asarray(model(ids))
+    full = keras.ops.convert_to_numpy(model(ids))
     first, states = model(ids[:, :6], return_state=True)
     second = model(ids[:, 6:], initial_state=states)
     np.testing.assert_allclose(np.concatenate([first, second], axis=1), full, atol=1e-5)
@@ -51,6 +54,22 @@ def test_default_vocabulary_and_given_vocabulary():
     assert zoo.create_model("text_generator", vocab_size=12).vocabulary is None
 
 
+def test_plain_token_lists_get_the_reserved_ids_in_front():
+    text = "hello world"
+    chars = sorted(set(text))  # the keras-io way
+    model = zoo.create_model("text_generator", vocabulary=chars, units=8, embedding_dim=4)
+    assert model.vocabulary == ["[UNK]", *chars] and model.vocab_size == len(chars) + 1
+    codec = TextCodec(model.vocabulary)
+    assert codec.encode("hold").tolist() == [chars.index(c) + 1 for c in "hold"]  # documented: id = position + 1
+    assert codec.encode("z").tolist() == [0]
+    words = zoo.create_model("text_generator", vocabulary=["the", "cat", "sat"], units=8, embedding_dim=4)
+    assert words.vocabulary == ["", "[UNK]", "the", "cat", "sat"]  # id = position + 2
+    assert TextCodec(words.vocabulary).encode("the dog sat").tolist() == [2, 1, 4]
+    assert len(zoo.generate(model, "he", 5, temperature=0)) == 5
+    config = model.get_config()
+    assert type(model).from_config(config).vocabulary == model.vocabulary  # a layout kept as it is
+
+
 def test_vocabulary_travels_in_the_saved_file(tmp_path):
     words = ["[UNK]", "a", "b", "c"]
     model = zoo.create_model("text_generator", vocabulary=words, units=8, embedding_dim=4)
@@ -62,7 +81,11 @@ def test_vocabulary_travels_in_the_saved_file(tmp_path):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"vocab_size": 5, "vocabulary": ["a", "b"]}, r"vocab_size=5 disagrees with the vocabulary's 2 tokens"),
+        (
+            {"vocab_size": 2, "vocabulary": ["a", "b"]},
+            r"vocab_size=2 disagrees with the vocabulary's 3 tokens \(1 reserved added to the 2 given\)",
+        ),
+        ({"vocabulary": ["a", "[UNK]"]}, r"reserved token\(s\) \['\[UNK\]'\] at positions \[1\]"),
         ({"vocabulary": ["a", "a", "b"]}, r"duplicate tokens: \['a'\]"),
         ({"cell": "transformer"}, r"cell must be one of \['gru', 'lstm', 'rnn'\], got 'transformer'"),
         ({"units": 0}, r"units must be a positive integer, got 0"),

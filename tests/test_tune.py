@@ -16,6 +16,7 @@ import pytest
 
 import zoo
 from tests.conftest import REPO, run_zoo
+from zoo.carried_state import StateCarrier
 from zoo.cli import main
 from zoo.tune import hypermodel, parse_space_option, read_trials, search, search_space, text_search_data
 from zoo.tune.oracles import ResumableGridOracle
@@ -88,10 +89,13 @@ def test_build_returns_a_built_compiled_model_with_the_chosen_values(tiny_data):
     hp.values["num_layers"] = 3
     model = hm.build(hp)
     assert model.built and model.optimizer is not None  # count_params works before fit (keras-tuner issue 933)
-    reference = zoo.create_model("text_generator", units=24, num_layers=3, embedding_dim=4, **tiny_data.fixed)
+    # trained as zoo train trains it: continuous streams, states carried between batches
+    assert isinstance(model, StateCarrier) and model.batch_size == tiny_data.fixed["carry_state"]["batch_size"]
+    vocabulary = tiny_data.fixed["vocabulary"]
+    reference = zoo.create_model("text_generator", units=24, num_layers=3, embedding_dim=4, vocabulary=vocabulary)
     reference.build((None, None))
-    assert model.count_params() == reference.count_params()
-    assert [layer.units for layer in model.recurrent_layers] == [24, 24, 24]  # one shared units for all layers
+    assert model.generator.count_params() == reference.count_params()
+    assert [layer.units for layer in model.generator.recurrent_layers] == [24, 24, 24]  # one shared units
     lr = hp.values["learning_rate"]
     assert 1e-4 <= lr <= 1e-2
     assert math.isclose(float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)), lr, rel_tol=1e-6)
@@ -114,7 +118,7 @@ def test_fit_reports_best_validation_loss_and_study_figures(tiny_data):
     model = hm.build(hp)
     metrics = hm.fit(hp, model, epochs=2, verbose=0, **tiny_data.fit_kwargs)
     assert metrics["epochs_run"] == 2
-    assert metrics["params"] == model.count_params()
+    assert metrics["params"] == model.generator.count_params()  # the model's, not the carried states
     assert metrics["val_bpc"] == pytest.approx(metrics["val_loss"] / math.log(2))
     assert metrics["seconds"] > 0 and math.isfinite(metrics["loss"])
     with pytest.raises(ValueError, match="needs validation data"):

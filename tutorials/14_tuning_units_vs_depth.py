@@ -126,13 +126,17 @@ for trial in by_hand.oracle.get_best_trials(4):
 #
 # ## The library: search spaces from the registry
 # Every zoo model declares what can be tuned; `zoo.tune.hypermodel` turns that into a
-# `keras_tuner.HyperModel` whose `build(hp)` returns a built, compiled model.
+# `keras_tuner.HyperModel` whose `build(hp)` returns a built, compiled model. Every trial
+# trains the way `zoo train` does (the registry's recipe): the text read as continuous
+# streams, so `build` wraps the model in a `StateCarrier` that carries the LSTM states
+# from one batch to the next; the model itself is its `generator`.
 
 # %%
 print(zoo.model_info("text_generator").tunable)
 hm = zoo.tune.hypermodel("text_generator", {"units": [32, 64], "num_layers": [1, 2]}, **data.fixed)
 model = hm.build(keras_tuner.HyperParameters())
-print(type(model).__name__, "built:", model.built, "parameters:", f"{model.count_params():,}")
+print(type(model).__name__, "around", type(model.generator).__name__, "built:", model.built,
+      "parameters:", f"{model.generator.count_params():,}")
 
 # %% [markdown]
 # ## L15 · The units-versus-depth study

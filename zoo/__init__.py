@@ -6,7 +6,9 @@
 >>> model = zoo.create_model("lenet5", num_classes=3)   # doctest: +SKIP
 
 Importing ``zoo`` and listing models does not import Keras; building,
-training and generating do, on first use.
+training and generating do, on first use. Once both ``zoo`` and ``keras``
+are imported (in either order), ``keras.saving.load_model`` loads any saved
+zoo model.
 """
 
 from zoo._registry import (
@@ -15,6 +17,7 @@ from zoo._registry import (
     ContractConfig,
     InputSpec,
     ModelInfo,
+    TrainingRecipe,
     UnknownModelError,
     accepted_arguments,
     create_model,
@@ -32,6 +35,7 @@ __all__ = [
     "ContractConfig",
     "InputSpec",
     "ModelInfo",
+    "TrainingRecipe",
     "UnknownModelError",
     "__version__",
     "accepted_arguments",
@@ -81,3 +85,9 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+# Keras's own loader finds zoo's classes once Keras is imported, before or after zoo.
+from zoo import _keras_hook  # noqa: E402
+
+_keras_hook.install()

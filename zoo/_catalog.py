@@ -6,7 +6,7 @@ built-in model is declared here with the ``module:attribute`` of its builder.
 builder's real signature, so the two cannot drift apart.
 """
 
-from zoo._registry import ContractConfig, InputSpec, ModelInfo
+from zoo._registry import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
 
 # The default character vocabulary size of text_generator (see zoo.data.text).
 _DEFAULT_CHAR_VOCAB = 98
@@ -14,6 +14,26 @@ _DEFAULT_CHAR_VOCAB = 98
 # Search-space declarations (see zoo.tune.spaces): "values" is a choice,
 # "min"/"max" (with "step" or "sampling") a range.
 _LEARNING_RATE = {"min": 1e-4, "max": 1e-2, "sampling": "log"}
+
+# How zoo train and zoo tune train each kind of model; the defaults of both
+# commands and of the Python trainers come from here.
+TEXT_RECIPE = TrainingRecipe(
+    data="text",
+    trainer="zoo.training:train_text_generator",
+    search_data="zoo.tune.search:text_search_data",
+    batch_size=32,
+    learning_rate=3e-3,
+    seq_len=64,
+    # Chosen on a 2-core CPU by benchmarks/train_quality.py (see the README's figures).
+    model_defaults={"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"},
+)
+IMAGE_RECIPE = TrainingRecipe(
+    data="images",
+    trainer="zoo.training_images:train_image_classifier",
+    search_data="zoo.tune.search:image_search_data",
+    batch_size=64,
+    learning_rate=2e-3,
+)
 
 BUILTIN_MODELS = (
     ModelInfo(
@@ -81,6 +101,7 @@ BUILTIN_MODELS = (
         },
         input=InputSpec((32, 32, 1)),
         contract=ContractConfig(overrides={}, input=InputSpec((32, 32, 1)), output=(10,)),
+        recipe=IMAGE_RECIPE,
     ),
     ModelInfo(
         name="text_generator",
@@ -116,6 +137,7 @@ BUILTIN_MODELS = (
             "cell": {"values": ("lstm", "gru", "rnn")},
             "learning_rate": _LEARNING_RATE,
         },
+        recipe=TEXT_RECIPE,
     ),
 )
 
@@ -160,6 +182,7 @@ def _cnn(
             output=(10,),
         ),
         tunable=tunable or {},
+        recipe=IMAGE_RECIPE,
     )
 
 

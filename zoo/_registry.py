@@ -64,6 +64,37 @@ class ContractConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class TrainingRecipe:
+    """How ``zoo train`` and ``zoo tune`` train a model: the one place for its training defaults.
+
+    ``data`` is the kind of data the model trains on (``"text"`` or
+    ``"images"``; it picks the command-line data flags), ``trainer`` and
+    ``search_data`` are the ``"module:function"`` that train it and that make
+    a tuning data set, ``batch_size``, ``learning_rate`` and ``seq_len`` (text
+    windows) the defaults, and ``model_defaults`` the builder arguments used
+    for training unless given (they may differ from the builder's own
+    defaults, which suit other hardware).
+    """
+
+    data: str
+    trainer: str
+    search_data: str
+    batch_size: int
+    learning_rate: float
+    seq_len: int | None = None
+    model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly view of the recipe."""
+        return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
+
+    def load(self, which: str):
+        """The function named by ``trainer`` or ``search_data`` (imports it)."""
+        module_name, _, attr = getattr(self, which).partition(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelInfo:
     """Everything the registry knows about one model, without building it."""
 
@@ -77,6 +108,7 @@ class ModelInfo:
     contract: ContractConfig | None = None
     tunable: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     target: str | None = None  # "module:attribute" of a built-in builder
+    recipe: TrainingRecipe | None = None  # how zoo train / zoo tune train it (None: they do not)
 
     def as_dict(self) -> dict:
         """A JSON-friendly view of the entry."""
@@ -89,6 +121,7 @@ class ModelInfo:
             "default_args": dict(self.default_args),
             "input": self.input.describe() if self.input else None,
             "tunable": dict(self.tunable),
+            "recipe": self.recipe.as_dict() if self.recipe else None,
         }
 
 
@@ -193,6 +226,7 @@ def register_model(
     input: InputSpec | None = None,
     contract: ContractConfig | None = None,
     tunable: Mapping[str, Any] | None = None,
+    recipe: TrainingRecipe | None = None,
 ):
     """Register a model builder (a function or a ``keras.Model`` subclass).
 
@@ -205,7 +239,9 @@ def register_model(
     ``name`` defaults to the function's name (the class name in snake case is
     not guessed: classes use their ``__name__`` unless a name is given).
     ``description`` defaults to the first line of the docstring. Give
-    ``contract`` to have the contract tests cover the model. Registering a
+    ``contract`` to have the contract tests cover the model, and ``recipe``
+    (a :class:`TrainingRecipe`) to train and tune it with ``zoo train`` and
+    ``zoo tune``. Registering a
     name twice raises ``ValueError``.
     """
 
@@ -222,6 +258,7 @@ def register_model(
             input=input or (contract.input if contract else None),
             contract=contract,
             tunable=dict(tunable or {}),
+            recipe=recipe,
         )
         _registry().add(info, builder)
         return builder

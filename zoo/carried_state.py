@@ -17,6 +17,8 @@ import math
 
 import keras
 
+from zoo.distribute import batch_replicas
+
 
 class StateCarrier(keras.Model):
     """Training wrapper that feeds each batch the previous batch's final states.
@@ -43,18 +45,31 @@ class StateCarrier(keras.Model):
         self.generator = generator
         self.batch_size = batch_size
         self.eval_batch_size = eval_batch_size
-        self.train_states = self._state_variables("train", batch_size)
-        self.eval_states = self._state_variables("eval", eval_batch_size)
+        # Under tf.distribute.MirroredStrategy every replica runs its own slice
+        # of the batch rows, so it keeps the states of those rows only.
+        self.replicas = batch_replicas()
+        for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
+            if value % self.replicas:
+                raise ValueError(
+                    f"{name}={value} does not split evenly over {self.replicas} replicas; "
+                    f"use a multiple of {self.replicas}."
+                )
+        self.train_states = self._state_variables("train", batch_size // self.replicas)
+        self.eval_states = self._state_variables("eval", eval_batch_size // self.replicas)
         self.built = generator.built  # nothing of its own to build; BackupAndRestore needs a built model
 
     def _state_variables(self, prefix, rows):
+        # Replica-local (on_read) on TensorFlow, where each replica carries its own rows;
+        # a checkpoint holds the first replica's.
         return [
             [
-                self.add_weight(
-                    shape=(rows, self.generator.units),
+                keras.Variable(
                     initializer="zeros",
+                    shape=(rows, self.generator.units),
                     trainable=False,
                     name=f"{prefix}_state_{i + 1}_{j}",
+                    synchronization="on_read" if self.replicas > 1 else "auto",
+                    aggregation="only_first_replica",
                 )
                 for j in range(self.generator.state_size)
             ]
@@ -74,12 +89,15 @@ class StateCarrier(keras.Model):
         """Zero the ``"eval"``, ``"train"`` or ``"all"`` states."""
         if which not in ("eval", "train", "all"):
             raise ValueError(f"which must be 'eval', 'train' or 'all', got {which!r}.")
-        groups = {"eval": [self.eval_states], "train": [self.train_states]}
-        groups["all"] = groups["eval"] + groups["train"]
+        groups = {
+            "eval": [self.eval_states],
+            "train": [self.train_states],
+            "all": [self.eval_states, self.train_states],
+        }
         for group in groups[which]:
             for layer in group:
                 for var in layer:
-                    var.assign(keras.ops.zeros_like(var))
+                    var.assign(keras.ops.zeros(var.shape, var.dtype))
 
 
 class WindowScorer(keras.Model):
@@ -110,18 +128,22 @@ def stream_bits(model, ids, seq_len: int = 128, batch_size: int = 8) -> float:
     """
     from zoo.data.windows import text_streams
 
-    carrier = StateCarrier(model, batch_size)
-    carrier.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    carrier.reset_states("eval")
-    loss = carrier.evaluate(text_streams(ids, seq_len, batch_size), verbose=0)
-    return float(loss[0] if isinstance(loss, (list, tuple)) else loss) / math.log(2.0)
+    return _evaluate_bits(StateCarrier(model, batch_size), text_streams(ids, seq_len, batch_size))
 
 
 def window_bits(model, ids, seq_len: int = 128, batch_size: int = 128) -> float:
     """Bits per token of ``model`` on ``ids`` cut into independent windows of ``seq_len``."""
     from zoo.data.windows import text_windows
 
-    scorer = WindowScorer(model)  # compiling a wrapper leaves the model's own compile state alone
-    scorer.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    loss = scorer.evaluate(text_windows(ids, seq_len, batch_size, shuffle=False), verbose=0)
+    return _evaluate_bits(WindowScorer(model), text_windows(ids, seq_len, batch_size, shuffle=False))
+
+
+def _evaluate_bits(wrapper, dataset) -> float:
+    """Mean cross-entropy of ``wrapper`` over ``dataset``, in bits.
+
+    Compiling the wrapper, not the model inside it, leaves the model's own
+    compile state (optimizer, metrics) alone.
+    """
+    wrapper.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    loss = wrapper.evaluate(dataset, verbose=0)
     return float(loss[0] if isinstance(loss, (list, tuple)) else loss) / math.log(2.0)

@@ -71,6 +71,13 @@ def cmd_info(args):
     print("  defaults:")
     for k, v in info.default_args.items():
         print(f"    {k} = {v!r}")
+    if info.recipe:
+        r = info.recipe
+        window = f", windows of {r.seq_len}" if r.seq_len else ""
+        print(f"  training (zoo train / zoo tune): {r.data} data, batch {r.batch_size}{window}, "
+              f"learning rate {r.learning_rate:g}")
+        for k, v in r.model_defaults.items():
+            print(f"    {k} = {v!r}")
     if info.tunable:
         print("  tunable (zoo tune):")
         for k, spec in info.tunable.items():
@@ -96,19 +103,35 @@ def cmd_summary(args):
     model.summary()
 
 
+def _recipe(command, name):
+    """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
+    info = model_info(name)
+    if info.recipe is None:
+        trainable = [n for n in list_models() if model_info(n).recipe is not None]
+        raise CommandError(
+            f"zoo {command} has no training recipe for {name} ({info.task}); models with one: "
+            f"{', '.join(trainable)}."
+        )
+    return info.recipe
+
+
 def cmd_train(args):
-    info = model_info(args.model)
+    recipe = _recipe("train", args.model)
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
     _quiet_tensorflow()
-    if args.model == "text_generator":
-        _train_text(args)
-    elif info.task == "image-classification":
-        _train_images(args)
+    if args.cpu_devices:
+        from zoo.distribute import split_cpu
+
+        split_cpu(args.cpu_devices)
+    if args.distribute:
+        from zoo.distribute import use_all_devices
+
+        print(use_all_devices(), flush=True)
+    if recipe.data == "text":
+        _train_text(args, recipe)
     else:
-        raise CommandError(
-            f"zoo train takes text_generator or an image-classification model; {args.model} is {info.task}."
-        )
+        _train_images(args, recipe)
 
 
 def _budget(args):
@@ -132,16 +155,18 @@ def _text_model_args(args) -> dict:
     return model_args
 
 
-def _text_data_args(args) -> dict:
-    """How --tokens, --max-tokens, --max-chars, --seq-len, --batch-size, --steps-per-epoch
-    and --seed shape the text data, the same for zoo train and zoo tune."""
+def _text_data_args(args, recipe) -> dict:
+    """How --tokens, --max-tokens, --max-chars, --seq-len, --batch-size, --steps-per-epoch,
+    --no-carry-state and --seed shape the text data, the same for zoo train and zoo tune
+    (unset: the model's recipe)."""
     return {
         "tokens": args.tokens,
         "max_tokens": args.max_tokens,
         "max_chars": args.max_chars,
-        "seq_len": args.seq_len,
-        "batch_size": args.batch_size or 32,
+        "seq_len": args.seq_len or recipe.seq_len,
+        "batch_size": args.batch_size or recipe.batch_size,
         "steps_per_epoch": args.steps_per_epoch,
+        "carry_state": not args.no_carry_state,
         "seed": args.seed,
     }
 
@@ -160,9 +185,9 @@ def _image_data(args):
     return data
 
 
-def _train_text(args):
+def _train_text(args, recipe):
     from zoo.generation import generate
-    from zoo.training import default_out_dir, train_text_generator
+    from zoo.training import default_out_dir
 
     model_args = _text_model_args(args)
     out_dir = args.out or default_out_dir(args.model)
@@ -171,14 +196,13 @@ def _train_text(args):
         f"batches); output in {out_dir}",
         flush=True,
     )
-    model, rows = train_text_generator(
+    model, rows = recipe.load("trainer")(
         args.corpus,
-        **_text_data_args(args),
+        **_text_data_args(args, recipe),
         epochs=args.epochs,
         minutes=args.minutes,
-        learning_rate=args.learning_rate or 3e-3,
+        learning_rate=args.learning_rate or recipe.learning_rate,
         clipnorm=args.clipnorm,
-        carry_state=not args.no_carry_state,
         out_dir=out_dir,
         verbose=args.verbose,
         **model_args,
@@ -196,20 +220,19 @@ def _train_text(args):
     print(f"\n--- sample (temperature {args.temperature}) ---\n{args.prompt}{text}")
 
 
-def _train_images(args):
+def _train_images(args, recipe):
     from zoo.training import default_out_dir
-    from zoo.training_images import train_image_classifier
 
     data = _image_data(args)
     out_dir = args.out or default_out_dir(args.model)
     print(f"training {args.model} on {data} for {_budget(args)}; output in {out_dir}", flush=True)
-    model, rows, accuracy = train_image_classifier(
+    model, rows, accuracy = recipe.load("trainer")(
         args.model,
         data,
         epochs=args.epochs,
         minutes=args.minutes,
-        batch_size=args.batch_size or 64,
-        learning_rate=args.learning_rate or 2e-3,
+        batch_size=args.batch_size or recipe.batch_size,
+        learning_rate=args.learning_rate or recipe.learning_rate,
         augment=not args.no_augment,
         out_dir=out_dir,
         seed=args.seed,
@@ -249,11 +272,7 @@ def _tune_space(args) -> dict | None:
 def cmd_tune(args):
     from zoo.tune.launch import run_distributed
 
-    info = model_info(args.model)
-    if args.model != "text_generator" and info.task != "image-classification":
-        raise CommandError(
-            f"zoo tune takes text_generator or an image-classification model; {args.model} is {info.task}."
-        )
+    _recipe("tune", args.model)
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
     if args.tuner == "hyperband" and args.epochs is None:
@@ -292,23 +311,23 @@ def _run_tune(args, space):
     import logging
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)  # a retracing notice per trial's new model
-    from zoo.tune import hypermodel, image_search_data, search, text_search_data
+    from zoo.tune import hypermodel, search
     from zoo.tune.report import print_report
     from zoo.tune.search import distributed_role
 
-    if args.model == "text_generator":
-        from zoo.training import CPU_DEFAULTS
-
-        data = text_search_data(args.corpus, **_text_data_args(args), validation_steps=args.validation_steps)
-        fixed = {**CPU_DEFAULTS, **_text_model_args(args)}
-        learning_rate = args.learning_rate or 3e-3
+    recipe = model_info(args.model).recipe
+    make_data = recipe.load("search_data")
+    if recipe.data == "text":
+        data = make_data(args.corpus, **_text_data_args(args, recipe), validation_steps=args.validation_steps)
+        fixed = {**recipe.model_defaults, **_text_model_args(args)}
     else:
-        data = image_search_data(
-            _image_data(args), batch_size=args.batch_size or 64, augment=not args.no_augment, seed=args.seed
+        data = make_data(
+            _image_data(args), batch_size=args.batch_size or recipe.batch_size, augment=not args.no_augment,
+            seed=args.seed,
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
         fixed = parse_overrides(args.set)
-        learning_rate = args.learning_rate or 2e-3
+    learning_rate = args.learning_rate or recipe.learning_rate
     searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
     fixed = {k: v for k, v in fixed.items() if k not in searched}
     hm = hypermodel(
@@ -327,11 +346,12 @@ def _run_tune(args, space):
               f"search folder {args.dir}", flush=True)
     settings = {
         "model": args.model,
-        "data": args.corpus if args.model == "text_generator" else args.data,
+        "data": args.corpus if recipe.data == "text" else args.data,
         "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
         "steps_per_epoch": args.steps_per_epoch,
         "batch_size": args.batch_size,
         "seq_len": args.seq_len,
+        "carry_state": not args.no_carry_state,
         "learning_rate": learning_rate,
         "max_trials": args.max_trials,
     }
@@ -405,10 +425,14 @@ def _add_training_flags(p, per_trial=False) -> None:
     p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="recurrent cell")
     p.add_argument("--embedding-dim", type=int, help="embedding size")
     p.add_argument("--dropout", type=float, help="dropout after each recurrent layer")
-    p.add_argument("--batch-size", type=int, help="default 32 for text, 64 for images")
-    p.add_argument("--seq-len", type=int, default=64, help="training window length")
+    p.add_argument("--batch-size", type=int, help="batch size (default: the model's recipe, see zoo info)")
+    p.add_argument("--seq-len", type=int, help="text: training window length (default: the model's recipe)")
+    p.add_argument("--learning-rate", type=float, help="Adam's initial rate (default: the model's recipe)")
     p.add_argument(
-        "--learning-rate", type=float, help="Adam's initial rate (default 3e-3 text, 2e-3 images)"
+        "--no-carry-state",
+        action="store_true",
+        help="text: train on shuffled independent windows instead of continuous streams whose recurrent "
+        "state carries from batch to batch (truncated backpropagation through time)",
     )
     p.add_argument("--clipnorm", type=float, default=1.0, help="gradient-norm clipping")
     p.add_argument("--seed", type=int, default=0)
@@ -454,10 +478,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_training_flags(p)
     p.add_argument(
-        "--no-carry-state",
+        "--distribute",
         action="store_true",
-        help="text: train on shuffled independent windows instead of continuous streams whose recurrent "
-        "state carries from batch to batch (truncated backpropagation through time)",
+        help="train data-parallel on every local device: keras.distribution.DataParallel on JAX, "
+        "tf.distribute.MirroredStrategy on TensorFlow",
+    )
+    p.add_argument(
+        "--cpu-devices",
+        type=int,
+        metavar="N",
+        help="present the CPU as N devices (to try --distribute without accelerators)",
     )
     p.add_argument(
         "--out", help="output folder; a killed run restarted with the same folder resumes (default: runs/MODEL)"

@@ -1,12 +1,20 @@
-"""Sampling text from a TextGenerator, fast.
+"""Sampling text from a TextGenerator, fast, on every Keras backend.
 
 The prompt runs through the model once; after that every step feeds a single
 token to the recurrent cells and carries their states, so the prefix is never
-recomputed. On the TensorFlow backend the prompt pass and the whole decoding
-loop are one XLA-compiled ``tf.function`` (two ``tf.while_loop``s over the
-same ``step``), compiled once per model, sampling setting and power-of-two
-size bucket, and reused for any length. Other backends run the prompt through
-the model and the steps in a Python loop.
+recomputed. How the loop runs depends on the backend:
+
+- TensorFlow: the prompt pass and the decoding loop are one XLA-compiled
+  ``tf.function`` (two ``tf.while_loop``s over the same ``step``);
+- JAX: the same two loops as ``jax.lax.while_loop``s in one ``jax.jit``
+  function, which takes the weights as an argument (``keras.StatelessScope``),
+  so training the model afterwards never leaves stale weights in the cache;
+- PyTorch (and any other backend): a Python loop whose tokens stay on the
+  device (``keras.ops`` argmax and ``keras.random.categorical``) under
+  ``torch.no_grad()``; the ids come back to the host once, at the end.
+
+Compiled loops are built once per model, sampling setting and power-of-two
+size bucket, and reused for any prompt and output length.
 """
 
 from __future__ import annotations
@@ -111,6 +119,97 @@ def _tf_decoder(model, temperature, top_k, top_p):
     return decode
 
 
+def _jax_decoder(model, temperature, top_k, top_p):
+    """A jitted decoding loop for ``model`` (JAX backend), cached on the model."""
+    import jax
+    import jax.numpy as jnp
+    import keras
+
+    cache = model.__dict__.setdefault("_zoo_decoders", {})
+    key = ("jax", float(temperature), top_k, top_p)
+    if key in cache:
+        return cache[key]
+    variables = list(model.variables)
+
+    def decode(values, prompt, prompt_len, length, seed, buffer):
+        with keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True))):
+            batch = prompt.shape[1]
+            states = [[jnp.zeros((batch, model.units))] * model.state_size for _ in range(model.num_layers)]
+
+            def prefill(carry):
+                i, _, states = carry
+                logits, states = model.step(prompt[i], states)
+                return i + 1, logits, states
+
+            first = jnp.zeros((batch, model.vocab_size))
+            _, first, states = jax.lax.while_loop(lambda c: c[0] < prompt_len, prefill, (jnp.int32(0), first, states))
+            rng = jax.random.PRNGKey(seed)
+
+            def body(carry):
+                i, logits, states, out = carry
+                if temperature == 0:
+                    token = jnp.argmax(logits, axis=-1).astype(jnp.int32)
+                else:
+                    filtered = filter_logits(logits, temperature, top_k, top_p, ops=keras.ops)
+                    token = jax.random.categorical(jax.random.fold_in(rng, i), filtered, axis=-1).astype(jnp.int32)
+                logits, states = model.step(token, states)
+                return i + 1, logits, states, out.at[i].set(token)
+
+            _, _, _, out = jax.lax.while_loop(lambda c: c[0] < length, body, (jnp.int32(0), first, states, buffer))
+            return out.T
+
+    compiled = jax.jit(decode)
+
+    def run(prompt, prompt_len, length, seed, buffer):
+        values = [v.value for v in variables]
+        return compiled(values, prompt, jnp.int32(prompt_len), jnp.int32(length), jnp.uint32(seed), buffer)
+
+    cache[key] = run
+    return run
+
+
+def _no_grad():
+    """``torch.no_grad()`` on the PyTorch backend, else a context that does nothing."""
+    import contextlib
+
+    import keras
+
+    if keras.backend.backend() == "torch":
+        import torch
+
+        return torch.no_grad()
+    return contextlib.nullcontext()
+
+
+def _eager_decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
+    """The decoding loop in Python, tokens kept on the device (PyTorch and other backends)."""
+    import keras
+    from keras import ops
+
+    with _no_grad():
+        logits, states = model(prompt_ids, training=False, return_state=True)
+        logits = logits[:, -1, :]
+        generator = keras.random.SeedGenerator(seed)
+        tokens = []
+        for _ in range(length):
+            if temperature == 0:
+                token = ops.cast(ops.argmax(logits, axis=-1), "int32")
+            else:
+                filtered = filter_logits(logits, temperature, top_k, top_p, ops=ops)
+                token = ops.cast(keras.random.categorical(filtered, 1, seed=generator)[:, 0], "int32")
+            tokens.append(token)
+            logits, states = model.step(token, states)
+        return ops.convert_to_numpy(ops.stack(tokens, axis=1)).astype(np.int32)
+
+
+def _buckets(prompt_ids, length):
+    """The prompt, time-major and padded to a power of two, and the output buffer's length."""
+    batch, prompt_len = prompt_ids.shape
+    prompt = np.zeros((max(16, 1 << (prompt_len - 1).bit_length()), batch), np.int32)
+    prompt[:prompt_len] = prompt_ids.T
+    return prompt, max(64, 1 << (length - 1).bit_length())
+
+
 def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=None, seed=None):
     """Continue each row of ``prompt_ids`` (batch, time) by ``length`` token ids; returns (batch, length)."""
     import keras
@@ -121,25 +220,27 @@ def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=N
     if length == 0:
         return np.zeros((prompt_ids.shape[0], 0), np.int32)
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31)) if seed is None else int(seed)
-    if keras.backend.backend() == "tensorflow":
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
         import tensorflow as tf
 
         decode = _tf_decoder(model, temperature, top_k, top_p)
-        batch, prompt_len = prompt_ids.shape
-        prompt = np.zeros((max(16, 1 << (prompt_len - 1).bit_length()), batch), np.int32)
-        prompt[:prompt_len] = prompt_ids.T
-        buffer = tf.zeros((max(64, 1 << (length - 1).bit_length()), batch), tf.int32)
-        out = decode(tf.constant(prompt), tf.constant(prompt_len), tf.constant(length), tf.constant(seed), buffer)
+        prompt, buffer_len = _buckets(prompt_ids, length)
+        buffer = tf.zeros((buffer_len, prompt.shape[1]), tf.int32)
+        out = decode(
+            tf.constant(prompt), tf.constant(prompt_ids.shape[1]), tf.constant(length), tf.constant(seed), buffer
+        )
         return out.numpy()[:, :length]
-    logits, states = model(prompt_ids, training=False, return_state=True)
-    first = logits[:, -1, :]
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(length):
-        token = sample_next(keras.ops.convert_to_numpy(first), rng, temperature, top_k, top_p)
-        out.append(token)
-        first, states = model.step(keras.ops.convert_to_tensor(token), states)
-    return np.stack(out, axis=1)
+    if backend == "jax":
+        import jax.numpy as jnp
+
+        decode = _jax_decoder(model, temperature, top_k, top_p)
+        prompt, buffer_len = _buckets(prompt_ids, length)
+        out = decode(
+            jnp.asarray(prompt), prompt_ids.shape[1], length, seed, jnp.zeros((buffer_len, prompt.shape[1]), jnp.int32)
+        )
+        return np.asarray(out)[:, :length]
+    return _eager_decode(model, prompt_ids, length, temperature, top_k, top_p, seed)
 
 
 def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, seed=None, num_samples=1):

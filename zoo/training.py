@@ -14,20 +14,23 @@ arguments and folder resumes after the last finished epoch.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import pathlib
 import time
+from typing import Any
 
 import keras
 import numpy as np
 
-from zoo._registry import create_model
+from zoo._registry import create_model, model_info
 from zoo.carried_state import ResetEvalStates, StateCarrier
 from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
 from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_streams, text_windows
+from zoo.distribute import batch_replicas
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -201,9 +204,34 @@ def text_vocabulary(corpus, tokens: str = "char", max_tokens: int | None = None)
     return _vocabulary(corpus, tokens, max_tokens)
 
 
-#: Defaults of ``zoo train text_generator`` on a CPU, chosen by
-#: benchmarks/train_quality.py (see the README for the measured score).
-CPU_DEFAULTS = {"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"}
+def text_recipe(model_name: str = "text_generator"):
+    """The registry's :class:`~zoo.TrainingRecipe` for a text model (defaults of zoo train and zoo tune)."""
+    recipe = model_info(model_name).recipe
+    if recipe is None or recipe.data != "text":
+        raise ValueError(f"{model_name} has no text training recipe in the registry.")
+    return recipe
+
+
+def resume_epoch(out_dir) -> int:
+    """The epoch a run restarted in ``out_dir`` continues from (0: a fresh start).
+
+    Reads the epoch from the backup the way Keras's ``BackupAndRestore``
+    (``double_checkpoint=True``) picks it: the latest checkpoint, or the one
+    before it when the latest weights file is missing.
+    """
+    if not is_resumable(out_dir):
+        return 0
+    backup = pathlib.Path(out_dir) / "backup"
+    for weights, metadata in (
+        ("latest.weights.h5", "training_metadata.json"),
+        ("latest.weights.h5.bkp", "training_metadata.json.bkp"),
+    ):
+        if (backup / weights).exists() and (backup / metadata).exists():
+            try:
+                return int(json.loads((backup / metadata).read_text())["epoch"])
+            except (ValueError, KeyError):
+                continue
+    return 0
 
 
 def train_text_generator(
@@ -212,13 +240,13 @@ def train_text_generator(
     tokens="char",
     max_tokens=None,
     max_chars=2_000_000,
-    seq_len=64,
-    batch_size=32,
+    seq_len=None,
+    batch_size=None,
     epochs=None,
     minutes=None,
     steps_per_epoch=200,
     validation_steps=20,
-    learning_rate=3e-3,
+    learning_rate=None,
     lr_decay=True,
     clipnorm=1.0,
     carry_state=True,
@@ -236,12 +264,13 @@ def train_text_generator(
             characters for built-in corpora, every character of other
             corpora, 20,000 words).
         max_chars: read at most this many characters of the corpus.
-        seq_len, batch_size: window length and batch size.
+        seq_len, batch_size: window length and batch size (default: the
+            registry's recipe, ``zoo.model_info("text_generator").recipe``).
         epochs: number of epochs of ``steps_per_epoch`` batches. With only
             ``minutes`` given, training runs until the time is up.
         minutes: wall-clock budget for this invocation's training.
-        learning_rate, clipnorm: Adam's step size and gradient-norm clipping
-            (note 003's remedy for exploding gradients).
+        learning_rate, clipnorm: Adam's step size (default: the recipe's) and
+            gradient-norm clipping (note 003's remedy for exploding gradients).
         lr_decay: lower the learning rate linearly to a tenth over the budget.
         carry_state: read the text as ``batch_size`` continuous streams and
             carry the recurrent states from batch to batch (truncated
@@ -249,15 +278,22 @@ def train_text_generator(
             and validation alike; ``False`` trains on shuffled independent
             windows that each start from zero states.
         out_dir: folder for checkpoints, history, the model and the curve;
-            an interrupted run restarted with the same folder resumes.
+            an interrupted run restarted with the same folder resumes, with
+            the weights, the optimizer, the epoch and the position in the
+            training text where the last finished epoch left them.
         seed: seeds weights and data order.
         **model_args: ``text_generator`` arguments (units, num_layers, cell,
-            embedding_dim, dropout); unset ones come from :data:`CPU_DEFAULTS`.
+            embedding_dim, dropout); unset ones come from the recipe's
+            ``model_defaults``.
 
     Each history row has the epoch's ``loss``, ``val_loss``, bits per token
     (``bpc``, ``val_bpc``: bits per character for characters) and perplexity
     (``ppl``, ``val_ppl``: the usual score for words).
     """
+    recipe = text_recipe()
+    seq_len = recipe.seq_len if seq_len is None else seq_len
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
     if tokens not in ("char", "word"):
         raise ValueError(f"tokens must be 'char' or 'word', got {tokens!r}.")
     if epochs is None and minutes is None:
@@ -280,7 +316,7 @@ def train_text_generator(
             if vocab_file is not None:
                 out.mkdir(parents=True, exist_ok=True)
                 write_json_atomically(vocab_file, model_args["vocabulary"])
-    for key, value in CPU_DEFAULTS.items():
+    for key, value in recipe.model_defaults.items():
         model_args.setdefault(key, value)
     codec = TextCodec(model_args["vocabulary"])
 
@@ -289,22 +325,21 @@ def train_text_generator(
     model.build((None, seq_len))
     train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
     callbacks = [TokenMetrics()]
+    data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
     if carry_state:
-        # A short validation text gets fewer streams rather than none.
-        val_streams = max(1, min(batch_size, (len(val_ids) - 1) // seq_len))
-        train_ds = text_streams(train_ids, seq_len, batch_size)
-        val_ds = text_streams(val_ids, seq_len, val_streams)
-        trainer = StateCarrier(model, batch_size, eval_batch_size=val_streams)
+        trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size)
         callbacks.insert(0, ResetEvalStates())
     else:
-        train_ds = text_windows(train_ids, seq_len, batch_size, seed=seed)
-        val_ds = text_windows(val_ids, seq_len, batch_size, shuffle=False)
         trainer = model
     compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
+    # A resumed run reads on from where the last finished epoch stopped in the text.
+    start_batch = resume_epoch(out) * steps_per_epoch
+    if start_batch and verbose:
+        print(f"resuming after epoch {start_batch // steps_per_epoch}: training text from batch {start_batch}")
     rows = fit_resumable(
         trainer,
-        train_ds.repeat(),
-        val_ds.take(validation_steps),
+        data.train_from(start_batch),
+        data.validation.take(validation_steps),
         epochs=epochs,
         minutes=minutes,
         steps_per_epoch=steps_per_epoch,
@@ -317,6 +352,45 @@ def train_text_generator(
     if out is not None:
         plot_history(rows, out / "curve.png", ("bpc", "val_bpc"), f"bits per {codec.unit}")
     return model, rows
+
+
+@dataclasses.dataclass
+class TextTrainingData:
+    """The ``tf.data`` pipelines of a text run: ``train_from(batch)`` and ``validation``.
+
+    ``train`` is one pass over the training text (``steps`` batches);
+    ``train_from(k)`` repeats it forever starting at its ``k``-th batch (modulo
+    ``steps``), which is how a resumed run continues where it stopped.
+    """
+
+    train: Any
+    validation: Any
+    steps: int
+    eval_batch_size: int
+
+    def train_from(self, batch: int = 0):
+        return self.train.repeat().skip(batch % self.steps)
+
+
+def text_training_data(train_ids, val_ids, seq_len, batch_size, *, carry_state=True, seed=0) -> TextTrainingData:
+    """The training and validation pipelines ``zoo train`` and ``zoo tune`` use for token ids.
+
+    With ``carry_state`` the text is read as ``batch_size`` continuous streams
+    (validation as up to ``batch_size`` streams: a short validation text gets
+    fewer rather than none); otherwise as shuffled independent windows.
+    """
+    if carry_state:
+        split = batch_replicas()  # every replica of a MirroredStrategy takes an equal share of the streams
+        eval_batch_size = max(split, min(batch_size, (len(val_ids) - 1) // seq_len) // split * split)
+        train = text_streams(train_ids, seq_len, batch_size)
+        validation = text_streams(val_ids, seq_len, eval_batch_size)
+        steps = (len(train_ids) - 1) // (batch_size * seq_len)
+    else:
+        eval_batch_size = batch_size
+        train = text_windows(train_ids, seq_len, batch_size, seed=seed)
+        validation = text_windows(val_ids, seq_len, batch_size, shuffle=False)
+        steps = -(-((len(train_ids) - 1) // seq_len) // batch_size)
+    return TextTrainingData(train, validation, steps, eval_batch_size)
 
 
 def is_resumable(out_dir) -> bool:

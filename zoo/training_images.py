@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo._catalog import IMAGE_RECIPE
 from zoo._registry import create_model, model_info
 from zoo.training import compile_for_task, fit_resumable, plot_history
 
@@ -34,8 +35,8 @@ def train_image_classifier(
     *,
     epochs=None,
     minutes=None,
-    batch_size=64,
-    learning_rate=2e-3,
+    batch_size=None,
+    learning_rate=None,
     augment=True,
     validation_fraction=0.1,
     lr_decay=True,
@@ -51,6 +52,8 @@ def train_image_classifier(
         data: an :class:`zoo.data.images.ImageData` or a data set name
             (``digits``, ``lfw_faces``, ``mnist``, ``cifar10``).
         epochs, minutes: the budget (at least one).
+        batch_size, learning_rate: default: the registry's recipe for the
+            model (``zoo.model_info(model_name).recipe``).
         augment: random rotation, zoom, translation (and flips for photos).
         validation_fraction: share of the training images held out for the
             per-epoch validation; the test split is only used at the end.
@@ -69,6 +72,9 @@ def train_image_classifier(
         )
     if epochs is None and minutes is None:
         raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+    recipe = info.recipe or IMAGE_RECIPE  # a user's classifier registered without a recipe
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
     if isinstance(data, str):
         data = load_image_data(data)
     keras.utils.set_random_seed(seed)

@@ -56,7 +56,17 @@ def check_arguments(
                 "'softmax', or any name keras.activations knows."
             ) from None
 
-    shape = default_shape if input_shape is None else input_shape
+    if keras.config.image_data_format() != "channels_last":
+        raise ValueError(
+            f"{model_name}: zoo's CNN builders take channels_last images (height, width, channels), but "
+            f"keras.config.image_data_format() is {keras.config.image_data_format()!r}; call "
+            "keras.config.set_image_data_format('channels_last') and transpose the images to NHWC."
+        )
+    if input_shape is None:
+        # keras.applications' convention: without a top, any height and width.
+        shape = default_shape if include_top else (None, None, default_shape[-1])
+    else:
+        shape = input_shape
     try:
         shape = tuple(shape)
     except TypeError:
@@ -72,6 +82,11 @@ def check_arguments(
         raise ValueError(
             f"{model_name}: input_shape entries must be positive integers (height and width may be "
             f"None), got {shape!r}."
+        )
+    if shape[0] in (1, 3) and shape[-1] not in (1, 3, 4) and (shape[1] is None or shape[1] > 4):
+        raise ValueError(
+            f"{model_name}: input_shape {shape!r} looks like channels_first (channels, height, width); zoo's "
+            f"CNNs take channels_last: pass {(shape[1], shape[2], shape[0])!r}."
         )
     small = [d for d in shape[:2] if d is not None and d < min_size]
     if small:

@@ -15,7 +15,7 @@ from zoo.data.text import (
     load_corpus,
     stdlib_files,
 )
-from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
+from zoo.data.vocab import TextCodec, char_vocabulary, codec_vocabulary, word_vocabulary
 
 __all__ = [
     "BUILTIN_CORPORA",
@@ -24,6 +24,7 @@ __all__ = [
     "TextCodec",
     "TextCorpus",
     "char_vocabulary",
+    "codec_vocabulary",
     "decode_chars",
     "encode_chars",
     "load_corpus",

@@ -10,7 +10,7 @@
 - ``augmentation``: a Keras preprocessing pipeline (flip, rotation, zoom,
   translation), active only in training.
 
-scikit-learn and scikit-image come with ``pip install "zoo[images]"``.
+scikit-learn and scikit-image come with ``pip install "keras-study-zoo[images]"``.
 """
 
 from __future__ import annotations

@@ -49,6 +49,40 @@ def word_vocabulary(text: str, max_tokens: int = 20_000) -> list:
     return [str(t) for t in vectorizer.get_vocabulary()]
 
 
+def codec_vocabulary(tokens) -> list:
+    """A vocabulary in the layout :class:`TextCodec` reads, from any list of unique tokens.
+
+    A list already in that layout (``[UNK]`` first for characters, ``""`` then
+    ``[UNK]`` for words, as zoo's builders and saved models write it) comes
+    back unchanged. Any other list of unique tokens, the keras-io way
+    (``sorted(set(text))``), gets the reserved entries put in front:
+
+    - every token one character long: ``["[UNK]", *tokens]``, so the i-th
+      given character has id ``i + 1`` and id 0 stands for characters not in
+      the list;
+    - otherwise (words): ``["", "[UNK]", *tokens]``, so the i-th given word
+      has id ``i + 2``, id 0 is padding and id 1 unknown words.
+    """
+    tokens = [str(t) for t in tokens]
+    if len(set(tokens)) != len(tokens):
+        dupes = sorted({t for t in tokens if tokens.count(t) > 1})
+        raise ValueError(f"vocabulary has duplicate tokens: {dupes[:5]!r}.")
+    if not tokens:
+        raise ValueError("vocabulary is empty; give at least one token.")
+    if tokens[0] == OOV_TOKEN or tokens[:2] == ["", OOV_TOKEN]:
+        return tokens
+    misplaced = [t for t in ("", OOV_TOKEN) if t in tokens]
+    if misplaced:
+        raise ValueError(
+            f"vocabulary has the reserved token(s) {misplaced!r} at positions {[tokens.index(t) for t in misplaced]}; "
+            f"put {OOV_TOKEN!r} first (characters) or '' then {OOV_TOKEN!r} first (words), or leave them out "
+            "and zoo adds them."
+        )
+    if all(len(t) == 1 for t in tokens):
+        return [OOV_TOKEN, *tokens]
+    return ["", OOV_TOKEN, *tokens]
+
+
 class TextCodec:
     """Turns text into token ids and back for a character or a word vocabulary.
 

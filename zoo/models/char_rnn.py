@@ -72,7 +72,7 @@ class CharRNN(keras.Model):
 
     def predict_next(self, text):
         """The argmax next character after every position of ``text``."""
-        scores = np.asarray(self(self.one_hot(text)))[0]
+        scores = keras.ops.convert_to_numpy(self(self.one_hot(text)))[0]
         return "".join(self.vocabulary[i] for i in scores.argmax(axis=-1))
 
     def get_config(self):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
+from zoo.data.vocab import codec_vocabulary
 
 RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
 
@@ -33,8 +34,13 @@ class TextGenerator(keras.Model):
         vocab_size: number of token ids. Optional when ``vocabulary`` is given;
             if both are ``None`` the default character vocabulary
             (:data:`zoo.data.DEFAULT_CHAR_VOCABULARY`, 98 tokens) is used.
-        vocabulary: list of tokens, position = token id. Stored in the model
-            and in its saved file, so a loaded model can decode its output.
+        vocabulary: list of unique tokens (characters or words). A plain
+            list such as ``sorted(set(text))`` gets ``[UNK]`` put in front
+            (characters: the i-th character has id ``i + 1``), or ``""`` and
+            ``[UNK]`` (words: id ``i + 2``); see
+            :func:`zoo.data.vocab.codec_vocabulary`. Lists that already start
+            that way are kept as they are. Stored in the model and in its
+            saved file, so a loaded model can encode and decode text.
         embedding_dim: size of the token vectors (L13).
         units: hidden size of every recurrent layer (L14).
         num_layers: how many recurrent layers are stacked (L15).
@@ -60,14 +66,14 @@ class TextGenerator(keras.Model):
     ):
         super().__init__(**kwargs)
         if vocabulary is not None:
-            vocabulary = [str(t) for t in vocabulary]
-            if len(set(vocabulary)) != len(vocabulary):
-                dupes = sorted({t for t in vocabulary if vocabulary.count(t) > 1})
-                raise ValueError(f"vocabulary has duplicate tokens: {dupes[:5]!r}.")
+            given = len(vocabulary)
+            vocabulary = codec_vocabulary(vocabulary)
             if vocab_size is not None and vocab_size != len(vocabulary):
+                extra = len(vocabulary) - given
+                added = f" ({extra} reserved added to the {given} given)" if extra else ""
                 raise ValueError(
                     f"vocab_size={vocab_size!r} disagrees with the vocabulary's "
-                    f"{len(vocabulary)} tokens; give one of them, or make them agree."
+                    f"{len(vocabulary)} tokens{added}; give one of them, or make them agree."
                 )
         resolved_size = (
             len(vocabulary)

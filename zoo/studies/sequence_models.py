@@ -12,6 +12,7 @@ predictions back in):
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
 from zoo.data.series import load_sunspots, sliding_windows
@@ -25,7 +26,7 @@ def recursive_forecast(predict, windows, steps: int) -> np.ndarray:
     windows = np.array(windows, dtype=np.float32)
     out = np.zeros((len(windows), steps), np.float32)
     for k in range(steps):
-        out[:, k] = np.asarray(predict(windows)).reshape(-1)
+        out[:, k] = keras.ops.convert_to_numpy(predict(windows)).reshape(-1)
         windows = np.concatenate([windows[:, 1:], out[:, k : k + 1]], axis=1)
     return out
 

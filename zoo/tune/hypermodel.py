@@ -9,6 +9,7 @@ import keras
 import keras_tuner
 
 from zoo._registry import create_model, model_info
+from zoo.carried_state import ResetEvalStates, StateCarrier
 from zoo.training import TimeLimit, TokenMetrics, compile_for_task
 from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
 
@@ -43,14 +44,30 @@ class ZooHyperModel(keras_tuner.HyperModel):
         minutes: optional wall-clock budget per trial (on top of the epochs).
         seed: weights are initialised from this seed in every trial, so
             trials differ only in their hyperparameters.
+        carry_state: ``{"batch_size": B, "eval_batch_size": E}`` to train a
+            language model as ``zoo train`` does, on continuous streams with
+            the recurrent states carried between batches: ``build`` then
+            returns a :class:`~zoo.carried_state.StateCarrier` around the
+            model (its ``generator`` is the model). ``text_search_data`` puts
+            this in its ``fixed``.
         **fixed: builder arguments held fixed (e.g. ``vocabulary``,
             ``input_shape``, ``num_classes``).
     """
 
     def __init__(
-        self, model_name, space=None, *, learning_rate=1e-3, clipnorm=None, minutes=None, seed=0, **fixed
+        self,
+        model_name,
+        space=None,
+        *,
+        learning_rate=1e-3,
+        clipnorm=None,
+        minutes=None,
+        seed=0,
+        carry_state=None,
+        **fixed,
     ):
         super().__init__(name=model_name, tunable=True)
+        self.carry_state = dict(carry_state) if carry_state else None
         self.model_name = model_name
         self.info = model_info(model_name)
         self.space = search_space(model_name, space, fixed=fixed)
@@ -80,6 +97,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         keras.utils.set_random_seed(self.seed)
         model = create_model(self.model_name, **args)
         ensure_built(model, self.info)
+        if self.carry_state:
+            model = StateCarrier(model, **self.carry_state)
         compile_for_task(model, self.info.task, learning_rate, clipnorm=self.clipnorm)
         # Optimizer variables exist now, so a Hyperband trial continued from a
         # checkpoint gets its Adam moments back along with the weights.
@@ -90,6 +109,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         callbacks = list(callbacks or [])
         if self.info.task == "language-modeling":
             callbacks.insert(0, TokenMetrics())
+        if self.carry_state:
+            callbacks.insert(0, ResetEvalStates())
         if self.minutes is not None:
             callbacks.append(TimeLimit(self.minutes * 60.0))
         kwargs.setdefault("shuffle", False)  # tf.data pipelines arrive shuffled
@@ -107,7 +128,7 @@ def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
     out = {
         "val_loss": val[best],
         "loss": float(logs["loss"][-1]),
-        "params": float(model.count_params()),
+        "params": float(getattr(model, "generator", model).count_params()),  # not a StateCarrier's states
         "seconds": float(seconds),
         "epochs_run": float(len(val)),
     }

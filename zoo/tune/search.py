@@ -117,28 +117,49 @@ def text_search_data(
     tokens="char",
     max_tokens=None,
     max_chars=2_000_000,
-    seq_len=128,
-    batch_size=32,
+    seq_len=None,
+    batch_size=None,
     steps_per_epoch=200,
     validation_steps=20,
+    carry_state=True,
     seed=0,
 ) -> SearchData:
-    """Windows of a text corpus for a ``text_generator`` search, made as ``zoo train`` makes them."""
+    """A text corpus for a ``text_generator`` search, read as ``zoo train`` reads it.
+
+    ``seq_len`` and ``batch_size`` default to the registry's recipe. With
+    ``carry_state`` (the default, as in ``zoo train``) the text is read as
+    continuous streams and ``fixed`` carries the stream counts, so
+    :func:`zoo.tune.hypermodel` trains every trial through a
+    :class:`~zoo.carried_state.StateCarrier`; otherwise as shuffled windows.
+    """
     from zoo.data.text import load_corpus
     from zoo.data.vocab import TextCodec
-    from zoo.data.windows import text_windows
-    from zoo.training import text_vocabulary
+    from zoo.training import text_recipe, text_training_data, text_vocabulary
 
+    recipe = text_recipe()
+    seq_len = recipe.seq_len if seq_len is None else seq_len
+    batch_size = recipe.batch_size if batch_size is None else batch_size
     if not hasattr(corpus, "train"):
         corpus = load_corpus(corpus, max_chars=max_chars)
     vocabulary = text_vocabulary(corpus, tokens, max_tokens)
     codec = TextCodec(vocabulary)
-    train = text_windows(codec.encode(corpus.train), seq_len, batch_size, seed=seed).repeat()
-    val = text_windows(codec.encode(corpus.validation), seq_len, batch_size, shuffle=False).take(validation_steps)
+    data = text_training_data(
+        codec.encode(corpus.train), codec.encode(corpus.validation), seq_len, batch_size,
+        carry_state=carry_state, seed=seed,
+    )
+    fixed = {"vocabulary": vocabulary}
+    if carry_state:
+        fixed["carry_state"] = {"batch_size": batch_size, "eval_batch_size": data.eval_batch_size}
+    how = f"{batch_size} streams carrying state" if carry_state else "shuffled windows"
     return SearchData(
-        fixed={"vocabulary": vocabulary},
-        fit_kwargs={"x": train, "validation_data": val, "steps_per_epoch": steps_per_epoch},
-        description=f"{corpus.name}: {len(corpus.train):,} training characters, {len(vocabulary)} tokens",
+        fixed=fixed,
+        fit_kwargs={
+            "x": data.train_from(0),
+            "validation_data": data.validation.take(validation_steps),
+            "steps_per_epoch": steps_per_epoch,
+        },
+        description=f"{corpus.name}: {len(corpus.train):,} training characters, {len(vocabulary)} tokens, "
+        f"{how}, windows of {seq_len}",
     )
 
 

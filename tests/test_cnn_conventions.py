@@ -1,0 +1,70 @@
+"""keras.applications' own input conventions, checked as its applications_test checks them.
+
+For the eight architectures zoo shares with keras.applications: without a
+top any height and width (and channel count) is accepted, ``pooling`` gives
+a vector, a custom input shape works and the classifier activation is the
+one asked for. channels_first is refused with one line, never built wrongly.
+"""
+
+import keras
+import pytest
+
+import zoo
+
+# (zoo name, feature channels of the last block), as keras.applications' test lists them.
+SHARED = [
+    ("vgg16", 512),
+    ("vgg19", 512),
+    ("resnet50", 2048),
+    ("resnet101", 2048),
+    ("resnet152", 2048),
+    ("densenet121", 1024),
+    ("densenet169", 1664),
+    ("densenet201", 1920),
+]
+
+
+@pytest.mark.parametrize("name,last_dim", SHARED)
+def test_notop_accepts_variable_size_and_channels(name, last_dim):
+    for channels in (1, 4):
+        model = zoo.create_model(name, include_top=False, input_shape=(None, None, channels))
+        assert list(model.outputs[0].shape) == [None, None, None, last_dim]
+
+
+@pytest.mark.parametrize("name,last_dim", SHARED)
+def test_notop_default_input_is_free_size_and_pooling_gives_a_vector(name, last_dim):
+    model = zoo.create_model(name, include_top=False, pooling="max")
+    assert model.input_shape == (None, None, None, 3)
+    assert list(model.outputs[0].shape) == [None, last_dim]
+
+
+@pytest.mark.parametrize("name,last_dim", SHARED)
+def test_notop_custom_input_shape(name, last_dim):
+    model = zoo.create_model(name, include_top=False, input_shape=(123, 123, 3))
+    assert model.outputs[0].shape[-1] == last_dim
+
+
+@pytest.mark.parametrize("name,last_dim", SHARED)
+def test_classifier_activation(name, last_dim):
+    model = zoo.create_model(name, include_top=True, classifier_activation="softmax")
+    assert model.input_shape == (None, 224, 224, 3)  # a top keeps keras.applications' fixed default
+    assert model.layers[-1].activation.__name__ == "softmax"
+    model = zoo.create_model(name, include_top=True, classifier_activation=None, num_classes=7)
+    assert model.layers[-1].activation.__name__ == "linear" and model.output_shape == (None, 7)
+
+
+def test_notop_accepts_a_small_image_keras_accepts():
+    model = zoo.create_model("resnet50", include_top=False, pooling="avg")
+    features = model(keras.random.normal((2, 64, 64, 3)))
+    assert tuple(features.shape) == (2, 2048)
+
+
+def test_channels_first_is_refused_in_one_line():
+    keras.config.set_image_data_format("channels_first")
+    try:
+        with pytest.raises(ValueError, match=r"resnet50: zoo's CNN builders take channels_last.*'channels_first'"):
+            zoo.create_model("resnet50")
+    finally:
+        keras.config.set_image_data_format("channels_last")
+    with pytest.raises(ValueError, match=r"looks like channels_first.*pass \(64, 64, 3\)"):
+        zoo.create_model("resnet50", include_top=False, input_shape=(3, 64, 64))

@@ -1,0 +1,85 @@
+"""Text generation: greedy equals full recomputation, sampling filters and seeds, argument checks.
+
+Runs on every backend (CI: TensorFlow and JAX), each with its own decoding loop.
+"""
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+from tests.conftest import small_text_generator
+from zoo.data import decode_chars, encode_chars
+from zoo.generation import filter_logits, sample_next
+
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_greedy_generation_equals_full_recomputation(cell):
+    model = small_text_generator(cell)
+    prompt = "def main("
+    fast = zoo.generate(model, prompt, 15, temperature=0)
+    ids = list(encode_chars(prompt))
+    for _ in range(15):  # recompute the model on the whole prefix at every step
+        logits = keras.ops.convert_to_numpy(model(np.array([ids], "int32")))
+        ids.append(int(logits[0, -1].argmax()))
+    assert fast == decode_chars(ids[len(prompt) :])
+    assert len(fast) == 15
+
+
+def test_sampling_respects_top_k_top_p_and_seed():
+    logits = np.log(np.array([[0.5, 0.3, 0.15, 0.05]]))
+    rng = np.random.default_rng(0)
+    picks = {int(sample_next(logits, rng, top_k=2)[0]) for _ in range(200)}
+    assert picks == {0, 1}
+    picks = {int(sample_next(logits, rng, top_p=0.6)[0]) for _ in range(200)}
+    assert picks == {0, 1}  # 0.5 alone is below 0.6, so the nucleus is {0, 1}
+    counts = np.bincount([int(sample_next(logits, rng)[0]) for _ in range(4000)], minlength=4) / 4000
+    np.testing.assert_allclose(counts, [0.5, 0.3, 0.15, 0.05], atol=0.03)
+    model = small_text_generator()
+    assert zoo.generate(model, "x", 20, seed=5) == zoo.generate(model, "x", 20, seed=5)
+
+
+def test_top_k_one_equals_greedy_and_samples_run_in_parallel():
+    model = small_text_generator()
+    greedy = zoo.generate(model, "import", 40, temperature=0)
+    assert zoo.generate(model, "import", 40, temperature=1.5, top_k=1, seed=3) == greedy
+    samples = zoo.generate(model, "import", 40, temperature=1.0, seed=3, num_samples=4)
+    assert isinstance(samples, list) and len(samples) == 4 and all(len(s) == 40 for s in samples)
+    assert len(set(samples)) > 1  # different rows draw different tokens
+    assert zoo.generate(model, "import", 0) == ""
+
+
+def test_filter_logits_keeps_the_top_k_and_the_nucleus():
+    logits = np.random.default_rng(0).normal(size=(3, 30)).astype("float32")
+    for kwargs in ({"top_k": 4}, {"top_p": 0.5}, {"top_k": 10, "top_p": 0.8}, {"temperature": 0.5}):
+        a = np.asarray(filter_logits(logits, **kwargs))
+        kept = (a > -1e8).sum(axis=-1)
+        if "top_k" in kwargs:
+            assert (kept <= kwargs["top_k"]).all()
+        probs = np.exp(logits - logits.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        if "top_p" in kwargs and "top_k" not in kwargs:
+            # the kept set is the smallest prefix of the sorted probabilities reaching top_p
+            for row, k in zip(probs, kept, strict=True):
+                top = np.sort(row)[::-1]
+                assert top[: k - 1].sum() < kwargs["top_p"] <= top[:k].sum() + 1e-6
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"prompt": ""}, r"prompt must be a non-empty string"),
+        ({"length": -1}, r"length must be an integer >= 0, got -1"),
+        ({"temperature": -0.5}, r"temperature must be a number >= 0"),
+        ({"top_k": 0}, r"top_k must be None or an integer >= 1, got 0"),
+        ({"top_p": 1.5}, r"top_p must be None or a number in \(0, 1\], got 1.5"),
+        ({"num_samples": 0}, r"num_samples must be an integer >= 1, got 0"),
+    ],
+)
+def test_generation_rejects_bad_arguments(kwargs, message):
+    args = {"prompt": "a", "length": 3, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        zoo.generate(small_text_generator(), **args)
