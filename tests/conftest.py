@@ -1,11 +1,23 @@
 """Shared test settings (quiet TensorFlow, smoke mode) and subprocess helpers."""
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("ZOO_SMOKE", "1")
+if os.environ.get("KERAS_BACKEND") == "jax":
+    # JAX compiles every model the tests build, and compiling dominates their time on
+    # 2 cores: share compiled programs between the test processes (xdist workers, the
+    # fresh processes that load saved models) and skip XLA's slow optimisation passes.
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.join(tempfile.gettempdir(), "zoo-tests-jax-cache"))
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
+    os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true")
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -36,3 +48,54 @@ def run_python(code: str, *args, timeout=300, env=None, cwd=None):
 def run_zoo(*args, timeout=300, env=None, cwd=None):
     """Run the ``zoo`` command line (as ``python -m zoo``) in a fresh process."""
     return _run([sys.executable, "-m", "zoo", *args], timeout, env, cwd)
+
+
+def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
+    """Kill a small ``zoo train text_generator`` run with SIGKILL after two finished
+    epochs, run the same command again, and check that it resumed where it stopped.
+
+    Checks: the restart redoes at most the interrupted epoch, runs the rest,
+    reads the text on from the batch the last finished epoch stopped at,
+    keeps the finished epochs' history rows bit for bit, and ends with the
+    model saved and the backup removed. Returns ``(first_output, second)``.
+    """
+    from zoo.training import read_history
+
+    steps = 4
+    args = [
+        "train", "text_generator", "--corpus", "stdlib", "--max-chars", "60000", "--epochs", str(epochs),
+        "--steps-per-epoch", str(steps), "--units", "16", "--embedding-dim", "8", "--layers", "1",
+        "--seq-len", "20", "--batch-size", "8", "--out", str(out), "--verbose", "2", "--sample-length", "5",
+        *extra_args,
+    ]  # fmt: skip
+    full_env = dict(os.environ, PYTHONPATH=REPO, **(env or {}))
+    first = subprocess.Popen(
+        [sys.executable, "-m", "zoo", *args], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    history = out / "history.json"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and first.poll() is None:
+        if history.exists() and len(read_history(history)) >= 2:
+            first.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    first.wait(timeout=60)
+    first_output = first.stdout.read()
+    assert first.returncode == -signal.SIGKILL, first_output[-2000:]
+    before = read_history(history)
+    assert 2 <= len(before) < epochs
+    assert (out / "backup").exists() and not (out / "model.keras").exists()
+
+    second = run_zoo(*args, timeout=300, env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    epochs_run = [int(m) for m in re.findall(rf"^Epoch (\d+)/{epochs}", second.stdout, re.M)]
+    resumed_at = epochs_run[0]
+    assert resumed_at in (len(before), len(before) + 1)  # redoes at most the epoch the kill interrupted
+    assert epochs_run == list(range(resumed_at, epochs + 1))
+    assert f"training text from batch {(resumed_at - 1) * steps}" in second.stdout  # the text carries on
+    after = read_history(history)
+    assert [r["epoch"] for r in after] == list(range(1, epochs + 1))
+    assert after[: resumed_at - 1] == before[: resumed_at - 1]  # finished epochs kept bit for bit
+    assert (out / "model.keras").exists() and (out / "curve.png").exists()
+    assert not (out / "backup").exists()
+    return first_output, second

@@ -2,6 +2,7 @@
 
 import json
 
+import zoo
 from tests.conftest import run_zoo
 
 
@@ -96,4 +97,8 @@ def test_train_and_tune_read_the_recipe_from_the_registry():
         assert proc.returncode == 2
         line = proc.stderr.strip().splitlines()[-1]
         assert line.startswith(f"zoo {command}: error: zoo {command} has no training recipe for char_rnn")
-        assert "models with one: " in line and "text_generator" in line and "resnet_cifar" in line
+        images = len(zoo.list_models(task="image-classification"))
+        assert line.endswith(
+            f"models with one: {images} image-classification models (zoo list --task image-classification); "
+            "text_generator."
+        )

@@ -91,4 +91,4 @@ def test_train_command_for_images(tmp_path):
     proc = run_zoo("train", "lenet5", "--data", "digits", "--epochs", "1", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2 and "at least 16, got (8, 8, 1)" in proc.stderr
     proc = run_zoo("train", "autoregressive_forecaster", "--epochs", "1")
-    assert proc.returncode == 2 and "is forecasting" in proc.stderr
+    assert proc.returncode == 2 and "no training recipe for autoregressive_forecaster (forecasting)" in proc.stderr

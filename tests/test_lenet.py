@@ -12,10 +12,13 @@ def test_parameter_count_is_the_classic_61706():
     assert zoo.create_model("lenet5").count_params() == 156 + 2416 + 48120 + 10164 + 850 == 61706
 
 
-@pytest.mark.parametrize("pooling, shape", [(None, (None, 5, 5, 16)), ("avg", (None, 16)), ("max", (None, 16))])
+@pytest.mark.parametrize("pooling, shape", [(None, (None, None, None, 16)), ("avg", (None, 16)), ("max", (None, 16))])
 def test_headless_pooling(pooling, shape):
     model = zoo.create_model("lenet5", include_top=False, pooling=pooling)
+    assert model.input_shape == (None, None, None, 1)  # keras.applications: no top, any size
     assert model.output_shape == shape
+    fixed = zoo.create_model("lenet5", include_top=False, pooling=pooling, input_shape=(32, 32, 1))
+    assert fixed.output_shape == (shape if pooling else (None, 5, 5, 16))
 
 
 def test_headless_accepts_variable_size_and_minimum_size_works():

@@ -37,7 +37,8 @@ def pair(kind, units, features, **layer_kwargs):
 
 
 def as_arrays(out):
-    return [np.asarray(o) for o in out] if isinstance(out, (list, tuple)) else [np.asarray(out)]
+    to_numpy = keras.ops.convert_to_numpy
+    return [to_numpy(o) for o in out] if isinstance(out, (list, tuple)) else [to_numpy(out)]
 
 
 @pytest.mark.parametrize("kind", CASES)

@@ -1,17 +1,11 @@
 """Short, bounded training runs: learning, saving, word tokens, and resume after a kill."""
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 
 import zoo
-from tests.conftest import REPO, run_zoo
+from tests.conftest import kill_and_resume_training
 from zoo.data import load_corpus
 from zoo.training import history_column, read_history
 
@@ -65,64 +59,7 @@ def test_word_level_training_reports_perplexity():
 
 
 def test_killed_training_resumes_where_it_stopped(tmp_path):
-    out = tmp_path / "run"
-    args = [
-        "train",
-        "text_generator",
-        "--corpus",
-        "stdlib",
-        "--max-chars",
-        "60000",
-        "--epochs",
-        "6",
-        "--steps-per-epoch",
-        "4",
-        "--units",
-        "16",
-        "--embedding-dim",
-        "8",
-        "--layers",
-        "1",
-        "--seq-len",
-        "20",
-        "--batch-size",
-        "8",
-        "--out",
-        str(out),
-        "--verbose",
-        "2",
-        "--sample-length",
-        "5",
-    ]
-    env = dict(os.environ, PYTHONPATH=REPO)
-    first = subprocess.Popen(
-        [sys.executable, "-m", "zoo", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    history = out / "history.json"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and first.poll() is None:
-        if history.exists() and len(read_history(history)) >= 2:
-            first.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    first.wait(timeout=60)
-    assert first.returncode == -signal.SIGKILL, first.stdout.read()[-2000:]
-    before = read_history(history)
-    assert 2 <= len(before) < 6
-    assert (out / "backup").exists() and not (out / "model.keras").exists()
-
-    second = run_zoo(*args, timeout=300)
-    assert second.returncode == 0, second.stderr[-2000:]
-    epochs_run = [int(m) for m in re.findall(r"^Epoch (\d+)/6", second.stdout, re.M)]
-    resumed_at = epochs_run[0]
-    assert resumed_at in (len(before), len(before) + 1)  # redoes at most the epoch the kill interrupted
-    assert epochs_run == list(range(resumed_at, 7))
-    assert f"training text from batch {(resumed_at - 1) * 4}" in second.stdout  # the text carries on
-    after = read_history(history)
-    assert [r["epoch"] for r in after] == [1, 2, 3, 4, 5, 6]
-    assert after[: resumed_at - 1] == before[: resumed_at - 1]  # finished epochs kept bit for bit
-    assert (out / "model.keras").exists() and (out / "curve.png").exists()
-    assert not (out / "backup").exists()
+    kill_and_resume_training(tmp_path / "run")
 
 
 def test_training_needs_a_budget():

@@ -78,7 +78,8 @@ class StateCarrier(keras.Model):
 
     def call(self, inputs, training=False):
         variables = self.train_states if training else self.eval_states
-        initial = [[keras.ops.convert_to_tensor(v) for v in layer] for layer in variables]
+        # Copies: the variables are overwritten below, before PyTorch's backward pass reads the inputs.
+        initial = [[keras.ops.copy(v) for v in layer] for layer in variables]
         logits, states = self.generator(inputs, training=training, initial_state=initial, return_state=True)
         for layer_vars, layer_states in zip(variables, states, strict=True):
             for var, state in zip(layer_vars, layer_states, strict=True):

@@ -107,10 +107,16 @@ def _recipe(command, name):
     """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
     info = model_info(name)
     if info.recipe is None:
-        trainable = [n for n in list_models() if model_info(n).recipe is not None]
+        by_task = {}
+        for n in list_models():
+            if model_info(n).recipe is not None:
+                by_task.setdefault(model_info(n).task, []).append(n)
+        groups = [
+            ", ".join(names) if len(names) <= 3 else f"{len(names)} {task} models (zoo list --task {task})"
+            for task, names in sorted(by_task.items())
+        ]
         raise CommandError(
-            f"zoo {command} has no training recipe for {name} ({info.task}); models with one: "
-            f"{', '.join(trainable)}."
+            f"zoo {command} has no training recipe for {name} ({info.task}); models with one: {'; '.join(groups)}."
         )
     return info.recipe
 

@@ -90,7 +90,7 @@ class _Cell(keras.layers.Layer):
 
 
 def _first(states):
-    return states[0] if isinstance(states, (list, tuple)) else states
+    return ops.convert_to_tensor(states[0] if isinstance(states, (list, tuple)) else states)
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -107,6 +107,7 @@ class SimpleRNNCell(_Cell):
     def gates(self, inputs, states):
         """The step's values: ``pre_activation`` and the new hidden state ``h``."""
         h_prev = _first(states)
+        inputs = ops.convert_to_tensor(inputs)
         z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
         if self.use_bias:
             z = z + self.bias
@@ -150,7 +151,7 @@ class LSTMCell(_Cell):
 
     def gates(self, inputs, states):
         """The step's values: gates ``i``, ``f``, ``o``, candidate ``g``, cell ``c`` and ``h``."""
-        h_prev, c_prev = states[0], states[1]
+        h_prev, c_prev = ops.convert_to_tensor(states[0]), ops.convert_to_tensor(states[1])
         z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
         if self.use_bias:
             z = z + self.bias
