@@ -67,3 +67,28 @@ def test_training_needs_a_budget():
         zoo.train_text_generator("stdlib")
     with pytest.raises(ValueError, match="minutes must be a positive float, got -1"):
         zoo.train_text_generator("stdlib", minutes=-1)
+
+
+def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):
+    import threading
+
+    from zoo.training import write_json_atomically
+
+    path = tmp_path / "search.json"
+    errors = []
+
+    def writer(k):
+        try:
+            for i in range(50):
+                write_json_atomically(path, {"writer": k, "i": i})
+        except OSError as err:  # a shared temporary name made one writer rename another's file away
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert read_history(path)["i"] == 49  # whole JSON from one of the writers
+    assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # no temporary file left behind

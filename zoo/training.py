@@ -20,6 +20,7 @@ import math
 import os
 import pathlib
 import time
+import uuid
 from typing import Any
 
 import keras
@@ -128,9 +129,14 @@ class EpochLog(keras.callbacks.Callback):
 
 
 def write_json_atomically(path, data) -> None:
-    """Write JSON to ``path`` through a temporary file, so a kill never leaves half a file."""
+    """Write JSON to ``path`` through a temporary file, so a kill never leaves half a file.
+
+    The temporary file's name is unique to the writer, so processes writing
+    the same file at once (a distributed search's chief and workers) each
+    replace it whole instead of renaming each other's temporary file away.
+    """
     path = pathlib.Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     with open(tmp, "w") as f:
         json.dump(data, f, indent=1)
         f.flush()
