@@ -2,8 +2,8 @@
 
 For the eight architectures zoo shares with keras.applications: without a
 top any height and width (and channel count) is accepted, ``pooling`` gives
-a vector, a custom input shape works and the classifier activation is the
-one asked for. channels_first is refused with one line, never built wrongly.
+a vector, a custom input shape and a custom input tensor work, and the
+classifier activation is the one asked for. channels_first is refused with one line, never built wrongly.
 """
 
 import keras
@@ -45,6 +45,15 @@ def test_notop_custom_input_shape(name, last_dim):
 
 
 @pytest.mark.parametrize("name,last_dim", SHARED)
+def test_notop_custom_input_tensor(name, last_dim):
+    inputs = keras.Input(shape=(200, 200, 4), name="custom_input")
+    features = keras.layers.Conv2D(3, 2, padding="valid", strides=2)(inputs)
+    model = zoo.create_model(name, include_top=False, input_tensor=features)
+    assert model.outputs[0].shape[-1] == last_dim
+    assert model.inputs[0] is inputs and model.input_shape == (None, 200, 200, 4)  # the tensor's source input
+
+
+@pytest.mark.parametrize("name,last_dim", SHARED)
 def test_classifier_activation(name, last_dim):
     model = zoo.create_model(name, include_top=True, classifier_activation="softmax")
     assert model.input_shape == (None, 224, 224, 3)  # a top keeps keras.applications' fixed default
@@ -68,3 +77,13 @@ def test_channels_first_is_refused_in_one_line():
         keras.config.set_image_data_format("channels_last")
     with pytest.raises(ValueError, match=r"looks like channels_first.*pass \(64, 64, 3\)"):
         zoo.create_model("resnet50", include_top=False, input_shape=(3, 64, 64))
+
+
+def test_input_tensor_errors_name_the_problem():
+    with pytest.raises(ValueError, match=r"input_tensor must be a tensor .* got list"):
+        zoo.create_model("resnet50", include_top=False, input_tensor=[1, 2, 3])
+    tensor = keras.Input(shape=(64, 64, 3))
+    with pytest.raises(ValueError, match=r"input_shape \(32, 32, 3\) disagrees with input_tensor's shape \(64, 64"):
+        zoo.create_model("resnet50", include_top=False, input_shape=(32, 32, 3), input_tensor=tensor)
+    with pytest.raises(ValueError, match="weights='imagenet' cannot be combined with input_tensor"):
+        zoo.create_model("resnet50", include_top=False, weights="imagenet", input_tensor=tensor)

@@ -97,6 +97,7 @@ BUILTIN_MODELS = (
             "pooling": None,
             "num_classes": 10,
             "classifier_activation": "softmax",
+            "input_tensor": None,
             "name": "lenet5",
         },
         input=InputSpec((32, 32, 1)),
@@ -141,7 +142,15 @@ BUILTIN_MODELS = (
     ),
 )
 
-_COMMON_CNN_ARGS = ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation")
+_COMMON_CNN_ARGS = (
+    "include_top",
+    "weights",
+    "input_shape",
+    "pooling",
+    "num_classes",
+    "classifier_activation",
+    "input_tensor",
+)
 
 
 def _cnn(
@@ -164,7 +173,7 @@ def _cnn(
     before and after the common arguments in the builder's signature.
     """
     defaults = dict(before)
-    defaults.update(zip(_COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax"), strict=True))
+    defaults.update(zip(_COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax", None), strict=True))
     defaults.update(after)
     defaults["name"] = name
     return ModelInfo(

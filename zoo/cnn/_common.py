@@ -22,6 +22,7 @@ def check_arguments(
     min_size: int,
     flattening_top: bool = False,
     imagenet: str | None = None,
+    input_tensor=None,
 ) -> tuple:
     """Validate the common builder arguments and return the input shape to use.
 
@@ -29,7 +30,8 @@ def check_arguments(
     ``flattening_top`` for a head that flattens a feature map, which needs a
     fixed height and width. ``imagenet`` names the keras.applications model
     whose published weights ``weights="imagenet"`` loads (``None``: no such
-    weights exist for this architecture).
+    weights exist for this architecture). With ``input_tensor`` (and no
+    ``input_shape``) the shape is the tensor's, as in keras.applications.
     """
     if not isinstance(include_top, bool):
         raise ValueError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
@@ -62,6 +64,26 @@ def check_arguments(
             f"keras.config.image_data_format() is {keras.config.image_data_format()!r}; call "
             "keras.config.set_image_data_format('channels_last') and transpose the images to NHWC."
         )
+    if input_tensor is not None:
+        if weights == "imagenet":
+            raise ValueError(
+                f"{model_name}: weights='imagenet' cannot be combined with input_tensor here; build the model with "
+                "input_shape and call it on your tensor."
+            )
+        try:
+            tensor_shape = tuple(input_tensor.shape)[1:]
+        except (AttributeError, TypeError):
+            raise ValueError(
+                f"{model_name}: input_tensor must be a tensor (a keras.Input or a layer's output), "
+                f"got {type(input_tensor).__name__}."
+            ) from None
+        if input_shape is None:
+            input_shape = tensor_shape
+        elif any(a is not None and b is not None and a != b for a, b in zip(input_shape, tensor_shape, strict=False)):
+            raise ValueError(
+                f"{model_name}: input_shape {tuple(input_shape)!r} disagrees with input_tensor's shape "
+                f"{tensor_shape!r}."
+            )
     if input_shape is None:
         # keras.applications' convention: without a top, any height and width.
         shape = default_shape if include_top else (None, None, default_shape[-1])
@@ -112,7 +134,33 @@ def check_arguments(
     return shape
 
 
-COMMON_ARGS = ("include_top", "weights", "input_shape", "pooling", "num_classes", "classifier_activation", "name")
+COMMON_ARGS = (
+    "include_top",
+    "weights",
+    "input_shape",
+    "pooling",
+    "num_classes",
+    "classifier_activation",
+    "input_tensor",
+    "name",
+)
+
+
+def image_input(shape, input_tensor=None):
+    """keras.applications' input handling: ``(tensor to build on, the model's inputs)``.
+
+    Without ``input_tensor`` both are a new ``keras.Input`` of ``shape``. With a
+    Keras tensor (a ``keras.Input`` or a layer's output) the network is built on
+    it and the model's inputs are that tensor's source inputs, so layers before
+    it become part of the model; any other tensor is wrapped in an ``Input``.
+    """
+    if input_tensor is None:
+        inputs = keras.Input(shape=shape, name="image")
+        return inputs, inputs
+    if not keras.backend.is_keras_tensor(input_tensor):
+        inputs = keras.Input(tensor=input_tensor, shape=shape, name="image")
+        return inputs, inputs
+    return input_tensor, keras.utils.get_source_inputs(input_tensor)
 
 
 def common_args(local_vars) -> dict:

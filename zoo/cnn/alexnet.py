@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, load_weights, pooled_features
+from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
 
 MIN_SIZE = 63  # the smallest input whose third max pooling still sees a 3x3 map
 
@@ -27,6 +27,7 @@ def alexnet(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     dropout=0.5,
     name="alexnet",
 ):
@@ -52,12 +53,13 @@ def alexnet(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(224, 224, 3),
         min_size=MIN_SIZE,
         flattening_top=True,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = layers.ZeroPadding2D(2, name="conv1_pad")(inputs)
+    image, inputs = image_input(shape, input_tensor)
+    x = layers.ZeroPadding2D(2, name="conv1_pad")(image)
     x = layers.Conv2D(64, 11, strides=4, activation="relu", name="conv1")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
     x = layers.Conv2D(192, 5, padding="same", activation="relu", name="conv2")(x)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights
+from zoo.cnn._common import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
 
 BN_EPSILON = 1.001e-5
 # keras.applications writes the channels axis of its channels-last graph as 3, not -1;
@@ -54,7 +54,17 @@ def transition_block(x, reduction, name):
 
 
 def densenet(
-    blocks, *, include_top, weights, input_shape, pooling, num_classes, classifier_activation, name, application
+    blocks,
+    *,
+    include_top,
+    weights,
+    input_shape,
+    pooling,
+    num_classes,
+    classifier_activation,
+    input_tensor,
+    name,
+    application,
 ):
     """DenseNet with four dense blocks of ``blocks`` layers (growth rate 32, compression 0.5)."""
     shape = check_arguments(
@@ -65,12 +75,13 @@ def densenet(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=application,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(inputs)
+    image, inputs = image_input(shape, input_tensor)
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _bn("conv1_bn")(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
@@ -96,6 +107,7 @@ def densenet121(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="densenet121",
 ):
     """DenseNet-121: blocks (6, 12, 24, 16); 8,062,504 parameters, as keras.applications.DenseNet121."""
@@ -109,6 +121,7 @@ def densenet169(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="densenet169",
 ):
     """DenseNet-169: blocks (6, 12, 32, 32); 14,307,880 parameters, as keras.applications.DenseNet169."""
@@ -122,6 +135,7 @@ def densenet201(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="densenet201",
 ):
     """DenseNet-201: blocks (6, 12, 48, 32); 20,242,984 parameters, as keras.applications.DenseNet201."""

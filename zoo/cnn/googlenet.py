@@ -20,7 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, load_weights, pooled_features
+from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
 
 # name: (1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection)
 INCEPTION = {
@@ -69,6 +69,7 @@ def googlenet(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     aux_heads=False,
     name="googlenet",
 ):
@@ -94,12 +95,13 @@ def googlenet(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(224, 224, 3),
         min_size=160 if aux_heads else 32,
         flattening_top=aux_heads,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = conv(inputs, 64, 7, "conv1_7x7", strides=2)
+    image, inputs = image_input(shape, input_tensor)
+    x = conv(image, 64, 7, "conv1_7x7", strides=2)
     x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
     x = conv(x, 64, 1, "conv2_3x3_reduce")
     x = conv(x, 192, 3, "conv2_3x3")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import keras
 
-from zoo.cnn._common import check_arguments, load_weights, pooled_features
+from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
 
 MIN_SIZE = 16  # 16 -> conv 12 -> pool 6 -> conv 2 -> pool 1
 
@@ -24,6 +24,7 @@ def lenet5(
     pooling=None,
     num_classes=10,
     classifier_activation="softmax",
+    input_tensor=None,
     name="lenet5",
 ):
     """Build LeNet-5.
@@ -47,12 +48,13 @@ def lenet5(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(32, 32, 1),
         min_size=MIN_SIZE,
         flattening_top=True,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = keras.layers.Conv2D(6, 5, activation="tanh", name="c1")(inputs)
+    image, inputs = image_input(shape, input_tensor)
+    x = keras.layers.Conv2D(6, 5, activation="tanh", name="c1")(image)
     x = keras.layers.AveragePooling2D(2, name="s2")(x)
     x = keras.layers.Conv2D(16, 5, activation="tanh", name="c3")(x)
     x = keras.layers.AveragePooling2D(2, name="s4")(x)

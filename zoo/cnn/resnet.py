@@ -18,7 +18,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights
+from zoo.cnn._common import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
 
 BN_EPSILON = 1.001e-5
 # keras.applications' 0.99 lets the moving statistics lag for hundreds of steps,
@@ -88,6 +88,7 @@ def resnet(
     pooling,
     num_classes,
     classifier_activation,
+    input_tensor,
     name,
     application=None,
 ):
@@ -100,12 +101,13 @@ def resnet(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=application,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(inputs)
+    image, inputs = image_input(shape, input_tensor)
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
     x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     x = _bn("conv1_bn")(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
@@ -127,6 +129,7 @@ def resnet18(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet18",
 ):
     """ResNet-18: basic blocks (2, 2, 2, 2). 11,703,912 parameters at 224x224x3 and 1000 classes:
@@ -141,6 +144,7 @@ def resnet34(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet34",
 ):
     """ResNet-34: basic blocks (3, 4, 6, 3). 21,823,208 parameters at 224x224x3 and 1000 classes:
@@ -155,6 +159,7 @@ def resnet50(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet50",
 ):
     """ResNet-50: bottleneck blocks (3, 4, 6, 3); 25,636,712 parameters, as keras.applications.ResNet50."""
@@ -168,6 +173,7 @@ def resnet101(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet101",
 ):
     """ResNet-101: bottleneck blocks (3, 4, 23, 3); 44,707,176 parameters, as keras.applications.ResNet101."""
@@ -181,6 +187,7 @@ def resnet152(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet152",
 ):
     """ResNet-152: bottleneck blocks (3, 8, 36, 3); 60,419,944 parameters, as keras.applications.ResNet152."""
@@ -196,6 +203,7 @@ def resnet_cifar(
     pooling=None,
     num_classes=10,
     classifier_activation="softmax",
+    input_tensor=None,
     name="resnet_cifar",
 ):
     """The CIFAR ResNet of the paper (section 4.2): 6n+2 layers for small images.
@@ -218,12 +226,13 @@ def resnet_cifar(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(32, 32, 3),
         min_size=8,
     )
     n = (depth - 2) // 6
-    inputs = keras.Input(shape=shape, name="image")
-    x = layers.Conv2D(width, 3, padding="same", name="conv1_conv")(inputs)
+    image, inputs = image_input(shape, input_tensor)
+    x = layers.Conv2D(width, 3, padding="same", name="conv1_conv")(image)
     x = _bn("conv1_bn", SMALL_DATA_BN_MOMENTUM)(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
     for i, filters in enumerate((width, 2 * width, 4 * width)):

@@ -16,7 +16,15 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, common_args, imagenet_weights, load_weights, pooled_features
+from zoo.cnn._common import (
+    check_arguments,
+    classifier,
+    common_args,
+    image_input,
+    imagenet_weights,
+    load_weights,
+    pooled_features,
+)
 
 CONFIGS = {
     "vgg11": (1, 1, 2, 2, 2),
@@ -41,7 +49,17 @@ def vgg_block(x, filters, convs, batch_norm, name, bn_momentum=0.99):
 
 
 def vgg(
-    config, batch_norm=False, *, include_top, weights, input_shape, pooling, num_classes, classifier_activation, name
+    config,
+    batch_norm=False,
+    *,
+    include_top,
+    weights,
+    input_shape,
+    pooling,
+    num_classes,
+    classifier_activation,
+    input_tensor,
+    name,
 ):
     """VGG-``config`` (11, 13, 16 or 19 layers): five blocks, then 4096-4096-classes dense layers."""
     application = None if batch_norm else APPLICATIONS.get(config)
@@ -53,13 +71,13 @@ def vgg(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(224, 224, 3),
         min_size=32,
         flattening_top=True,
         imagenet=application,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = inputs
+    x, inputs = image_input(shape, input_tensor)
     for i, (filters, convs) in enumerate(zip(WIDTHS, CONFIGS[config], strict=True)):
         x = vgg_block(x, filters, convs, batch_norm, name=f"block{i + 1}")
     if include_top:
@@ -82,6 +100,7 @@ def vgg11(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg11",
 ):
     """VGG-11 (configuration A): 132,863,336 parameters at 224x224x3 and 1000 classes."""
@@ -95,6 +114,7 @@ def vgg11_bn(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg11_bn",
 ):
     """VGG-11 with batch normalisation after each convolution."""
@@ -108,6 +128,7 @@ def vgg13(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg13",
 ):
     """VGG-13 (configuration B): 133,047,848 parameters at 224x224x3 and 1000 classes."""
@@ -121,6 +142,7 @@ def vgg13_bn(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg13_bn",
 ):
     """VGG-13 with batch normalisation after each convolution."""
@@ -134,6 +156,7 @@ def vgg16(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg16",
 ):
     """VGG-16 (configuration D): 138,357,544 parameters, as keras.applications.VGG16."""
@@ -147,6 +170,7 @@ def vgg16_bn(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg16_bn",
 ):
     """VGG-16 with batch normalisation after each convolution."""
@@ -160,6 +184,7 @@ def vgg19(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg19",
 ):
     """VGG-19 (configuration E): 143,667,240 parameters, as keras.applications.VGG19."""
@@ -173,6 +198,7 @@ def vgg19_bn(
     pooling=None,
     num_classes=1000,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg19_bn",
 ):
     """VGG-19 with batch normalisation after each convolution."""
@@ -190,6 +216,7 @@ def vgg_cifar(
     pooling=None,
     num_classes=10,
     classifier_activation="softmax",
+    input_tensor=None,
     name="vgg_cifar",
 ):
     """A narrow VGG for small images: ``blocks`` VGG blocks of ``convs_per_block`` 3x3
@@ -209,11 +236,11 @@ def vgg_cifar(
         pooling=pooling,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
         default_shape=(32, 32, 3),
         min_size=2**blocks,
     )
-    inputs = keras.Input(shape=shape, name="image")
-    x = inputs
+    x, inputs = image_input(shape, input_tensor)
     for i in range(blocks):
         x = vgg_block(x, width * 2**i, convs_per_block, True, name=f"block{i + 1}", bn_momentum=0.9)
     x = classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=dropout)
