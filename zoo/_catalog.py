@@ -7,6 +7,7 @@ builder's real signature, so the two cannot drift apart.
 """
 
 from zoo._registry import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.cnn import COMMON_ARGS as COMMON_CNN_ARGS
 
 # The default character vocabulary size of text_generator (see zoo.data.text).
 _DEFAULT_CHAR_VOCAB = 98
@@ -142,15 +143,6 @@ BUILTIN_MODELS = (
     ),
 )
 
-_COMMON_CNN_ARGS = (
-    "include_top",
-    "weights",
-    "input_shape",
-    "pooling",
-    "num_classes",
-    "classifier_activation",
-    "input_tensor",
-)
 
 
 def _cnn(
@@ -173,7 +165,7 @@ def _cnn(
     before and after the common arguments in the builder's signature.
     """
     defaults = dict(before)
-    defaults.update(zip(_COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax", None), strict=True))
+    defaults.update(zip(COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax", None), strict=True))
     defaults.update(after)
     defaults["name"] = name
     return ModelInfo(

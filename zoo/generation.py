@@ -183,25 +183,13 @@ def _no_grad():
     return contextlib.nullcontext()
 
 
-def _eager_step(model, token_ids, states):
-    """``model.step`` through the layers' ``call`` methods (same arithmetic), skipping
-    what ``Layer.__call__`` adds around them, which dominates an eager step's time.
-    Used where the model runs in float32 (the layers would not cast anything)."""
-    x = model.embedding.call(token_ids)
-    new_states = []
-    for layer, layer_states in zip(model.recurrent_layers, states, strict=True):
-        x, cell_states = layer.cell.call(x, list(layer_states), training=False)
-        new_states.append(list(cell_states) if isinstance(cell_states, (list, tuple)) else [cell_states])
-    return model.head.call(x), new_states
-
-
 def _eager_decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
     """The decoding loop in Python, tokens kept on the device (PyTorch and other backends)."""
     import keras
     from keras import ops
 
     float32 = all(layer.compute_dtype == "float32" for layer in (model.embedding, *model.recurrent_layers, model.head))
-    step = functools.partial(_eager_step, model) if float32 else model.step
+    step = functools.partial(model.step, direct=float32)
     with _no_grad():
         logits, states = model(prompt_ids, training=False, return_state=True)
         logits = logits[:, -1, :]

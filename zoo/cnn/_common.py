@@ -6,6 +6,8 @@ import os
 
 import keras
 
+from zoo.cnn import COMMON_ARGS
+
 POOLINGS = (None, "avg", "max")
 
 
@@ -134,16 +136,6 @@ def check_arguments(
     return shape
 
 
-COMMON_ARGS = (
-    "include_top",
-    "weights",
-    "input_shape",
-    "pooling",
-    "num_classes",
-    "classifier_activation",
-    "input_tensor",
-    "name",
-)
 
 
 def image_input(shape, input_tensor=None):
@@ -165,7 +157,7 @@ def image_input(shape, input_tensor=None):
 
 def common_args(local_vars) -> dict:
     """The common builder arguments out of a variant builder's ``locals()``, to pass on to the family builder."""
-    return {k: local_vars[k] for k in COMMON_ARGS}
+    return {k: local_vars[k] for k in (*COMMON_ARGS, "name")}
 
 
 def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):
