@@ -36,6 +36,29 @@ IMAGE_RECIPE = TrainingRecipe(
     learning_rate=2e-3,
 )
 
+# Scenes (zoo.data.scenes) are made fresh for every run; these defaults reach
+# the goals of issue 12 on 2 CPU cores (benchmarks/vision_goals.py).
+SEGMENTATION_RECIPE = TrainingRecipe(
+    data="scenes",
+    trainer="zoo.training_scenes:train_segmenter",
+    batch_size=32,
+    learning_rate=2e-3,
+    model_defaults={
+        "backbone": "vgg11",
+        "width": 16,
+        "batch_norm": True,
+        "fc_units": 128,
+        "fc_kernel": 3,
+        "dropout": 0.1,
+    },
+)
+DETECTION_RECIPE = TrainingRecipe(
+    data="scenes",
+    trainer="zoo.training_scenes:train_detector",
+    batch_size=32,
+    learning_rate=2e-3,
+)
+
 BUILTIN_MODELS = (
     ModelInfo(
         name="autoregressive_forecaster",
@@ -273,5 +296,77 @@ BUILTIN_MODELS += (
             f"DenseNet-{d}: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
         )
         for d in (121, 169, 201)
+    ),
+)
+
+
+_FCN = "Long, Shelhamer and Darrell, Fully Convolutional Networks for Semantic Segmentation, 2015"
+# Not a multiple of 32 and not square: the contract checks the any-size path.
+_SCENE_CONTRACT_INPUT = (40, 56, 3)
+
+
+def _fcn(name, description):
+    return ModelInfo(
+        name=name,
+        task="semantic-segmentation",
+        family="fcn",
+        paper=_FCN,
+        description=description,
+        target=f"zoo.segmentation.fcn:{name}",
+        default_args={
+            "num_classes": 21,
+            "input_shape": None,
+            "backbone": "vgg16",
+            "width": 64,
+            "batch_norm": False,
+            "fc_units": 4096,
+            "fc_kernel": 7,
+            "dropout": 0.5,
+            "classifier_activation": "softmax",
+            "weights": None,
+            "input_tensor": None,
+            "name": name,
+        },
+        input=InputSpec((None, None, 3)),
+        contract=ContractConfig(
+            overrides={"num_classes": 5, "backbone": "vgg11", "width": 4, "fc_units": 8, "fc_kernel": 3},
+            input=InputSpec(_SCENE_CONTRACT_INPUT),
+            output=(*_SCENE_CONTRACT_INPUT[:2], 5),
+        ),
+        recipe=SEGMENTATION_RECIPE,
+    )
+
+
+BUILTIN_MODELS += (
+    _fcn("fcn32s", "FCN-32s: convolutionalized VGG, class scores at 1/32 scale upsampled 32x by a "
+         "bilinear-initialised transposed convolution."),
+    _fcn("fcn16s", "FCN-16s: FCN-32s's scores upsampled 2x and fused with scores from pool4, then upsampled 16x."),
+    _fcn("fcn8s", "FCN-8s: FCN-16s fused again with scores from pool3, then upsampled 8x: the finest FCN."),
+    ModelInfo(
+        name="yolo_tiny",
+        task="object-detection",
+        family="yolo",
+        paper="Redmon et al., You Only Look Once: Unified, Real-Time Object Detection, 2016",
+        description="One-stage grid detector: VGG blocks to a stride-8 grid; each cell predicts a box, "
+        "objectness and class scores in one pass.",
+        target="zoo.detection.yolo:yolo_tiny",
+        default_args={
+            "num_classes": 20,
+            "input_shape": None,
+            "backbone": "vgg11",
+            "width": 16,
+            "stride": 8,
+            "batch_norm": True,
+            "weights": None,
+            "input_tensor": None,
+            "name": "yolo_tiny",
+        },
+        input=InputSpec((None, None, 3)),
+        contract=ContractConfig(
+            overrides={"num_classes": 4, "width": 4},
+            input=InputSpec(_SCENE_CONTRACT_INPUT),
+            output=(5, 7, 9),
+        ),
+        recipe=DETECTION_RECIPE,
     ),
 )

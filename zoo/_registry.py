@@ -67,8 +67,8 @@ class ContractConfig:
 class TrainingRecipe:
     """How ``zoo train`` and ``zoo tune`` train a model: the one place for its training defaults.
 
-    ``data`` is the kind of data the model trains on (``"text"`` or
-    ``"images"``; it picks the command-line data flags), ``trainer`` and
+    ``data`` is the kind of data the model trains on (``"text"``,
+    ``"images"`` or ``"scenes"``; it picks the command-line data flags), ``trainer`` and
     ``search_data`` are the ``"module:function"`` that train it and that make
     a tuning data set, ``batch_size``, ``learning_rate`` and ``seq_len`` (text
     windows) the defaults, and ``model_defaults`` the builder arguments used
@@ -78,9 +78,9 @@ class TrainingRecipe:
 
     data: str
     trainer: str
-    search_data: str
     batch_size: int
     learning_rate: float
+    search_data: str | None = None  # None: zoo tune does not search this model
     seq_len: int | None = None
     model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 

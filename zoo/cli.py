@@ -105,11 +105,14 @@ def cmd_summary(args):
 
 def _recipe(command, name):
     """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
+    def usable(info):  # zoo tune also needs the recipe's search data
+        return info.recipe is not None and (command == "train" or info.recipe.search_data is not None)
+
     info = model_info(name)
-    if info.recipe is None:
+    if not usable(info):
         by_task = {}
         for n in list_models():
-            if model_info(n).recipe is not None:
+            if usable(model_info(n)):
                 by_task.setdefault(model_info(n).task, []).append(n)
         groups = [
             ", ".join(names) if len(names) <= 3 else f"{len(names)} {task} models (zoo list --task {task})"
@@ -134,10 +137,8 @@ def cmd_train(args):
         from zoo.distribute import use_all_devices
 
         print(use_all_devices(), flush=True)
-    if recipe.data == "text":
-        _train_text(args, recipe)
-    else:
-        _train_images(args, recipe)
+    trainers = {"text": _train_text, "images": _train_images, "scenes": _train_scenes}
+    trainers[recipe.data](args, recipe)
 
 
 def _budget(args):
@@ -249,6 +250,37 @@ def _train_images(args, recipe):
         print(f"\nvalidation accuracy {rows[-1]['val_accuracy']:.4f} after {rows[-1]['epoch']} epochs")
     print(f"test accuracy: {accuracy:.4f} ({len(data.y_test)} images)")
     print(f"saved: {os.path.join(out_dir, 'model.keras')} and {os.path.join(out_dir, 'curve.png')}")
+
+
+def _train_scenes(args, recipe):
+    from zoo.training import default_out_dir
+
+    out_dir = args.out or default_out_dir(args.model)
+    print(
+        f"training {args.model} on {args.scenes} seeded {args.image_size}x{args.image_size} scenes for "
+        f"{_budget(args)}; output in {out_dir}",
+        flush=True,
+    )
+    model, rows, scores = recipe.load("trainer")(
+        args.model,
+        args.scenes,
+        image_size=args.image_size,
+        epochs=args.epochs,
+        minutes=args.minutes,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        out_dir=out_dir,
+        seed=args.seed,
+        verbose=args.verbose,
+        **parse_overrides(args.set),
+    )
+    if rows:
+        last = rows[-1]
+        score = f"mean IoU {last['val_mean_iou']:.4f}" if "val_mean_iou" in last else f"mAP@0.5 {last['val_map']:.4f}"
+        print(f"\nvalidation {score} after {last['epoch']} epochs")
+    print(f"test scenes: {scores}")
+    files = ", ".join(os.path.join(out_dir, f) for f in ("model.keras", "curve.png", "predictions.png"))
+    print(f"saved: {files}")
 
 
 TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
@@ -419,6 +451,8 @@ def _add_training_flags(p, per_trial=False) -> None:
     )
     p.add_argument("--data", default="digits", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
     p.add_argument("--upscale", type=int, default=1, help="images: enlarge by this integer factor")
+    p.add_argument("--scenes", type=int, default=4000, help="scenes: training scenes to make (default 4000)")
+    p.add_argument("--image-size", type=int, default=64, help="scenes: height and width in pixels (default 64)")
     p.add_argument("--no-augment", action="store_true", help="images: no random rotation, zoom, translation")
     p.add_argument("--max-chars", type=int, default=2_000_000, help="read at most this many characters")
     p.add_argument("--tokens", choices=("char", "word"), default="char", help="character or word tokens")
@@ -476,11 +510,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "train",
         help="train a model",
-        description="Train a text_generator on a text corpus, or an image classifier on an image data set. "
+        description="Train a text_generator on a text corpus, an image classifier on an image data set, or a "
+        "segmentation or detection model on seeded scenes (zoo.data.scenes). "
         "Checkpoints after every epoch; run the same command again to resume an interrupted run.",
     )
     p.add_argument(
-        "model", help="text_generator, or an image-classification model (zoo list --task image-classification)"
+        "model",
+        help="text_generator, an image-classification model (zoo list --task image-classification), "
+        "fcn32s/fcn16s/fcn8s or yolo_tiny",
     )
     _add_training_flags(p)
     p.add_argument(

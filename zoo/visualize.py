@@ -1,0 +1,92 @@
+"""Pictures of what vision models predict: mask overlays and boxes with labels (matplotlib)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Background, then one colour per class (tab10 without its grey).
+_PALETTE = np.array(
+    [(0, 0, 0), (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+     (227, 119, 194), (188, 189, 34), (23, 190, 207)],
+    np.float32,
+) / 255.0  # fmt: skip
+
+
+def mask_colours(mask) -> np.ndarray:
+    """An RGB picture of a class mask (0 = background is black; 255, ignored, is white)."""
+    mask = np.asarray(mask)
+    rgb = _PALETTE[mask % len(_PALETTE)]
+    rgb[mask == 255] = 1.0
+    return rgb
+
+
+def overlay(image, mask, alpha: float = 0.5) -> np.ndarray:
+    """``image`` with the non-background pixels of ``mask`` tinted by class."""
+    out = np.array(image, np.float32, copy=True)
+    fg = (np.asarray(mask) > 0) & (np.asarray(mask) != 255)
+    out[fg] = (1 - alpha) * out[fg] + alpha * mask_colours(mask)[fg]
+    return out
+
+
+def _figure(rows, cols, size=2.0):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    return fig, axes
+
+
+def plot_segmentations(images, masks, predicted, class_names, path=None, n: int = 6):
+    """Rows of image, true mask overlay and predicted overlay for the first ``n`` images; saved to ``path``."""
+    n = min(n, len(images))
+    fig, axes = _figure(3, n)
+    for i in range(n):
+        axes[0, i].imshow(images[i])
+        axes[1, i].imshow(overlay(images[i], masks[i]))
+        axes[2, i].imshow(overlay(images[i], predicted[i]))
+    for ax, title in zip(axes[:, 0], ("image", "true mask", "predicted")):
+        ax.set_title(title, fontsize=8, loc="left")
+    names = ", ".join(f"{k + 1}={c}" for k, c in enumerate(class_names))
+    fig.suptitle(f"classes: {names}", fontsize=8)
+    return _finish(fig, path)
+
+
+def draw_boxes(ax, boxes, labels, class_names, scores=None, colour=None, linestyle="-", text=True):
+    """Draw ``(x_min, y_min, x_max, y_max)`` boxes on ``ax``, coloured by class (or all ``colour``),
+    with their class names (and scores) unless ``text=False``."""
+    import matplotlib.patches as patches
+
+    for k, (box, label) in enumerate(zip(np.asarray(boxes).reshape(-1, 4), labels)):
+        c = colour or _PALETTE[1 + int(label) % (len(_PALETTE) - 1)]
+        x0, y0, x1, y1 = box
+        ax.add_patch(
+            patches.Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, lw=1.2, ec=c, ls=linestyle)
+        )
+        if text:
+            caption = class_names[int(label)] + ("" if scores is None else f" {scores[k]:.2f}")
+            ax.text(x0, y0 - 1, caption, fontsize=5, color="white", backgroundcolor=(*c[:3], 0.7))
+
+
+def plot_detections(images, detections, class_names, truth=None, path=None, n: int = 6):
+    """The first ``n`` images with detected boxes (solid, labelled with scores) and,
+    given ``truth`` (a :class:`zoo.data.scenes.Scenes`), the true boxes dashed in white."""
+    n = min(n, len(images))
+    fig, axes = _figure(1, n, size=2.4)
+    for i in range(n):
+        ax = axes[0, i]
+        ax.imshow(images[i])
+        if truth is not None:
+            draw_boxes(ax, truth.boxes[i], truth.labels[i], class_names, colour="white", linestyle="--", text=False)
+        draw_boxes(ax, detections.boxes[i], detections.labels[i], class_names, scores=detections.scores[i])
+    return _finish(fig, path)
+
+
+def _finish(fig, path):
+    fig.tight_layout()
+    if path is not None:
+        import matplotlib.pyplot as plt
+
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
