@@ -50,24 +50,16 @@ def run_zoo(*args, timeout=300, env=None, cwd=None):
     return _run([sys.executable, "-m", "zoo", *args], timeout, env, cwd)
 
 
-def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
-    """Kill a small ``zoo train text_generator`` run with SIGKILL after two finished
-    epochs, run the same command again, and check that it resumed where it stopped.
+def kill_and_resume(args, out, epochs, *, env=None, killed_after=2):
+    """Run ``zoo ARGS`` (a run of ``epochs`` epochs writing to ``out``), kill it with SIGKILL after
+    ``killed_after`` finished epochs, run the same command again, and check that it resumed.
 
-    Checks: the restart redoes at most the interrupted epoch, runs the rest,
-    reads the text on from the batch the last finished epoch stopped at,
-    keeps the finished epochs' history rows bit for bit, and ends with the
-    model saved and the backup removed. Returns ``(first_output, second)``.
+    Checks: the restart redoes at most the interrupted epoch, runs the rest, keeps the finished
+    epochs' history rows bit for bit, and ends with the model saved and the backup removed.
+    Returns ``(first_output, second_process, resumed_at)``.
     """
     from zoo.training import read_history
 
-    steps = 4
-    args = [
-        "train", "text_generator", "--corpus", "stdlib", "--max-chars", "60000", "--epochs", str(epochs),
-        "--steps-per-epoch", str(steps), "--units", "16", "--embedding-dim", "8", "--layers", "1",
-        "--seq-len", "20", "--batch-size", "8", "--out", str(out), "--verbose", "2", "--sample-length", "5",
-        *extra_args,
-    ]  # fmt: skip
     full_env = dict(os.environ, PYTHONPATH=REPO, **(env or {}))
     first = subprocess.Popen(
         [sys.executable, "-m", "zoo", *args], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -75,7 +67,7 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     history = out / "history.json"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and first.poll() is None:
-        if history.exists() and len(read_history(history)) >= 2:
+        if history.exists() and len(read_history(history)) >= killed_after:
             first.send_signal(signal.SIGKILL)
             break
         time.sleep(0.05)
@@ -83,7 +75,7 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     first_output = first.stdout.read()
     assert first.returncode == -signal.SIGKILL, first_output[-2000:]
     before = read_history(history)
-    assert 2 <= len(before) < epochs
+    assert killed_after <= len(before) < epochs
     assert (out / "backup").exists() and not (out / "model.keras").exists()
 
     second = run_zoo(*args, timeout=300, env=env)
@@ -92,10 +84,24 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     resumed_at = epochs_run[0]
     assert resumed_at in (len(before), len(before) + 1)  # redoes at most the epoch the kill interrupted
     assert epochs_run == list(range(resumed_at, epochs + 1))
-    assert f"training text from batch {(resumed_at - 1) * steps}" in second.stdout  # the text carries on
     after = read_history(history)
     assert [r["epoch"] for r in after] == list(range(1, epochs + 1))
     assert after[: resumed_at - 1] == before[: resumed_at - 1]  # finished epochs kept bit for bit
     assert (out / "model.keras").exists() and (out / "curve.png").exists()
     assert not (out / "backup").exists()
+    return first_output, second, resumed_at
+
+
+def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
+    """:func:`kill_and_resume` on a small ``zoo train text_generator`` run, which must also
+    read the text on from the batch the last finished epoch stopped at."""
+    steps = 4
+    args = [
+        "train", "text_generator", "--corpus", "stdlib", "--max-chars", "60000", "--epochs", str(epochs),
+        "--steps-per-epoch", str(steps), "--units", "16", "--embedding-dim", "8", "--layers", "1",
+        "--seq-len", "20", "--batch-size", "8", "--out", str(out), "--verbose", "2", "--sample-length", "5",
+        *extra_args,
+    ]  # fmt: skip
+    first_output, second, resumed_at = kill_and_resume(args, out, epochs, env=env)
+    assert f"training text from batch {(resumed_at - 1) * steps}" in second.stdout  # the text carries on
     return first_output, second

@@ -167,7 +167,6 @@ BUILTIN_MODELS = (
 )
 
 
-
 def _cnn(
     name,
     family,
@@ -338,8 +337,11 @@ def _fcn(name, description):
 
 
 BUILTIN_MODELS += (
-    _fcn("fcn32s", "FCN-32s: convolutionalized VGG, class scores at 1/32 scale upsampled 32x by a "
-         "bilinear-initialised transposed convolution."),
+    _fcn(
+        "fcn32s",
+        "FCN-32s: convolutionalized VGG, class scores at 1/32 scale upsampled 32x by a "
+        "bilinear-initialised transposed convolution.",
+    ),
     _fcn("fcn16s", "FCN-16s: FCN-32s's scores upsampled 2x and fused with scores from pool4, then upsampled 16x."),
     _fcn("fcn8s", "FCN-8s: FCN-16s fused again with scores from pool3, then upsampled 8x: the finest FCN."),
     ModelInfo(

@@ -74,8 +74,10 @@ def cmd_info(args):
     if info.recipe:
         r = info.recipe
         window = f", windows of {r.seq_len}" if r.seq_len else ""
-        print(f"  training (zoo train / zoo tune): {r.data} data, batch {r.batch_size}{window}, "
-              f"learning rate {r.learning_rate:g}")
+        print(
+            f"  training (zoo train / zoo tune): {r.data} data, batch {r.batch_size}{window}, "
+            f"learning rate {r.learning_rate:g}"
+        )
         for k, v in r.model_defaults.items():
             print(f"    {k} = {v!r}")
     if info.tunable:
@@ -105,6 +107,7 @@ def cmd_summary(args):
 
 def _recipe(command, name):
     """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
+
     def usable(info):  # zoo tune also needs the recipe's search data
         return info.recipe is not None and (command == "train" or info.recipe.search_data is not None)
 
@@ -119,7 +122,8 @@ def _recipe(command, name):
             for task, names in sorted(by_task.items())
         ]
         raise CommandError(
-            f"zoo {command} has no training recipe for {name} ({info.task}); models with one: {'; '.join(groups)}."
+            f"zoo {command} has no {'training' if command == 'train' else 'search'} recipe for {name} "
+            f"({info.task}); models with one: {'; '.join(groups)}."
         )
     return info.recipe
 
@@ -360,7 +364,9 @@ def _run_tune(args, space):
         fixed = {**recipe.model_defaults, **_text_model_args(args)}
     else:
         data = make_data(
-            _image_data(args), batch_size=args.batch_size or recipe.batch_size, augment=not args.no_augment,
+            _image_data(args),
+            batch_size=args.batch_size or recipe.batch_size,
+            augment=not args.no_augment,
             seed=args.seed,
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
@@ -380,8 +386,11 @@ def _run_tune(args, space):
     )
     role = distributed_role()
     if role in (None, "chief"):
-        print(f"tuning {args.model} with {args.tuner} search over {', '.join(hm.space)}; {data.description}; "
-              f"search folder {args.dir}", flush=True)
+        print(
+            f"tuning {args.model} with {args.tuner} search over {', '.join(hm.space)}; {data.description}; "
+            f"search folder {args.dir}",
+            flush=True,
+        )
     settings = {
         "model": args.model,
         "data": args.corpus if recipe.data == "text" else args.data,

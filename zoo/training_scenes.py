@@ -16,7 +16,6 @@ import dataclasses
 import pathlib
 
 import keras
-import numpy as np
 
 from zoo._registry import create_model, model_info
 from zoo.data.scenes import Scenes, make_scenes

@@ -45,7 +45,7 @@ def plot_segmentations(images, masks, predicted, class_names, path=None, n: int 
         axes[0, i].imshow(images[i])
         axes[1, i].imshow(overlay(images[i], masks[i]))
         axes[2, i].imshow(overlay(images[i], predicted[i]))
-    for ax, title in zip(axes[:, 0], ("image", "true mask", "predicted")):
+    for ax, title in zip(axes[:, 0], ("image", "true mask", "predicted"), strict=True):
         ax.set_title(title, fontsize=8, loc="left")
     names = ", ".join(f"{k + 1}={c}" for k, c in enumerate(class_names))
     fig.suptitle(f"classes: {names}", fontsize=8)
@@ -57,12 +57,10 @@ def draw_boxes(ax, boxes, labels, class_names, scores=None, colour=None, linesty
     with their class names (and scores) unless ``text=False``."""
     import matplotlib.patches as patches
 
-    for k, (box, label) in enumerate(zip(np.asarray(boxes).reshape(-1, 4), labels)):
+    for k, (box, label) in enumerate(zip(np.asarray(boxes).reshape(-1, 4), labels, strict=True)):
         c = colour or _PALETTE[1 + int(label) % (len(_PALETTE) - 1)]
         x0, y0, x1, y1 = box
-        ax.add_patch(
-            patches.Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, lw=1.2, ec=c, ls=linestyle)
-        )
+        ax.add_patch(patches.Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, lw=1.2, ec=c, ls=linestyle))
         if text:
             caption = class_names[int(label)] + ("" if scores is None else f" {scores[k]:.2f}")
             ax.text(x0, y0 - 1, caption, fontsize=5, color="white", backgroundcolor=(*c[:3], 0.7))

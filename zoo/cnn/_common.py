@@ -136,8 +136,6 @@ def check_arguments(
     return shape
 
 
-
-
 def image_input(shape, input_tensor=None):
     """keras.applications' input handling: ``(tensor to build on, the model's inputs)``.
 

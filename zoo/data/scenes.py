@@ -160,6 +160,7 @@ def make_scenes(
     min_radius: float = 6.0,
     max_radius: float = 14.0,
     max_overlap: float = 0.3,
+    min_visible: float = 0.5,
     noise: float = 0.04,
     shapes=SHAPES,
     seed: int = 0,
@@ -174,6 +175,8 @@ def make_scenes(
             shape "large" above the middle of the range.
         max_overlap: the largest IoU a new shape's box may have with an
             earlier one's (shapes overlap, but stay findable).
+        min_visible: the least share of each shape's pixels that must stay
+            visible when later shapes cover part of it.
         noise: standard deviation of the Gaussian pixel noise.
         shapes: the object classes to draw, a subset of ``SHAPES``.
         seed: the same seed gives the same scenes.
@@ -202,7 +205,8 @@ def make_scenes(
     middle = (min_radius + max_radius) / 2
     for i in range(n):
         img = _background(rng, (height, width))
-        boxes, labels, objects = [], [], []
+        boxes, labels, objects, areas = [], [], [], []
+        owner = np.full((height, width), -1, np.int32)  # which shape each pixel shows
         for _ in range(rng.integers(min_objects, max_objects + 1)):
             for _attempt in range(20):
                 radius = rng.uniform(min_radius, max_radius)
@@ -218,7 +222,11 @@ def make_scenes(
                     continue
                 rows, cols = np.nonzero(inside)
                 box = (x0 + cols.min(), y0 + rows.min(), x0 + cols.max() + 1.0, y0 + rows.max() + 1.0)
-                if all(_box_iou(box, b) <= max_overlap for b in boxes):
+                if any(_box_iou(box, b) > max_overlap for b in boxes):
+                    continue
+                covered = np.bincount(owner[y0:y1, x0:x1][inside] + 1, minlength=len(boxes) + 1)[1:]
+                visible = np.bincount(owner.ravel() + 1, minlength=len(boxes) + 1)[1:] - covered
+                if all(v >= min_visible * a for v, a in zip(visible, areas, strict=True)):
                     break
             else:
                 continue  # no room left for another shape
@@ -226,6 +234,8 @@ def make_scenes(
             shade = np.clip(np.array(COLOURS[colour]) + rng.normal(0, 0.05, 3), 0, 1).astype(np.float32)
             img[y0:y1, x0:x1][inside] = shade
             masks[i, y0:y1, x0:x1][inside] = k + 1
+            owner[y0:y1, x0:x1][inside] = len(boxes)
+            areas.append(int(inside.sum()))
             boxes.append(box)
             labels.append(k)
             objects.append((cx, SIZE_WORDS[radius > middle], colour, class_names[k]))

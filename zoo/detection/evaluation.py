@@ -57,15 +57,18 @@ def mean_average_precision(
         )
     class_ap = []
     for c in range(num_classes):
-        gts = [np.asarray(b, float).reshape(-1, 4)[np.asarray(lab) == c] for b, lab in zip(true_boxes, true_labels)]
+        gts = [
+            np.asarray(b, float).reshape(-1, 4)[np.asarray(lab) == c]
+            for b, lab in zip(true_boxes, true_labels, strict=True)
+        ]
         n_true = sum(len(g) for g in gts)
         if n_true == 0:
             class_ap.append(float("nan"))
             continue
         dets = [
             (float(s), i, np.asarray(b, float))
-            for i, (bs, ls, ss) in enumerate(zip(pred_boxes, pred_labels, pred_scores))
-            for b, lab, s in zip(np.asarray(bs).reshape(-1, 4), np.asarray(ls), np.asarray(ss))
+            for i, (bs, ls, ss) in enumerate(zip(pred_boxes, pred_labels, pred_scores, strict=True))
+            for b, lab, s in zip(np.asarray(bs).reshape(-1, 4), np.asarray(ls), np.asarray(ss), strict=True)
             if lab == c
         ]
         dets.sort(key=lambda d: -d[0])

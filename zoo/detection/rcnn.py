@@ -45,9 +45,7 @@ def crop_regions(images, boxes, box_images, crop_size: int) -> np.ndarray:
 
     h, w = images.shape[1:3]
     b = np.asarray(boxes, np.float32)
-    normalised = np.stack(
-        [b[:, 1] / (h - 1), b[:, 0] / (w - 1), (b[:, 3] - 1) / (h - 1), (b[:, 2] - 1) / (w - 1)], -1
-    )
+    normalised = np.stack([b[:, 1] / (h - 1), b[:, 0] / (w - 1), (b[:, 3] - 1) / (h - 1), (b[:, 2] - 1) / (w - 1)], -1)
     crops = tf.image.crop_and_resize(images, normalised, np.asarray(box_images, np.int32), (crop_size, crop_size))
     return crops.numpy()
 

@@ -21,7 +21,7 @@ _PASS_THROUGH = (keras.layers.Dropout, keras.layers.Activation)
 def _chain(model) -> list:
     """The model's layers after its input, checking that each one feeds only the next."""
     chain = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    for before, after in zip(chain, chain[1:]):
+    for before, after in zip(chain, chain[1:], strict=False):
         if after.input is not before.output:
             raise ValueError(
                 f"convolutionalize needs a chain of layers (each feeding the next, as in LeNet, AlexNet or VGG); "

@@ -94,9 +94,7 @@ def fcn(
         if stride == VARIANTS[variant]:
             break
         score = upsampling_layer(num_classes, 2, name="upscore2" if skip == "pool4" else "upscore_pool4")(score)
-        skip_score = layers.Conv2D(num_classes, 1, kernel_initializer="zeros", name=f"score_{skip}")(
-            pools[pool_index]
-        )
+        skip_score = layers.Conv2D(num_classes, 1, kernel_initializer="zeros", name=f"score_{skip}")(pools[pool_index])
         score = layers.Add(name=f"fuse_{skip}")([score, skip_score])
         stride //= 2
     score = upsampling_layer(num_classes, stride, name=f"upscore{stride}")(score)

@@ -49,7 +49,5 @@ def describe_verdict(verdict: dict) -> str:
     return (
         f"At about equal parameter count the deeper model had the lower validation bits per character in "
         f"{verdict['deeper_wins']} of {verdict['pairs']} pairs (mean gain {verdict['mean_gain']:+.3f} bits): "
-        + {"depth": "depth beats width.", "width": "width beats depth.", "mixed": "no clear winner."}[
-            verdict["answer"]
-        ]
+        + {"depth": "depth beats width.", "width": "width beats depth.", "mixed": "no clear winner."}[verdict["answer"]]
     )

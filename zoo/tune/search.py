@@ -144,8 +144,12 @@ def text_search_data(
     vocabulary = text_vocabulary(corpus, tokens, max_tokens)
     codec = TextCodec(vocabulary)
     data = text_training_data(
-        codec.encode(corpus.train), codec.encode(corpus.validation), seq_len, batch_size,
-        carry_state=carry_state, seed=seed,
+        codec.encode(corpus.train),
+        codec.encode(corpus.validation),
+        seq_len,
+        batch_size,
+        carry_state=carry_state,
+        seed=seed,
     )
     fixed = {"vocabulary": vocabulary}
     if carry_state:

@@ -142,8 +142,10 @@ def plot_loss_vs_params(rows, path, value="val_bpc") -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     groups = sorted({(r.get("cell") or "", r["num_layers"]) for r in rows if value in r})
     for c, n in groups:
-        sub = sorted((r for r in rows if value in r and (r.get("cell") or "") == c and r["num_layers"] == n),
-                     key=lambda r: r["params"])
+        sub = sorted(
+            (r for r in rows if value in r and (r.get("cell") or "") == c and r["num_layers"] == n),
+            key=lambda r: r["params"],
+        )
         label = f"{n} layer{'s' if n > 1 else ''}" + (f" {c}" if c else "")
         ax.plot([r["params"] for r in sub], [r[value] for r in sub], "o-" if c != "gru" else "s--", label=label)
     ax.set_xscale("log")

@@ -1,0 +1,163 @@
+"""Your own images in Pascal VOC's folder layout, as :class:`zoo.data.scenes.Scenes`.
+
+::
+
+    ROOT/JPEGImages/NAME.jpg               the images
+    ROOT/Annotations/NAME.xml              boxes: <object><name>, <bndbox> xmin ymin xmax ymax (1-based)
+    ROOT/SegmentationClass/NAME.png        masks: palette indices, 0 background, k class k, 255 "void"
+    ROOT/ImageSets/Main/SPLIT.txt          names of a detection split, one per line
+    ROOT/ImageSets/Segmentation/SPLIT.txt  names of a segmentation split
+
+This is the layout of the VOC2007/VOC2012 downloads (``VOCdevkit/VOC2012``)
+and of many tools that export annotations. Nothing is downloaded: point
+``root`` at the folder. Images are read with Pillow (installed with matplotlib).
+
+Boxes come back as zoo's ``(x_min, y_min, x_max, y_max)`` with exclusive
+maxima: VOC's 1-based inclusive ``xmin=1, xmax=10`` becomes ``(0, 10)``.
+Masks keep VOC's values (class ``k`` of ``VOC_CLASSES[k - 1]``, 255 ignored by
+:func:`zoo.segmentation.segmentation_scores`).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import xml.etree.ElementTree as ET
+
+import numpy as np
+
+from zoo.data.scenes import Scenes
+
+VOC_CLASSES = (
+    "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
+    "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor",
+)  # fmt: skip
+
+
+def _root(root) -> pathlib.Path:
+    root = pathlib.Path(root).expanduser()
+    if not root.is_dir():
+        raise FileNotFoundError(f"No Pascal VOC folder at {str(root)!r} (expected JPEGImages/ and Annotations/ there).")
+    return root
+
+
+def _names(root, split, kind, folder, suffix) -> list:
+    """The example names of a split (``ImageSets/KIND/SPLIT.txt``), or every file of ``folder`` for ``split=None``."""
+    if split is None:
+        names = sorted(p.stem for p in (root / folder).glob(f"*{suffix}"))
+        if not names:
+            raise FileNotFoundError(f"No {suffix} files in {str(root / folder)!r}.")
+        return names
+    listing = root / "ImageSets" / kind / f"{split}.txt"
+    if not listing.exists():
+        available = sorted(p.stem for p in (root / "ImageSets" / kind).glob("*.txt"))
+        raise FileNotFoundError(
+            f"No split {split!r}: {str(listing)!r} does not exist; splits there: {available or 'none'} "
+            "(or split=None for every file)."
+        )
+    return [line.split()[0] for line in listing.read_text().splitlines() if line.strip()]
+
+
+def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tuple:
+    """``(boxes (k, 4) float32, labels (k,) int32, (height, width))`` of one VOC XML file."""
+    tree = ET.parse(path)
+    size = tree.find("size")
+    shape = (int(size.findtext("height")), int(size.findtext("width"))) if size is not None else None
+    boxes, labels = [], []
+    for obj in tree.iter("object"):
+        name = (obj.findtext("name") or "").strip()
+        if name not in class_names:
+            raise ValueError(
+                f"{path}: object class {name!r} is not one of the classes given ({', '.join(class_names)})."
+            )
+        if skip_difficult and (obj.findtext("difficult") or "0").strip() == "1":
+            continue
+        bb = obj.find("bndbox")
+        xmin, ymin, xmax, ymax = (float(bb.findtext(k)) for k in ("xmin", "ymin", "xmax", "ymax"))
+        boxes.append((xmin - 1, ymin - 1, xmax, ymax))
+        labels.append(class_names.index(name))
+    return np.array(boxes, np.float32).reshape(-1, 4), np.array(labels, np.int32), shape
+
+
+def _read_image(path, size):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im = im.convert("RGB")
+        original = (im.height, im.width)
+        if size is not None and original != tuple(size):
+            im = im.resize((size[1], size[0]), Image.BILINEAR)
+        return np.asarray(im, np.float32) / 255.0, original
+
+
+def _read_mask(path, size):
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if im.mode not in ("P", "L"):
+            raise ValueError(
+                f"{path}: a class mask must be a palette or greyscale PNG of class indices, got mode {im.mode}."
+            )
+        if size is not None and (im.height, im.width) != tuple(size):
+            im = im.resize((size[1], size[0]), Image.NEAREST)
+        return np.asarray(im, np.uint8)
+
+
+def _stack(arrays, what, root):
+    shapes = {a.shape for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"The {what} in {str(root)!r} have different sizes ({sorted(shapes)[:3]}...); pass image_size=(height, "
+            "width) to resize them to one size."
+        )
+    return np.stack(arrays)
+
+
+def load_voc_detection(root, split="train", *, class_names=VOC_CLASSES, image_size=None, skip_difficult=True) -> Scenes:
+    """Images and boxes of a VOC detection split (``masks`` is None, captions empty).
+
+    ``image_size`` ``(height, width)`` resizes every image (and scales its
+    boxes); without it all images must have one size.
+    """
+    root = _root(root)
+    names = _names(root, split, "Main", "Annotations", ".xml")
+    images, boxes, labels = [], [], []
+    for name in names:
+        b, lab, _ = read_annotation(root / "Annotations" / f"{name}.xml", class_names, skip_difficult=skip_difficult)
+        image, (h, w) = _read_image(root / "JPEGImages" / f"{name}.jpg", image_size)
+        if image_size is not None:
+            b = b * np.array([image_size[1] / w, image_size[0] / h] * 2, np.float32)
+        images.append(image)
+        boxes.append(b)
+        labels.append(lab)
+    return Scenes(_stack(images, "images", root), None, boxes, labels, [""] * len(names), tuple(class_names))
+
+
+def load_voc_segmentation(root, split="train", *, class_names=VOC_CLASSES, image_size=None) -> Scenes:
+    """Images and class masks of a VOC segmentation split (boxes from the XML files when present)."""
+    root = _root(root)
+    names = _names(root, split, "Segmentation", "SegmentationClass", ".png")
+    images, masks, boxes, labels = [], [], [], []
+    for name in names:
+        image, (h, w) = _read_image(root / "JPEGImages" / f"{name}.jpg", image_size)
+        mask = _read_mask(root / "SegmentationClass" / f"{name}.png", image_size)
+        if mask.shape != image.shape[:2]:
+            raise ValueError(f"{name}: mask {mask.shape} and image {image.shape[:2]} differ in size.")
+        bad = np.setdiff1d(np.unique(mask), [*range(len(class_names) + 1), 255])
+        if bad.size:
+            raise ValueError(
+                f"{name}: mask values {bad.tolist()} are not classes (0..{len(class_names)}) or 255 (ignored)."
+            )
+        xml = root / "Annotations" / f"{name}.xml"
+        b, lab = np.zeros((0, 4), np.float32), np.zeros(0, np.int32)
+        if xml.exists():
+            b, lab, _ = read_annotation(xml, class_names)
+            if image_size is not None:
+                b = b * np.array([image_size[1] / w, image_size[0] / h] * 2, np.float32)
+        images.append(image)
+        masks.append(mask)
+        boxes.append(b)
+        labels.append(lab)
+    return Scenes(
+        _stack(images, "images", root), _stack(masks, "masks", root), boxes, labels, [""] * len(names),
+        tuple(class_names),
+    )  # fmt: skip
