@@ -20,6 +20,9 @@ from zoo.detection import (
 from zoo.detection.boxes import suppress
 from zoo.detection.rcnn import RegionDetector, window_proposals
 
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
 
 def test_box_iou_by_hand():
     a = [[0, 0, 10, 10]]

@@ -8,6 +8,10 @@ import zoo
 from zoo.layers import bilinear_kernel, upsampling_layer
 from zoo.segmentation import convolutionalize, segmentation_scores, transfer_backbone
 
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
+
 SMALL = {"num_classes": 5, "backbone": "vgg11", "width": 4, "fc_units": 8, "fc_kernel": 3}
 
 

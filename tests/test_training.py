@@ -1,6 +1,5 @@
 """Short, bounded training runs: learning, saving, word tokens, and resume after a kill."""
 
-
 import numpy as np
 import pytest
 
