@@ -36,6 +36,33 @@ WIDTHS = (64, 128, 256, 512, 512)
 APPLICATIONS = {"vgg16": "VGG16", "vgg19": "VGG19"}
 
 
+def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_shape, num_classes,
+                   classifier_activation, input_tensor) -> tuple:  # fmt: skip
+    """Check the arguments of a dense-prediction model on VGG blocks (FCN, yolo_tiny); return its input shape.
+
+    ``backbone`` names a VGG configuration, ``width`` the first block's channels;
+    the input takes any height and width (``(None, None, 3)`` by default).
+    """
+    if backbone not in CONFIGS:
+        raise ValueError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(CONFIGS)}.")
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"{model_name}: width must be an integer >= 1, got {width!r}.")
+    if not isinstance(batch_norm, bool):
+        raise ValueError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
+    return check_arguments(
+        model_name,
+        include_top=False,
+        weights=weights,
+        input_shape=input_shape,
+        pooling=None,
+        num_classes=num_classes,
+        classifier_activation=classifier_activation,
+        input_tensor=input_tensor,
+        default_shape=(None, None, 3),
+        min_size=1,
+    )
+
+
 def vgg_block(x, filters, convs, batch_norm, name, bn_momentum=0.99):
     """``convs`` 3x3 convolutions (ReLU, optionally batch-normalised), then 2x2 max pooling."""
     for i in range(1, convs + 1):

@@ -115,8 +115,9 @@ class RegionDetector:
         )
         return self.classifier.fit(crops, labels, epochs=epochs, batch_size=batch_size, verbose=verbose)
 
-    def detect(self, images, *, score_threshold=0.05, iou_threshold=0.45, max_detections=50, batch_size=1024):
-        """Detections for (N, H, W, 3) images: every proposal of every image is cropped and classified."""
+    def detect(self, images, *, batch_size=1024, **suppress_args):
+        """Detections for (N, H, W, 3) images: every proposal of every image is cropped and classified,
+        then suppressed per class (``suppress_args``: see :func:`zoo.detection.boxes.suppress`)."""
         k = len(self.proposals)
         scores = np.empty((len(images), k, len(self.class_names)), np.float32)
         for i in range(len(images)):
@@ -129,12 +130,4 @@ class RegionDetector:
             )
             scores[i] = probs[:, : self.background]
         boxes = np.broadcast_to(self.proposals, (len(images), k, 4))
-        found = suppress(
-            boxes,
-            scores,
-            score_threshold=score_threshold,
-            iou_threshold=iou_threshold,
-            max_detections=max_detections,
-            image_shape=images.shape[1:3],
-        )
-        return Detections(*found)
+        return Detections(*suppress(boxes, scores, image_shape=images.shape[1:3], **suppress_args))

@@ -26,8 +26,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from zoo.cnn._common import check_arguments, image_input, load_weights
-from zoo.cnn.vgg import CONFIGS, vgg_block
+from zoo.cnn._common import image_input, load_weights
+from zoo.cnn.vgg import CONFIGS, check_backbone, vgg_block
 from zoo.detection.boxes import suppress
 from zoo.layers.vision import PadToMultiple
 
@@ -60,25 +60,18 @@ def yolo_tiny(
         input_tensor: build the model on this tensor (as keras.applications).
         name: the model's name.
     """
-    if backbone not in CONFIGS:
-        raise ValueError(f"{name}: unknown backbone {backbone!r}; choose one of {', '.join(CONFIGS)}.")
     if stride not in STRIDES:
         raise ValueError(f"{name}: stride must be one of {STRIDES} (pixels per grid cell), got {stride!r}.")
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"{name}: width must be a positive integer, got {width!r}.")
-    if not isinstance(batch_norm, bool):
-        raise ValueError(f"{name}: batch_norm must be True or False, got {batch_norm!r}.")
-    shape = check_arguments(
+    shape = check_backbone(
         name,
-        include_top=False,
+        backbone=backbone,
+        width=width,
+        batch_norm=batch_norm,
         weights=weights,
         input_shape=input_shape,
-        pooling=None,
         num_classes=num_classes,
         classifier_activation=None,
         input_tensor=input_tensor,
-        default_shape=(None, None, 3),
-        min_size=1,
     )
     image, inputs = image_input(shape, input_tensor)
     x = PadToMultiple(stride, name="pad")(image)

@@ -1,5 +1,14 @@
-"""Layers written from the equations of the notes (import needs Keras)."""
+"""Layers written from the equations of the notes: recurrent cells, attention, FCN upsampling (import needs Keras)."""
 
+from zoo.layers.attention import (
+    MultiHeadAttention,
+    PositionEmbedding,
+    SinusoidalPositionalEncoding,
+    TransformerDecoderBlock,
+    TransformerEncoderBlock,
+    scaled_dot_product_attention,
+    sinusoidal_encoding,
+)
 from zoo.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from zoo.layers.vision import BilinearUpsampling, CropLike, PadToMultiple, bilinear_kernel, upsampling_layer
 
@@ -8,8 +17,15 @@ __all__ = [
     "CropLike",
     "GRUCell",
     "LSTMCell",
+    "MultiHeadAttention",
     "PadToMultiple",
+    "PositionEmbedding",
+    "SinusoidalPositionalEncoding",
     "SimpleRNNCell",
+    "TransformerDecoderBlock",
+    "TransformerEncoderBlock",
     "bilinear_kernel",
+    "scaled_dot_product_attention",
+    "sinusoidal_encoding",
     "upsampling_layer",
 ]

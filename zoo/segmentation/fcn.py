@@ -25,18 +25,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, image_input, load_weights
-from zoo.cnn.vgg import CONFIGS, vgg_block
+from zoo.cnn._common import image_input, load_weights
+from zoo.cnn.vgg import CONFIGS, check_backbone, vgg_block
 from zoo.layers.vision import CropLike, PadToMultiple, upsampling_layer
 
 STRIDE = 32  # five 2x2 poolings
 WIDTH_MULTIPLIERS = (1, 2, 4, 8, 8)  # VGG's 64-128-256-512-512 at width=64
 VARIANTS = {"fcn32s": 32, "fcn16s": 16, "fcn8s": 8}
-
-
-def _check(name, value, low, what):
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name}: {what} must be an integer >= {low}, got {value!r}.")
 
 
 def fcn(
@@ -56,26 +51,21 @@ def fcn(
     name,
 ):
     """Build an FCN; ``variant`` is ``"fcn32s"``, ``"fcn16s"`` or ``"fcn8s"`` (the finest skip's stride)."""
-    if backbone not in CONFIGS:
-        raise ValueError(f"{name}: unknown backbone {backbone!r}; choose one of {', '.join(CONFIGS)}.")
-    _check(name, width, 1, "width")
-    _check(name, fc_units, 1, "fc_units")
-    _check(name, fc_kernel, 1, "fc_kernel")
+    for arg, value in (("fc_units", fc_units), ("fc_kernel", fc_kernel)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: {arg} must be an integer >= 1, got {value!r}.")
     if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
         raise ValueError(f"{name}: dropout must be a number in [0, 1), got {dropout!r}.")
-    if not isinstance(batch_norm, bool):
-        raise ValueError(f"{name}: batch_norm must be True or False, got {batch_norm!r}.")
-    shape = check_arguments(
+    shape = check_backbone(
         name,
-        include_top=False,
+        backbone=backbone,
+        width=width,
+        batch_norm=batch_norm,
         weights=weights,
         input_shape=input_shape,
-        pooling=None,
         num_classes=num_classes,
         classifier_activation=classifier_activation,
         input_tensor=input_tensor,
-        default_shape=(None, None, 3),
-        min_size=1,
     )
     image, inputs = image_input(shape, input_tensor)
     x = PadToMultiple(STRIDE, name="pad")(image)

@@ -1,0 +1,294 @@
+"""Attention from its equations (note 002, A1-A6), with ``keras.ops`` only.
+
+- :func:`scaled_dot_product_attention`: softmax(Q K^T / sqrt(d_k)) V, with
+  optional causal and padding masks, returning the output and the weights;
+- :class:`MultiHeadAttention`: the same variables, in the same order and
+  layout, as ``keras.layers.MultiHeadAttention`` (query, key, value and output
+  projections as (d_model, heads, head_dim) kernels), so weights copy across
+  with ``set_weights`` and the outputs agree;
+- :class:`SinusoidalPositionalEncoding` and :class:`PositionEmbedding`;
+- :class:`TransformerEncoderBlock` and :class:`TransformerDecoderBlock`
+  (post-norm, as in Vaswani et al., 2017).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+# What a masked score becomes before the softmax (Keras's Softmax uses the same).
+_MASKED = -1e9
+
+
+def causal_mask(query_length, key_length) -> np.ndarray:
+    """(query_length, key_length) booleans: query i may see keys 0..i (aligned at the end of the keys)."""
+    offset = key_length - query_length
+    return np.arange(key_length)[None, :] <= np.arange(query_length)[:, None] + offset
+
+
+def scaled_dot_product_attention(query, key, value, mask=None, causal=False):
+    """``(softmax(Q K^T / sqrt(d_k)) V, weights)`` for (..., T, d_k) queries and (..., S, d) keys and values.
+
+    ``mask``: booleans broadcastable to (..., T, S), True where a query may
+    attend (a padding mask is (batch, 1, S)); ``causal``: each query sees only
+    keys at or before its own position. Masked positions get weight 0.
+    """
+    d_k = query.shape[-1]
+    scores = ops.matmul(query, ops.swapaxes(key, -1, -2)) / math.sqrt(d_k)
+    if causal:
+        c = causal_mask(scores.shape[-2], scores.shape[-1])
+        mask = c if mask is None else ops.logical_and(ops.cast(mask, "bool"), c)
+    if mask is not None:
+        scores = ops.where(ops.cast(mask, "bool"), scores, ops.cast(_MASKED, scores.dtype))
+    weights = ops.softmax(scores, axis=-1)
+    return ops.matmul(weights, value), weights
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class MultiHeadAttention(keras.layers.Layer):
+    """Multi-head attention with ``keras.layers.MultiHeadAttention``'s variables and call signature.
+
+    ``layer(query, value, key=None, attention_mask=None, use_causal_mask=False,
+    return_attention_scores=False)``; ``key`` defaults to ``value``. Each head
+    projects to ``key_dim`` (queries, keys) and ``value_dim`` (values), runs
+    :func:`scaled_dot_product_attention`, and an output projection maps the
+    concatenated heads back to the query's width (or ``output_dim``).
+    """
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_dim=None, **kwargs):
+        super().__init__(**kwargs)
+        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"MultiHeadAttention: {arg} must be a positive integer, got {value!r}.")
+        self.num_heads = num_heads
+        self.key_dim = key_dim
+        self.value_dim = value_dim or key_dim
+        self.dropout = dropout
+        self.use_bias = use_bias
+        self.output_dim = output_dim
+        self.dropout_layer = keras.layers.Dropout(dropout)
+
+    def _projection(self, name, width, head_dim):
+        kernel = self.add_weight(
+            name=f"{name}_kernel", shape=(width, self.num_heads, head_dim), initializer="glorot_uniform"
+        )
+        bias = (
+            self.add_weight(name=f"{name}_bias", shape=(self.num_heads, head_dim), initializer="zeros")
+            if self.use_bias
+            else None
+        )
+        return kernel, bias
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        value_shape = query_shape if value_shape is None else value_shape
+        key_shape = value_shape if key_shape is None else key_shape
+        # Same order as keras.layers.MultiHeadAttention: query, key, value, output.
+        self.query_kernel, self.query_bias = self._projection("query", query_shape[-1], self.key_dim)
+        self.key_kernel, self.key_bias = self._projection("key", key_shape[-1], self.key_dim)
+        self.value_kernel, self.value_bias = self._projection("value", value_shape[-1], self.value_dim)
+        out = self.output_dim or query_shape[-1]
+        self.output_kernel = self.add_weight(
+            name="output_kernel", shape=(self.num_heads, self.value_dim, out), initializer="glorot_uniform"
+        )
+        self.output_bias = (
+            self.add_weight(name="output_bias", shape=(out,), initializer="zeros") if self.use_bias else None
+        )
+
+    @staticmethod
+    def _project(x, kernel, bias):
+        """(B, T, width) -> (B, heads, T, head_dim)."""
+        y = ops.einsum("btd,dhk->bhtk", x, kernel)
+        return y if bias is None else y + bias[None, :, None, :]
+
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        attention_mask=None,
+        use_causal_mask=False,
+        return_attention_scores=False,
+        training=None,
+    ):
+        key = value if key is None else key
+        q = self._project(query, self.query_kernel, self.query_bias)
+        k = self._project(key, self.key_kernel, self.key_bias)
+        v = self._project(value, self.value_kernel, self.value_bias)
+        mask = None if attention_mask is None else ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
+        heads, weights = scaled_dot_product_attention(q, k, v, mask=mask, causal=use_causal_mask)
+        if self.dropout:
+            weights = self.dropout_layer(weights, training=training)
+            heads = ops.matmul(weights, v)
+        out = ops.einsum("bhtv,hvo->bto", heads, self.output_kernel)
+        if self.output_bias is not None:
+            out = out + self.output_bias
+        return (out, weights) if return_attention_scores else out
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        return (*query_shape[:-1], self.output_dim or query_shape[-1])
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "key_dim": self.key_dim,
+            "value_dim": self.value_dim,
+            "dropout": self.dropout,
+            "use_bias": self.use_bias,
+            "output_dim": self.output_dim,
+        }
+
+
+def sinusoidal_encoding(length: int, depth: int) -> np.ndarray:
+    """(length, depth) sine/cosine position codes: PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...)."""
+    positions = np.arange(length)[:, None]
+    rates = 1.0 / np.power(10000.0, (2 * (np.arange(depth) // 2)) / depth)
+    angles = positions * rates[None, :]
+    return np.where(np.arange(depth) % 2 == 0, np.sin(angles), np.cos(angles)).astype(np.float32)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class SinusoidalPositionalEncoding(keras.layers.Layer):
+    """Add fixed sine/cosine position codes to (batch, T, depth) inputs; no weights; T up to ``max_length``."""
+
+    def __init__(self, max_length=4096, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def build(self, input_shape):
+        self.table = sinusoidal_encoding(self.max_length, input_shape[-1])
+
+    def call(self, inputs, start=0):
+        length = ops.shape(inputs)[1]
+        codes = ops.slice(ops.convert_to_tensor(self.table, inputs.dtype), (start, 0), (length, self.table.shape[1]))
+        return inputs + codes[None]
+
+    def get_config(self):
+        return {**super().get_config(), "max_length": self.max_length}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class PositionEmbedding(keras.layers.Layer):
+    """Add a learned vector per position (up to ``max_length``) to (batch, T, depth) inputs."""
+
+    def __init__(self, max_length, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight(
+            name="embeddings", shape=(self.max_length, input_shape[-1]), initializer="glorot_uniform"
+        )
+
+    def call(self, inputs, start=0):
+        length = ops.shape(inputs)[1]
+        return inputs + ops.slice(self.embeddings, (start, 0), (length, self.embeddings.shape[1]))[None]
+
+    def get_config(self):
+        return {**super().get_config(), "max_length": self.max_length}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TransformerEncoderBlock(keras.layers.Layer):
+    """Self-attention and a position-wise feed-forward network, each with a residual and layer norm.
+
+    ``x = norm(x + attention(x, x)); x = norm(x + ffn(x))`` with ``ffn`` two dense
+    layers (``ff_dim`` with ReLU, then back to the input width). ``padding_mask``
+    (batch, S) booleans marks real tokens.
+    """
+
+    def __init__(self, num_heads, ff_dim, dropout=0.0, causal=False, **kwargs):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.ff_dim = ff_dim
+        self.dropout = dropout
+        self.causal = causal
+
+    def build(self, input_shape):
+        width = input_shape[-1]
+        if width % self.num_heads:
+            raise ValueError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
+        self.attention = MultiHeadAttention(
+            self.num_heads, width // self.num_heads, dropout=self.dropout, name="attention"
+        )
+        self.attention.build(input_shape, input_shape)
+        self.norm1 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm1")
+        self.norm1.build(input_shape)
+        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1")
+        self.ff1.build(input_shape)
+        self.ff2 = keras.layers.Dense(width, name="ff2")
+        self.ff2.build((*input_shape[:-1], self.ff_dim))
+        self.norm2 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm2")
+        self.norm2.build(input_shape)
+        self.drop = keras.layers.Dropout(self.dropout)
+
+    def call(self, x, padding_mask=None, return_attention_scores=False, training=None):
+        mask = None if padding_mask is None else ops.expand_dims(ops.cast(padding_mask, "bool"), 1)
+        attended, weights = self.attention(
+            x, x, attention_mask=mask, use_causal_mask=self.causal, return_attention_scores=True, training=training
+        )
+        x = self.norm1(x + self.drop(attended, training=training))
+        x = self.norm2(x + self.drop(self.ff2(self.ff1(x)), training=training))
+        return (x, weights) if return_attention_scores else x
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "ff_dim": self.ff_dim,
+            "dropout": self.dropout,
+            "causal": self.causal,
+        }
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TransformerDecoderBlock(keras.layers.Layer):
+    """Causal self-attention, attention over the encoder's output, and a feed-forward network,
+    each with a residual and layer norm: ``block(x, memory, memory_mask=None)``."""
+
+    def __init__(self, num_heads, ff_dim, dropout=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.ff_dim = ff_dim
+        self.dropout = dropout
+
+    def build(self, x_shape, memory_shape=None):
+        input_shape = x_shape
+        memory_shape = input_shape if memory_shape is None else memory_shape
+        width = input_shape[-1]
+        if width % self.num_heads:
+            raise ValueError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
+        head = width // self.num_heads
+        self.self_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="self_attention")
+        self.self_attention.build(input_shape, input_shape)
+        self.cross_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="cross_attention")
+        self.cross_attention.build(input_shape, memory_shape)
+        self.norms = [keras.layers.LayerNormalization(epsilon=1e-5, name=f"norm{i}") for i in (1, 2, 3)]
+        for norm in self.norms:
+            norm.build(input_shape)
+        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1")
+        self.ff1.build(input_shape)
+        self.ff2 = keras.layers.Dense(width, name="ff2")
+        self.ff2.build((*input_shape[:-1], self.ff_dim))
+        self.drop = keras.layers.Dropout(self.dropout)
+
+    def call(self, x, memory, memory_mask=None, training=None):
+        x = self.norms[0](
+            x + self.drop(self.self_attention(x, x, use_causal_mask=True, training=training), training=training)
+        )
+        mask = None if memory_mask is None else ops.expand_dims(ops.cast(memory_mask, "bool"), 1)
+        attended = self.cross_attention(x, memory, attention_mask=mask, training=training)
+        x = self.norms[1](x + self.drop(attended, training=training))
+        return self.norms[2](x + self.drop(self.ff2(self.ff1(x)), training=training))
+
+    def compute_output_shape(self, x_shape, memory_shape=None):
+        return x_shape
+
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads, "ff_dim": self.ff_dim, "dropout": self.dropout}
