@@ -372,3 +372,36 @@ BUILTIN_MODELS += (
         recipe=DETECTION_RECIPE,
     ),
 )
+
+BUILTIN_MODELS += (
+    ModelInfo(
+        name="sentiment_rnn",
+        task="text-classification",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: many-to-one); Schuster and Paliwal, Bidirectional Recurrent "
+        "Neural Networks, 1997",
+        description="Many-to-one: word embeddings, a bidirectional LSTM or GRU over the review, P(positive).",
+        target="zoo.models.sentiment:sentiment_rnn",
+        default_args={
+            "vocab_size": 20_000,
+            "embedding_dim": 32,
+            "units": 32,
+            "cell": "lstm",
+            "bidirectional": True,
+            "dropout": 0.0,
+            "name": "sentiment_rnn",
+        },
+        input=InputSpec((None,), dtype="int32", high=20_000),
+        contract=ContractConfig(
+            overrides={"vocab_size": 50, "embedding_dim": 8, "units": 8},
+            input=InputSpec((12,), dtype="int32", high=50),
+            output=(1,),
+        ),
+        tunable={
+            "units": {"values": (8, 16, 32, 64)},
+            "cell": {"values": ("lstm", "gru")},
+            "bidirectional": {"values": (True, False)},
+            "learning_rate": _LEARNING_RATE,
+        },
+    ),
+)
