@@ -31,16 +31,30 @@ def build(name, seed=0):
     keras.utils.set_random_seed(seed)
     model = zoo.create_model(name, **zoo.model_info(name).contract.overrides)
     if not model.built:  # subclassed models create their weights on the first call
-        model(example_input(name)[:1])
+        model(first_rows(example_input(name)))
     return model
 
 
 def example_input(name, batch=3, seed=1):
-    spec = zoo.model_info(name).contract.input
+    """A random input batch: one array, or a list of arrays for a model with several inputs."""
+    specs = zoo.model_info(name).contract.input
     rng = np.random.default_rng(seed)
-    if spec.dtype.startswith("int"):
-        return rng.integers(0, spec.high, size=(batch,) + tuple(spec.shape)).astype(spec.dtype)
-    return rng.standard_normal((batch,) + tuple(spec.shape)).astype(spec.dtype)
+
+    def draw(spec):
+        if spec.dtype.startswith("int"):
+            return rng.integers(0, spec.high, size=(batch,) + tuple(spec.shape)).astype(spec.dtype)
+        return rng.standard_normal((batch,) + tuple(spec.shape)).astype(spec.dtype)
+
+    return [draw(s) for s in specs] if isinstance(specs, tuple) else draw(specs)
+
+
+def first_rows(x, n=1):
+    """The first ``n`` examples of an input batch (one array or a list of arrays)."""
+    return [a[:n] for a in x] if isinstance(x, list) else x[:n]
+
+
+def batch_size(x):
+    return len(x[0]) if isinstance(x, list) else len(x)
 
 
 def as_list(outputs):
@@ -64,7 +78,7 @@ def test_builds_with_declared_output_shape(name):
     model = build(name)
     x = example_input(name)
     y = forward(model, x)
-    assert y.shape == (x.shape[0],) + tuple(zoo.model_info(name).contract.output)
+    assert y.shape == (batch_size(x),) + tuple(zoo.model_info(name).contract.output)
     assert np.isfinite(y).all()
 
 
@@ -78,13 +92,15 @@ FORWARD
 folder = pathlib.Path(sys.argv[1])
 result = {}
 for name in json.loads(sys.argv[2]):
-    x = np.load(folder / f"{name}.x.npy")
+    arrays = np.load(folder / f"{name}.x.npz")
+    x = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
+    x = x[0] if len(x) == 1 else x
     expected = np.load(folder / f"{name}.y.npy")
     model = keras.saving.load_model(folder / f"{name}.keras", safe_mode=True)
     y = forward(model, x)
     from_json = keras.models.model_from_json((folder / f"{name}.json").read_text())
     if not from_json.built:
-        from_json(x[:1])
+        from_json(first_rows(x))
     from_json.set_weights(model.get_weights())
     z = forward(from_json, x)
     result[name] = [float(np.max(np.abs(y - expected))), float(np.max(np.abs(z - expected)))]
@@ -100,7 +116,7 @@ def saved_models(tmp_path_factory):
     for name in MODELS:
         model = build(name)
         x = example_input(name)
-        np.save(folder / f"{name}.x.npy", x)
+        np.savez(folder / f"{name}.x.npz", *(x if isinstance(x, list) else [x]))
         np.save(folder / f"{name}.y.npy", forward(model, x))
         model.save(folder / f"{name}.keras")
         (folder / f"{name}.json").write_text(model.to_json())
@@ -112,7 +128,7 @@ def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, saved_
     """Every model, loaded in a fresh process with keras.saving.load_model (safe_mode=True)
     and rebuilt with keras.models.model_from_json, gives exactly the outputs it gave before."""
     code = _LOAD_WITH_KERAS.replace("IMPORTS", IMPORT_ORDERS[order]).replace(
-        "FORWARD", inspect.getsource(as_list) + "\n" + inspect.getsource(forward)
+        "FORWARD", "\n".join(inspect.getsource(f) for f in (as_list, forward, first_rows))
     )
     proc = run_python(code, str(saved_models), json.dumps(MODELS), timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -129,7 +145,7 @@ def test_from_config_rebuilds(name):
     clone = model.__class__.from_config(copy.deepcopy(config))  # from_config may consume its dict
     x = example_input(name)
     if not clone.built:
-        clone(x[:1])
+        clone(first_rows(x))
     clone.set_weights(model.get_weights())
     assert clone.get_config() == config
     assert [w.shape for w in clone.get_weights()] == [w.shape for w in model.get_weights()]

@@ -405,3 +405,45 @@ BUILTIN_MODELS += (
         },
     ),
 )
+
+# The size of zoo.data.dates.source_vocabulary() (tests/test_seq2seq.py checks it).
+_DATE_SOURCE_VOCAB = 59
+_DATE_TARGET_VOCAB = 14
+
+BUILTIN_MODELS += (
+    ModelInfo(
+        name="seq2seq_attention",
+        task="translation",
+        family="rnn",
+        paper="Bahdanau, Cho and Bengio, Neural Machine Translation by Jointly Learning to Align and "
+        "Translate, 2015; Luong, Pham and Manning, Effective Approaches to Attention-based NMT, 2015",
+        description="Many-to-many: LSTM encoder-decoder with additive (Bahdanau), multiplicative (Luong) "
+        "or no attention; teacher forcing, greedy and beam decoding.",
+        target="zoo.models.seq2seq:seq2seq_attention",
+        default_args={
+            "source_vocab_size": _DATE_SOURCE_VOCAB,
+            "target_vocab_size": _DATE_TARGET_VOCAB,
+            "embedding_dim": 32,
+            "units": 64,
+            "attention": "bahdanau",
+            "name": "seq2seq_attention",
+        },
+        input=(
+            InputSpec((None,), dtype="int32", high=_DATE_SOURCE_VOCAB),
+            InputSpec((None,), dtype="int32", high=_DATE_TARGET_VOCAB),
+        ),
+        contract=ContractConfig(
+            overrides={"embedding_dim": 8, "units": 8},
+            input=(
+                InputSpec((10,), dtype="int32", high=_DATE_SOURCE_VOCAB),
+                InputSpec((6,), dtype="int32", high=_DATE_TARGET_VOCAB),
+            ),
+            output=(6, _DATE_TARGET_VOCAB),
+        ),
+        tunable={
+            "units": {"values": (16, 32, 64, 128)},
+            "attention": {"values": ("bahdanau", "luong", "none")},
+            "learning_rate": _LEARNING_RATE,
+        },
+    ),
+)

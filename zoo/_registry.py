@@ -49,12 +49,20 @@ class InputSpec:
         return f"(batch, {dims}) {self.dtype}" if dims else f"(batch,) {self.dtype}"
 
 
+def describe_input(spec) -> str:
+    """An :class:`InputSpec`, or a tuple of them for a model with several inputs, as text."""
+    if isinstance(spec, (tuple, list)):
+        return " + ".join(s.describe() for s in spec)
+    return spec.describe()
+
+
 @dataclasses.dataclass(frozen=True)
 class ContractConfig:
     """A small configuration the contract tests build and run.
 
     ``overrides`` are passed to the builder on top of its defaults, ``input``
-    is the concrete example shape fed to the model and ``output`` the shape
+    (an :class:`InputSpec`, or a tuple of them for several inputs) is the
+    concrete example shape fed to the model and ``output`` the shape
     the model must return for it (both without the batch axis).
     """
 
@@ -119,7 +127,7 @@ class ModelInfo:
             "paper": self.paper,
             "description": self.description,
             "default_args": dict(self.default_args),
-            "input": self.input.describe() if self.input else None,
+            "input": describe_input(self.input) if self.input else None,
             "tunable": dict(self.tunable),
             "recipe": self.recipe.as_dict() if self.recipe else None,
         }

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from zoo._registry import TASKS, BadArgumentError, UnknownModelError, list_models, model_info
+from zoo._registry import TASKS, BadArgumentError, UnknownModelError, describe_input, list_models, model_info
 
 
 class CommandError(Exception):
@@ -67,7 +67,7 @@ def cmd_info(args):
     if info.paper:
         print(f"  paper:   {info.paper}")
     if info.input:
-        print(f"  input:   {info.input.describe()}")
+        print(f"  input:   {describe_input(info.input)}")
     print("  defaults:")
     for k, v in info.default_args.items():
         print(f"    {k} = {v!r}")

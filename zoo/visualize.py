@@ -38,17 +38,21 @@ def _figure(rows, cols, size=2.0):
 
 
 def plot_segmentations(images, masks, predicted, class_names, path=None, n: int = 6):
-    """Rows of image, true mask overlay and predicted overlay for the first ``n`` images; saved to ``path``."""
+    """Rows of image, true mask and predicted mask (one colour per class) for the first ``n`` images;
+    saved to ``path``."""
     n = min(n, len(images))
     fig, axes = _figure(3, n)
     for i in range(n):
         axes[0, i].imshow(images[i])
-        axes[1, i].imshow(overlay(images[i], masks[i]))
-        axes[2, i].imshow(overlay(images[i], predicted[i]))
+        axes[1, i].imshow(mask_colours(masks[i]))
+        axes[2, i].imshow(mask_colours(predicted[i]))
     for ax, title in zip(axes[:, 0], ("image", "true mask", "predicted"), strict=True):
         ax.set_title(title, fontsize=8, loc="left")
-    names = ", ".join(f"{k + 1}={c}" for k, c in enumerate(class_names))
-    fig.suptitle(f"classes: {names}", fontsize=8)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=_PALETTE[(k + 1) % len(_PALETTE)], label=c) for k, c in enumerate(class_names)]
+    fig.legend(handles=[Patch(color=_PALETTE[0], label="background"), *handles], loc="upper center",
+               ncol=len(handles) + 1, fontsize=7, frameon=False)  # fmt: skip
     return _finish(fig, path)
 
 
@@ -81,7 +85,7 @@ def plot_detections(images, detections, class_names, truth=None, path=None, n: i
 
 
 def _finish(fig, path):
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     if path is not None:
         import matplotlib.pyplot as plt
 

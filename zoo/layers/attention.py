@@ -292,3 +292,62 @@ class TransformerDecoderBlock(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "ff_dim": self.ff_dim, "dropout": self.dropout}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class AlignmentAttention(keras.layers.Layer):
+    """Attention of a decoder's states over an encoder's (Bahdanau et al., 2015; Luong et al., 2015).
+
+    ``context, weights = layer([queries, keys])``: queries (batch, T, d_q),
+    keys (batch, S, d_k); weights (batch, T, S) sum to 1 over the source, and
+    each context vector is the weighted sum of the keys. ``score``:
+
+    - ``"additive"`` (Bahdanau): v^T tanh(W_q q + W_k k), with ``units`` hidden units;
+    - ``"multiplicative"`` (Luong's "general"): q^T W k.
+
+    Source positions the keys' Keras mask marks as padding get weight 0.
+    """
+
+    SCORES = ("additive", "multiplicative")
+
+    def __init__(self, score="additive", units=32, **kwargs):
+        super().__init__(**kwargs)
+        if score not in self.SCORES:
+            raise ValueError(f"AlignmentAttention: score must be one of {self.SCORES}, got {score!r}.")
+        self.score = score
+        self.units = units
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        query_shape, key_shape = input_shape
+        if self.score == "additive":
+            self.query_kernel = self.add_weight(name="query_kernel", shape=(query_shape[-1], self.units))
+            self.key_kernel = self.add_weight(name="key_kernel", shape=(key_shape[-1], self.units))
+            self.v = self.add_weight(name="v", shape=(self.units,))
+        else:
+            self.kernel = self.add_weight(name="kernel", shape=(query_shape[-1], key_shape[-1]))
+
+    def call(self, inputs, mask=None):
+        queries, keys = inputs
+        if self.score == "additive":
+            q = ops.matmul(queries, self.query_kernel)[:, :, None, :]
+            k = ops.matmul(keys, self.key_kernel)[:, None, :, :]
+            scores = ops.sum(ops.tanh(q + k) * self.v, axis=-1)
+        else:
+            scores = ops.matmul(ops.matmul(queries, self.kernel), ops.swapaxes(keys, 1, 2))
+        key_mask = mask[1] if isinstance(mask, (list, tuple)) else None
+        if key_mask is not None:
+            scores = ops.where(ops.cast(key_mask, "bool")[:, None, :], scores, ops.cast(_MASKED, scores.dtype))
+        weights = ops.softmax(scores, axis=-1)
+        return ops.matmul(weights, keys), weights
+
+    def compute_mask(self, inputs, mask=None):
+        query_mask = mask[0] if isinstance(mask, (list, tuple)) else None
+        return [query_mask, query_mask]
+
+    def compute_output_shape(self, input_shape):
+        query_shape, key_shape = input_shape
+        return (*query_shape[:-1], key_shape[-1]), (*query_shape[:-1], key_shape[1])
+
+    def get_config(self):
+        return {**super().get_config(), "score": self.score, "units": self.units}

@@ -1,0 +1,75 @@
+"""Translation with attention (note 003, S8): dates to ISO, teacher forcing, greedy and beam decoding, alignment."""
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+from zoo.data.dates import END, START, decode, encode, make_dates, source_vocabulary, target_vocabulary
+from zoo.models.seq2seq import alignment, beam_decode, greedy_decode
+
+SRC, TGT = source_vocabulary(), target_vocabulary()
+START_ID, END_ID = TGT.index(START), TGT.index(END)
+
+
+def date_arrays(pairs):
+    """Source ids, decoder inputs (<start> + ISO) and targets (ISO + <end>)."""
+    return (
+        encode(pairs.sources, SRC, 30),
+        encode([START + t for t in pairs.targets], TGT, 11),
+        encode([t + END for t in pairs.targets], TGT, 11),
+    )
+
+
+def test_registry_vocabulary_sizes_match_the_data():
+    defaults = zoo.model_info("seq2seq_attention").default_args
+    assert (defaults["source_vocab_size"], defaults["target_vocab_size"]) == (len(SRC), len(TGT))
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A small model with attention trained briefly on dates with teacher forcing."""
+    keras.utils.set_random_seed(0)
+    x, y_in, y_out = date_arrays(make_dates(6000, seed=0))
+    model = zoo.create_model("seq2seq_attention", units=48, embedding_dim=16)
+    model.compile(keras.optimizers.Adam(1e-2), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit([x, y_in], y_out, epochs=6, batch_size=64, verbose=0)
+    return model
+
+
+def test_it_learns_to_translate_dates(trained):
+    pairs = make_dates(200, seed=1)
+    x, _, _ = date_arrays(pairs)
+    greedy = [decode(row, TGT) for row in greedy_decode(trained, x, START_ID, END_ID, 11)]
+    exact = np.mean([g == t for g, t in zip(greedy, pairs.targets, strict=True)])
+    assert exact > 0.8, exact
+
+
+def test_beam_search_with_width_one_is_greedy_and_wider_beams_end_every_sequence(trained):
+    x, _, _ = date_arrays(make_dates(12, seed=2))
+    greedy = greedy_decode(trained, x, START_ID, END_ID, 11)
+    np.testing.assert_array_equal(beam_decode(trained, x, START_ID, END_ID, 11, beam_width=1), greedy)
+    wide = beam_decode(trained, x, START_ID, END_ID, 11, beam_width=3)
+    assert wide.shape == greedy.shape
+    assert all(END_ID in row for row in wide)
+
+
+def test_alignment_weights(trained):
+    pairs = make_dates(4, seed=3)
+    x, y_in, _ = date_arrays(pairs)
+    weights = alignment(trained, x, y_in)
+    assert weights.shape == (4, 11, 30)
+    np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
+    for row, source in enumerate(pairs.sources):
+        assert np.all(weights[row, :, len(source) :] < 1e-6)  # padding gets no attention
+
+
+def test_variants_and_errors():
+    plain = zoo.create_model("seq2seq_attention", attention="none", units=8, embedding_dim=4)
+    assert "attention" not in [layer.name for layer in plain.layers]
+    with pytest.raises(ValueError, match="has no attention layer"):
+        alignment(plain, np.ones((1, 5), "int32"), np.ones((1, 3), "int32"))
+    luong = zoo.create_model("seq2seq_attention", attention="luong", units=8, embedding_dim=4)
+    assert luong.get_layer("attention").score == "multiplicative"
+    with pytest.raises(ValueError, match="attention must be one of bahdanau, luong, none, got 'dot'"):
+        zoo.create_model("seq2seq_attention", attention="dot")
