@@ -245,7 +245,7 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path):
     ("argv", "message"),
     [
         (["tune", "lenet6", "--dir", "x", "--epochs", "1"], "Unknown model 'lenet6'. Did you mean: lenet5"),
-        (["tune", "char_rnn", "--dir", "x", "--epochs", "1"], "no training recipe for char_rnn (language-modeling)"),
+        (["tune", "char_rnn", "--dir", "x", "--epochs", "1"], "no search recipe for char_rnn (language-modeling)"),
         (["tune", "text_generator", "--dir", "x"], "Give --epochs N"),
         (["tune", "text_generator", "--dir", "x", "--minutes", "1", "--tuner", "hyperband"], "needs --epochs"),
         (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "units"], "--space expects NAME="),

@@ -163,8 +163,11 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
 
     def call(self, inputs, start=0):
         length = ops.shape(inputs)[1]
-        codes = ops.slice(ops.convert_to_tensor(self.table, inputs.dtype), (start, 0), (length, self.table.shape[1]))
+        codes = ops.convert_to_tensor(self.table, inputs.dtype)[start : start + length]
         return inputs + codes[None]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
     def get_config(self):
         return {**super().get_config(), "max_length": self.max_length}
@@ -185,7 +188,10 @@ class PositionEmbedding(keras.layers.Layer):
 
     def call(self, inputs, start=0):
         length = ops.shape(inputs)[1]
-        return inputs + ops.slice(self.embeddings, (start, 0), (length, self.embeddings.shape[1]))[None]
+        return inputs + ops.convert_to_tensor(self.embeddings)[start : start + length][None]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
     def get_config(self):
         return {**super().get_config(), "max_length": self.max_length}
