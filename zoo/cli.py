@@ -74,8 +74,9 @@ def cmd_info(args):
     if info.recipe:
         r = info.recipe
         window = f", windows of {r.seq_len}" if r.seq_len else ""
+        commands = "zoo train / zoo tune" if r.search_data else "zoo train"
         print(
-            f"  training (zoo train / zoo tune): {r.data} data, batch {r.batch_size}{window}, "
+            f"  training ({commands}): {r.data} data, batch {r.batch_size}{window}, "
             f"learning rate {r.learning_rate:g}"
         )
         for k, v in r.model_defaults.items():
