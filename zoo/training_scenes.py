@@ -49,23 +49,31 @@ def scene_splits(scenes=4000, *, image_size=64, validation=200, test=500, seed=0
     )
 
 
-def _prepare(model_name, task, epochs, minutes, batch_size, learning_rate):
+def _setup(model_name, task, scenes, *, image_size, seed, epochs, minutes, background, model_args):
+    """Check the arguments, make the run's scenes and build the model on the recipe's defaults.
+
+    ``background``: whether the model also predicts a background class.
+    Returns ``(recipe, splits, model, builder_args)``.
+    """
     info = model_info(model_name)
     if info.task != task:
         raise ValueError(f"{model_name} is a {info.task} model; this trainer takes {task} models.")
     if epochs is None and minutes is None:
         raise ValueError("Give epochs, minutes, or both, to bound the training run.")
-    recipe = info.recipe
-    batch_size = recipe.batch_size if batch_size is None else batch_size
-    learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
-    return recipe, batch_size, learning_rate
+    splits = scene_splits(scenes, image_size=image_size, seed=seed)
+    keras.utils.set_random_seed(seed)
+    builder_args = {**info.recipe.model_defaults, **model_args}
+    model = create_model(model_name, num_classes=splits.train.num_classes + int(background), **builder_args)
+    return info.recipe, splits, model, builder_args
 
 
-def _dataset(x, y, batch_size, seed):
+def _fit(model, x, y, validation, *, batch_size, seed, **fit_args):
+    """:func:`zoo.training.fit_resumable` on shuffled, repeated batches of ``(x, y)``, one pass per epoch."""
     import tensorflow as tf
 
     data = tf.data.Dataset.from_tensor_slices((x, y))
-    return data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    return fit_resumable(model, data, validation, steps_per_epoch=-(-len(x) // batch_size), **fit_args)
 
 
 def train_segmenter(
@@ -100,27 +108,27 @@ def train_segmenter(
     """
     from zoo.segmentation.metrics import predict_masks, segmentation_scores
 
-    recipe, batch_size, learning_rate = _prepare(
-        model_name, "semantic-segmentation", epochs, minutes, batch_size, learning_rate
-    )
-    splits = scene_splits(scenes, image_size=image_size, seed=seed)
+    recipe, splits, model, builder_args = _setup(
+        model_name, "semantic-segmentation", scenes, image_size=image_size, seed=seed, epochs=epochs,
+        minutes=minutes, background=True, model_args=model_args,
+    )  # fmt: skip
     num_classes = splits.train.num_classes + 1  # and the background
-    keras.utils.set_random_seed(seed)
-    model = create_model(model_name, num_classes=num_classes, **{**recipe.model_defaults, **model_args})
-    logits = model.layers[-1].name != "predictions"
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=logits),
+        optimizer=keras.optimizers.Adam(recipe.learning_rate if learning_rate is None else learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=builder_args.get("classifier_activation", "softmax") is None
+        ),
         metrics=[keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")],
     )
-    train = splits.train
-    rows = fit_resumable(
+    rows = _fit(
         model,
-        _dataset(train.images, train.masks, batch_size, seed),
+        splits.train.images,
+        splits.train.masks,
         (splits.validation.images, splits.validation.masks),
+        batch_size=recipe.batch_size if batch_size is None else batch_size,
+        seed=seed,
         epochs=epochs,
         minutes=minutes,
-        steps_per_epoch=-(-len(train) // batch_size),
         lr_decay=lr_decay,
         out_dir=out_dir,
         verbose=verbose,
@@ -149,14 +157,20 @@ class ValidationMAP(keras.callbacks.Callback):
             logs["val_map"] = detection_scores(self.model, self.scenes).map
 
 
-def detection_scores(model, scenes: Scenes, iou_threshold: float = 0.5):
-    """mAP of a grid detector on scenes (:class:`zoo.detection.DetectionScores`)."""
-    from zoo.detection import detect, mean_average_precision
+def score_detections(found, scenes: Scenes, iou_threshold: float = 0.5):
+    """mAP of :class:`zoo.detection.Detections` against the scenes' boxes (:class:`zoo.detection.DetectionScores`)."""
+    from zoo.detection import mean_average_precision
 
-    found = detect(model, scenes.images)
     return mean_average_precision(
         found.boxes, found.labels, found.scores, scenes.boxes, scenes.labels, scenes.num_classes, iou_threshold
     )
+
+
+def detection_scores(model, scenes: Scenes, iou_threshold: float = 0.5):
+    """mAP of a grid detector on scenes (:class:`zoo.detection.DetectionScores`)."""
+    from zoo.detection import detect
+
+    return score_detections(detect(model, scenes.images), scenes, iou_threshold)
 
 
 def train_detector(
@@ -183,34 +197,37 @@ def train_detector(
     from zoo.detection import YoloLoss, detect, encode_targets
     from zoo.detection.yolo import model_stride
 
-    recipe, batch_size, learning_rate = _prepare(
-        model_name, "object-detection", epochs, minutes, batch_size, learning_rate
+    recipe, splits, model, _ = _setup(
+        model_name, "object-detection", scenes, image_size=image_size, seed=seed, epochs=epochs,
+        minutes=minutes, background=False, model_args=model_args,
+    )  # fmt: skip
+    model.compile(
+        optimizer=keras.optimizers.Adam(recipe.learning_rate if learning_rate is None else learning_rate),
+        loss=YoloLoss(),
     )
-    splits = scene_splits(scenes, image_size=image_size, seed=seed)
-    keras.utils.set_random_seed(seed)
-    model = create_model(model_name, num_classes=splits.train.num_classes, **{**recipe.model_defaults, **model_args})
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=YoloLoss())
     stride = model_stride(model)
     grid = tuple(-(-d // stride) for d in splits.train.image_shape[:2])
-    train, val = splits.train, splits.validation
-    rows = fit_resumable(
+    train, val, test = splits.train, splits.validation, splits.test
+    rows = _fit(
         model,
-        _dataset(train.images, encode_targets(train.boxes, train.labels, grid, stride), batch_size, seed),
+        train.images,
+        encode_targets(train.boxes, train.labels, grid, stride),
         (val.images, encode_targets(val.boxes, val.labels, grid, stride)),
+        batch_size=recipe.batch_size if batch_size is None else batch_size,
+        seed=seed,
         epochs=epochs,
         minutes=minutes,
-        steps_per_epoch=-(-len(train) // batch_size),
         lr_decay=lr_decay,
         out_dir=out_dir,
         verbose=verbose,
         extra_callbacks=[ValidationMAP(val)],
     )
-    scores = detection_scores(model, splits.test)
+    found = detect(model, test.images)
+    scores = score_detections(found, test)
     if out_dir is not None:
         from zoo.visualize import plot_detections
 
         out = pathlib.Path(out_dir)
         plot_history(rows, out / "curve.png", ("loss", "val_loss"), "loss")
-        test = splits.test
-        plot_detections(test.images, detect(model, test.images[:6]), test.class_names, test, out / "predictions.png")
+        plot_detections(test.images, found, test.class_names, test, out / "predictions.png")
     return model, rows, scores

@@ -132,12 +132,17 @@ def _background(rng, size) -> np.ndarray:
     return img + rng.uniform(0.02, 0.08) * texture[..., None]
 
 
-def _box_iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+def box_iou(a, b) -> np.ndarray:
+    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4): (n, m)."""
+    a = np.asarray(a, np.float64).reshape(-1, 4)
+    b = np.asarray(b, np.float64).reshape(-1, 4)
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
     inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = area_a[:, None] + area_b[None, :] - inter
+    return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
 
 
 def caption_for(objects) -> str:
@@ -222,7 +227,7 @@ def make_scenes(
                     continue
                 rows, cols = np.nonzero(inside)
                 box = (x0 + cols.min(), y0 + rows.min(), x0 + cols.max() + 1.0, y0 + rows.max() + 1.0)
-                if any(_box_iou(box, b) > max_overlap for b in boxes):
+                if boxes and box_iou([box], boxes).max() > max_overlap:
                     continue
                 covered = np.bincount(owner[y0:y1, x0:x1][inside] + 1, minlength=len(boxes) + 1)[1:]
                 visible = np.bincount(owner.ravel() + 1, minlength=len(boxes) + 1)[1:] - covered

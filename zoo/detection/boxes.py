@@ -1,4 +1,4 @@
-"""Box arithmetic and the grid targets of a one-stage detector (NumPy).
+"""Box arithmetic, the grid targets of a one-stage detector, and non-maximum suppression.
 
 Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, as in :mod:`zoo.data.scenes`.
 """
@@ -7,21 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# Channels of a grid detector's output per cell, then one logit per class.
-BOX_CHANNELS = ("x", "y", "w", "h", "objectness")
-
-
-def box_iou(a, b) -> np.ndarray:
-    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4): (n, m)."""
-    a = np.asarray(a, np.float64).reshape(-1, 4)
-    b = np.asarray(b, np.float64).reshape(-1, 4)
-    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
-    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
-    inter = ix * iy
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    union = area_a[:, None] + area_b[None, :] - inter
-    return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+from zoo.data.scenes import box_iou  # noqa: F401  (the box arithmetic the scenes already need, Keras-free)
 
 
 def encode_targets(boxes, labels, grid_shape, stride: int) -> np.ndarray:

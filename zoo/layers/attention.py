@@ -29,8 +29,8 @@ def causal_mask(query_length, key_length) -> np.ndarray:
     return np.arange(key_length)[None, :] <= np.arange(query_length)[:, None] + offset
 
 
-def scaled_dot_product_attention(query, key, value, mask=None, causal=False):
-    """``(softmax(Q K^T / sqrt(d_k)) V, weights)`` for (..., T, d_k) queries and (..., S, d) keys and values.
+def attention_weights(query, key, mask=None, causal=False):
+    """softmax(Q K^T / sqrt(d_k)) for (..., T, d_k) queries and (..., S, d_k) keys: (..., T, S).
 
     ``mask``: booleans broadcastable to (..., T, S), True where a query may
     attend (a padding mask is (batch, 1, S)); ``causal``: each query sees only
@@ -43,7 +43,12 @@ def scaled_dot_product_attention(query, key, value, mask=None, causal=False):
         mask = c if mask is None else ops.logical_and(ops.cast(mask, "bool"), c)
     if mask is not None:
         scores = ops.where(ops.cast(mask, "bool"), scores, ops.cast(_MASKED, scores.dtype))
-    weights = ops.softmax(scores, axis=-1)
+    return ops.softmax(scores, axis=-1)
+
+
+def scaled_dot_product_attention(query, key, value, mask=None, causal=False):
+    """``(softmax(Q K^T / sqrt(d_k)) V, weights)``; masks as in :func:`attention_weights`."""
+    weights = attention_weights(query, key, mask=mask, causal=causal)
     return ops.matmul(weights, value), weights
 
 
@@ -118,10 +123,10 @@ class MultiHeadAttention(keras.layers.Layer):
         k = self._project(key, self.key_kernel, self.key_bias)
         v = self._project(value, self.value_kernel, self.value_bias)
         mask = None if attention_mask is None else ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
-        heads, weights = scaled_dot_product_attention(q, k, v, mask=mask, causal=use_causal_mask)
+        weights = attention_weights(q, k, mask=mask, causal=use_causal_mask)
         if self.dropout:
             weights = self.dropout_layer(weights, training=training)
-            heads = ops.matmul(weights, v)
+        heads = ops.matmul(weights, v)
         out = ops.einsum("bhtv,hvo->bto", heads, self.output_kernel)
         if self.output_bias is not None:
             out = out + self.output_bias
