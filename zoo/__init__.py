@@ -52,6 +52,7 @@ __all__ = [
     "studies",
     "train_image_classifier",
     "train_text_generator",
+    "train_transformer_lm",
     "tune",
     "unregister_model",
 ]
@@ -64,6 +65,7 @@ _LAZY = {
     "generate": ("zoo.generation", "generate"),
     "load_model": ("zoo.saving", "load_model"),
     "train_text_generator": ("zoo.training", "train_text_generator"),
+    "train_transformer_lm": ("zoo.training", "train_transformer_lm"),
     "train_image_classifier": ("zoo.training_images", "train_image_classifier"),
 }
 

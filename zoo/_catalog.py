@@ -28,6 +28,16 @@ TEXT_RECIPE = TrainingRecipe(
     # Chosen on a 2-core CPU by benchmarks/train_quality.py (see the README's figures).
     model_defaults={"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"},
 )
+# No search recipe: zoo tune's text search trains text_generator trials.
+TRANSFORMER_LM_RECIPE = TrainingRecipe(
+    data="text",
+    trainer="zoo.training:train_transformer_lm",
+    batch_size=32,
+    learning_rate=1e-3,
+    seq_len=128,
+    # About the parameter count of TEXT_RECIPE's LSTM (~0.3 M); see benchmarks/transformer_vs_lstm.py.
+    model_defaults={"embed_dim": 128, "num_heads": 4, "ff_dim": 256, "num_layers": 2, "max_length": 128},
+)
 IMAGE_RECIPE = TrainingRecipe(
     data="images",
     trainer="zoo.training_images:train_image_classifier",
@@ -163,6 +173,34 @@ BUILTIN_MODELS = (
             "learning_rate": _LEARNING_RATE,
         },
         recipe=TEXT_RECIPE,
+    ),
+    ModelInfo(
+        name="transformer_lm",
+        task="language-modeling",
+        family="transformer",
+        paper="Note 002 (attention and the Transformer); Vaswani et al., Attention Is All You Need, 2017; "
+        "Radford et al., Improving Language Understanding by Generative Pre-Training, 2018",
+        description="Decoder-only Transformer: token embeddings and positions, causal self-attention blocks, "
+        "next-token logits; generation with a key/value cache.",
+        target="zoo.models.transformer_lm:TransformerLM",
+        default_args={
+            "vocab_size": None,
+            "vocabulary": None,
+            "max_length": 256,
+            "embed_dim": 128,
+            "num_heads": 4,
+            "ff_dim": 512,
+            "num_layers": 2,
+            "dropout": 0.0,
+            "positional": "learned",
+        },
+        input=InputSpec((None,), dtype="int32", high=_DEFAULT_CHAR_VOCAB),
+        contract=ContractConfig(
+            overrides={"embed_dim": 8, "num_heads": 2, "ff_dim": 16, "num_layers": 1, "max_length": 16},
+            input=InputSpec((12,), dtype="int32", high=_DEFAULT_CHAR_VOCAB),
+            output=(12, _DEFAULT_CHAR_VOCAB),
+        ),
+        recipe=TRANSFORMER_LM_RECIPE,
     ),
 )
 
@@ -443,6 +481,90 @@ BUILTIN_MODELS += (
         tunable={
             "units": {"values": (16, 32, 64, 128)},
             "attention": {"values": ("bahdanau", "luong", "none")},
+            "learning_rate": _LEARNING_RATE,
+        },
+    ),
+)
+
+BUILTIN_MODELS += (
+    ModelInfo(
+        name="video_classifier",
+        task="video-classification",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: many-to-one and many-to-many); Donahue et al., Long-term "
+        "Recurrent Convolutional Networks, 2015; Shi et al., Convolutional LSTM Network, 2015",
+        description="A zoo CNN on every frame and an LSTM or GRU over time, or a ConvLSTM2D; one class per "
+        "clip or per frame.",
+        target="zoo.models.video:video_classifier",
+        default_args={
+            "num_classes": 7,
+            "input_shape": (8, 32, 32, 3),
+            "variant": "cnn_rnn",
+            "backbone": "vgg_cifar",
+            "backbone_args": None,
+            "cell": "lstm",
+            "units": 32,
+            "filters": 16,
+            "per_frame": False,
+            "dropout": 0.0,
+            "name": "video_classifier",
+        },
+        input=InputSpec((8, 32, 32, 3)),
+        contract=ContractConfig(
+            overrides={
+                "units": 8,
+                "input_shape": (3, 32, 32, 3),
+                "backbone_args": {"width": 4, "blocks": 2, "convs_per_block": 1},
+            },
+            input=InputSpec((3, 32, 32, 3)),
+            output=(7,),
+        ),
+        tunable={
+            "variant": {"values": ("cnn_rnn", "convlstm")},
+            "cell": {"values": ("lstm", "gru")},
+            "units": {"values": (16, 32, 64)},
+            "learning_rate": _LEARNING_RATE,
+        },
+    ),
+)
+
+# len(zoo.models.captioner.CAPTION_VOCABULARY) (tests/test_captioner.py checks it).
+_CAPTION_VOCAB = 18
+
+BUILTIN_MODELS += (
+    ModelInfo(
+        name="image_captioner",
+        task="image-captioning",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: one-to-many); Vinyals et al., Show and Tell: A Neural Image "
+        "Caption Generator, 2015; Karpathy and Fei-Fei, Deep Visual-Semantic Alignments, 2015",
+        description="A zoo CNN's image features start an LSTM that writes the caption word by word "
+        "(<start> ... <end>); greedy and beam decoding.",
+        target="zoo.models.captioner:image_captioner",
+        default_args={
+            "vocab_size": _CAPTION_VOCAB,
+            "input_shape": (64, 64, 3),
+            "backbone": "vgg_cifar",
+            "backbone_args": None,
+            "embedding_dim": 32,
+            "units": 128,
+            "dropout": 0.0,
+            "name": "image_captioner",
+        },
+        input=(InputSpec((64, 64, 3)), InputSpec((None,), dtype="int32", high=_CAPTION_VOCAB)),
+        contract=ContractConfig(
+            overrides={
+                "input_shape": (32, 32, 3),
+                "backbone_args": {"width": 4, "blocks": 2},
+                "embedding_dim": 4,
+                "units": 8,
+            },
+            input=(InputSpec((32, 32, 3)), InputSpec((6,), dtype="int32", high=_CAPTION_VOCAB)),
+            output=(6, _CAPTION_VOCAB),
+        ),
+        tunable={
+            "units": {"values": (64, 128, 256)},
+            "embedding_dim": {"values": (16, 32, 64)},
             "learning_rate": _LEARNING_RATE,
         },
     ),

@@ -76,8 +76,7 @@ def cmd_info(args):
         window = f", windows of {r.seq_len}" if r.seq_len else ""
         commands = "zoo train / zoo tune" if r.search_data else "zoo train"
         print(
-            f"  training ({commands}): {r.data} data, batch {r.batch_size}{window}, "
-            f"learning rate {r.learning_rate:g}"
+            f"  training ({commands}): {r.data} data, batch {r.batch_size}{window}, learning rate {r.learning_rate:g}"
         )
         for k, v in r.model_defaults.items():
             print(f"    {k} = {v!r}")
@@ -178,7 +177,7 @@ def _text_data_args(args, recipe) -> dict:
         "seq_len": args.seq_len or recipe.seq_len,
         "batch_size": args.batch_size or recipe.batch_size,
         "steps_per_epoch": args.steps_per_epoch,
-        "carry_state": not args.no_carry_state,
+        "carry_state": False if args.no_carry_state else None,  # None: the model's own default
         "seed": args.seed,
     }
 

@@ -1,8 +1,8 @@
-"""Sampling text from a TextGenerator, fast, on every Keras backend.
+"""Sampling text from a TextGenerator or TransformerLM, fast, on every Keras backend.
 
 The prompt runs through the model once; after that every step feeds a single
-token to the recurrent cells and carries their states, so the prefix is never
-recomputed. How the loop runs depends on the backend:
+token and carries the model's states (the recurrent cells' states, or the
+Transformer's key/value cache), so the prefix is never recomputed. How the loop runs depends on the backend:
 
 - TensorFlow: the prompt pass and the decoding loop are one XLA-compiled
   ``tf.function`` (two ``tf.while_loop``s over the same ``step``);
@@ -96,7 +96,7 @@ def _tf_decoder(model, temperature, top_k, top_p):
         # same ``step`` as generation (an eager pass over the prompt with the
         # full layers cost more than 500 generated tokens).
         batch = prompt.shape[1]
-        states = [[tf.zeros((batch, model.units))] * model.state_size for _ in range(model.num_layers)]
+        states = model.initial_states(batch)
 
         def prefill(i, logits, states):
             logits, states = model.step(prompt[i], states)
@@ -136,7 +136,7 @@ def _jax_decoder(model, temperature, top_k, top_p):
     def decode(values, prompt, prompt_len, length, seed, buffer):
         with keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True))):
             batch = prompt.shape[1]
-            states = [[jnp.zeros((batch, model.units))] * model.state_size for _ in range(model.num_layers)]
+            states = model.initial_states(batch)
 
             def prefill(carry):
                 i, _, states = carry
@@ -188,11 +188,14 @@ def _eager_decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
     import keras
     from keras import ops
 
-    float32 = all(layer.compute_dtype == "float32" for layer in (model.embedding, *model.recurrent_layers, model.head))
-    step = functools.partial(model.step, direct=float32)
+    step = model.step
+    recurrent = getattr(model, "recurrent_layers", None)
+    if recurrent is not None and all(
+        layer.compute_dtype == "float32" for layer in (model.embedding, *recurrent, model.head)
+    ):
+        step = functools.partial(model.step, direct=True)
     with _no_grad():
-        logits, states = model(prompt_ids, training=False, return_state=True)
-        logits = logits[:, -1, :]
+        logits, states = model.prefill(prompt_ids)
         generator = keras.random.SeedGenerator(seed)
         tokens = []
         for _ in range(length):
@@ -215,15 +218,38 @@ def _buckets(prompt_ids, length):
 
 
 def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=None, seed=None):
-    """Continue each row of ``prompt_ids`` (batch, time) by ``length`` token ids; returns (batch, length)."""
-    import keras
+    """Continue each row of ``prompt_ids`` (batch, time) by ``length`` token ids; returns (batch, length).
 
+    A model with a fixed context (``max_length``, a TransformerLM) reads at
+    most its last ``max_length - 1`` prompt tokens; when its cache is full it
+    starts again from the last half of the context (re-read at once) and
+    carries on, so any length can be generated.
+    """
     prompt_ids = np.asarray(prompt_ids, dtype=np.int32)
     if prompt_ids.ndim != 2 or prompt_ids.shape[1] < 1:
         raise ValueError(f"prompt_ids must have shape (batch, time) with time >= 1, got {prompt_ids.shape}.")
     if length == 0:
         return np.zeros((prompt_ids.shape[0], 0), np.int32)
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31)) if seed is None else int(seed)
+    context = getattr(model, "max_length", None)
+    if context is None:
+        return _decode(model, prompt_ids, length, temperature, top_k, top_p, seed)
+    history, pieces, done = prompt_ids[:, -(context - 1) :], [], 0
+    while done < length:
+        if done:
+            history = history[:, -(context // 2) :]
+        n = min(length - done, context - history.shape[1])
+        piece = _decode(model, history, n, temperature, top_k, top_p, seed + len(pieces))
+        pieces.append(piece)
+        history = np.concatenate([history, piece], axis=1)
+        done += n
+    return np.concatenate(pieces, axis=1)
+
+
+def _decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
+    """One compiled (or eager) decoding run: ``length`` tokens after ``prompt_ids``."""
+    import keras
+
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

@@ -255,13 +255,14 @@ def train_text_generator(
     learning_rate=None,
     lr_decay=True,
     clipnorm=1.0,
-    carry_state=True,
+    carry_state=None,
     out_dir=None,
     seed=0,
     verbose=1,
+    model_name="text_generator",
     **model_args,
 ):
-    """Train a ``text_generator`` on ``corpus`` and return ``(model, history_rows)``.
+    """Train a ``text_generator`` (or another language model) on ``corpus``; returns ``(model, history_rows)``.
 
     Args:
         corpus: ``"stdlib"``, ``"pydoc"``, a path, or a :class:`zoo.data.TextCorpus`.
@@ -282,21 +283,26 @@ def train_text_generator(
             carry the recurrent states from batch to batch (truncated
             backpropagation through time, as char-rnn trains), for training
             and validation alike; ``False`` trains on shuffled independent
-            windows that each start from zero states.
+            windows that each start from zero states. Default: ``True`` for
+            recurrent models, ``False`` for a ``transformer_lm`` (which has no
+            state to carry).
         out_dir: folder for checkpoints, history, the model and the curve;
             an interrupted run restarted with the same folder resumes, with
             the weights, the optimizer, the epoch and the position in the
             training text where the last finished epoch left them.
         seed: seeds weights and data order.
-        **model_args: ``text_generator`` arguments (units, num_layers, cell,
-            embedding_dim, dropout); unset ones come from the recipe's
-            ``model_defaults``.
+        model_name: the registered language model to train
+            (``"text_generator"`` or ``"transformer_lm"``); its registry
+            recipe gives the defaults.
+        **model_args: the model's arguments (text_generator: units,
+            num_layers, cell, embedding_dim, dropout); unset ones come from
+            the recipe's ``model_defaults``.
 
     Each history row has the epoch's ``loss``, ``val_loss``, bits per token
     (``bpc``, ``val_bpc``: bits per character for characters) and perplexity
     (``ppl``, ``val_ppl``: the usual score for words).
     """
-    recipe = text_recipe()
+    recipe = text_recipe(model_name)
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
@@ -327,8 +333,13 @@ def train_text_generator(
     codec = TextCodec(model_args["vocabulary"])
 
     keras.utils.set_random_seed(seed)
-    model = create_model("text_generator", **model_args)
+    model = create_model(model_name, **model_args)
     model.build((None, seq_len))
+    recurrent = hasattr(model, "recurrent_layers")
+    if carry_state is None:
+        carry_state = recurrent
+    elif carry_state and not recurrent:
+        raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
     train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
     callbacks = [TokenMetrics()]
     data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
@@ -358,6 +369,29 @@ def train_text_generator(
     if out is not None:
         plot_history(rows, out / "curve.png", ("bpc", "val_bpc"), f"bits per {codec.unit}")
     return model, rows
+
+
+def matched_units(target_params: int, model_name: str = "text_generator", low: int = 1, high: int = 4096, **model_args):
+    """The ``units`` that give ``model_name`` the parameter count closest to ``target_params``.
+
+    The other arguments (``vocabulary``, ``num_layers``, ...) are fixed; the
+    count grows with ``units``, so a bisection finds it.
+    """
+
+    def count(units):
+        model = create_model(model_name, units=units, **model_args)
+        model.build((None, 8))
+        return model.count_params()
+
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if count(middle) <= target_params else (low, middle)
+    return min((low, high), key=lambda u: abs(count(u) - target_params))
+
+
+def train_transformer_lm(corpus="stdlib", **kwargs):
+    """Train a ``transformer_lm``: :func:`train_text_generator` with ``model_name="transformer_lm"``."""
+    return train_text_generator(corpus, model_name="transformer_lm", **kwargs)
 
 
 @dataclasses.dataclass

@@ -215,3 +215,23 @@ def load_weights(model, weights, model_name: str):
             f"({model.count_params():,} parameters, input {model.input_shape}): {err}"
         ) from err
     return model
+
+
+def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=None, use: str = "backbone"):
+    """The registered image classifier ``backbone`` without its head: an encoder for other models.
+
+    ``pooling=None`` keeps the last feature map (where things are);
+    ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
+    builder's arguments (``{"width": 8}``); ``use`` names the argument in errors.
+    """
+    from zoo._registry import create_model, list_models
+
+    classifiers = list_models(task="image-classification")
+    if backbone not in classifiers:
+        raise ValueError(
+            f"{use} must be a registered image classifier such as 'lenet5', got {backbone!r}; "
+            f"choose from {classifiers}."
+        )
+    return create_model(
+        backbone, include_top=False, pooling=pooling, input_shape=tuple(input_shape), **dict(backbone_args or {})
+    )

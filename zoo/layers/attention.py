@@ -39,7 +39,12 @@ def attention_weights(query, key, mask=None, causal=False):
     d_k = query.shape[-1]
     scores = ops.matmul(query, ops.swapaxes(key, -1, -2)) / math.sqrt(d_k)
     if causal:
-        c = causal_mask(scores.shape[-2], scores.shape[-1])
+        t, s = scores.shape[-2], scores.shape[-1]
+        if t is None or s is None:  # lengths known only when run (a graph traced with None)
+            t, s = ops.shape(scores)[-2], ops.shape(scores)[-1]
+            c = ops.arange(s)[None, :] <= ops.arange(t)[:, None] + (s - t)
+        else:
+            c = causal_mask(t, s)
         mask = c if mask is None else ops.logical_and(ops.cast(mask, "bool"), c)
     if mask is not None:
         scores = ops.where(ops.cast(mask, "bool"), scores, ops.cast(_MASKED, scores.dtype))
@@ -132,6 +137,28 @@ class MultiHeadAttention(keras.layers.Layer):
             out = out + self.output_bias
         return (out, weights) if return_attention_scores else out
 
+    def cached_self_attention(self, x, cache, position):
+        """Causal self-attention of ``x`` (B, T, width) sitting at ``position``..``position + T - 1``.
+
+        ``cache`` holds the keys and values of the earlier positions, each
+        (B, heads, max_length, head_dim); this chunk's keys and values are
+        written into it at ``position`` and every query attends to the cached
+        keys up to its own position. Returns ``(output, (keys, values))``:
+        the same output as a causal call on the whole prefix, computed
+        without re-projecting it (a key/value cache for generation).
+        """
+        q = self._project(x, self.query_kernel, self.query_bias)
+        start = (0, 0, position, 0)
+        keys = ops.slice_update(cache[0], start, self._project(x, self.key_kernel, self.key_bias))
+        values = ops.slice_update(cache[1], start, self._project(x, self.value_kernel, self.value_bias))
+        query_positions = position + ops.arange(x.shape[1], dtype="int32")
+        visible = ops.arange(keys.shape[2], dtype="int32")[None, :] <= query_positions[:, None]
+        heads = ops.matmul(attention_weights(q, keys, mask=visible[None, None]), values)
+        out = ops.einsum("bhtv,hvo->bto", heads, self.output_kernel)
+        if self.output_bias is not None:
+            out = out + self.output_bias
+        return out, (keys, values)
+
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         return (*query_shape[:-1], self.output_dim or query_shape[-1])
 
@@ -171,6 +198,10 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
         codes = ops.convert_to_tensor(self.table, inputs.dtype)[start : start + length]
         return inputs + codes[None]
 
+    def codes(self, positions):
+        """The codes at ``positions`` (an int tensor, possibly traced): (len(positions), depth)."""
+        return ops.take(ops.convert_to_tensor(self.table), positions, axis=0)
+
     def compute_output_shape(self, input_shape):
         return input_shape
 
@@ -194,6 +225,10 @@ class PositionEmbedding(keras.layers.Layer):
     def call(self, inputs, start=0):
         length = ops.shape(inputs)[1]
         return inputs + ops.convert_to_tensor(self.embeddings)[start : start + length][None]
+
+    def codes(self, positions):
+        """The vectors at ``positions`` (an int tensor, possibly traced): (len(positions), depth)."""
+        return ops.take(self.embeddings, positions, axis=0)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -244,6 +279,16 @@ class TransformerEncoderBlock(keras.layers.Layer):
         x = self.norm1(x + self.drop(attended, training=training))
         x = self.norm2(x + self.drop(self.ff2(self.ff1(x)), training=training))
         return (x, weights) if return_attention_scores else x
+
+    def call_cached(self, x, cache, position):
+        """Inference on ``x`` at ``position`` with a key/value cache (causal blocks only): ``(x, cache)``.
+
+        See :meth:`MultiHeadAttention.cached_self_attention`; the outputs equal
+        those of ``call`` on the whole sequence at the same positions.
+        """
+        attended, cache = self.attention.cached_self_attention(x, cache, position)
+        x = self.norm1(x + attended)
+        return self.norm2(x + self.ff2(self.ff1(x))), cache
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -26,6 +26,36 @@ def _check_positive_int(name, value):
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
+def resolve_vocabulary(vocab_size, vocabulary):
+    """A language model's ``(vocabulary, vocab_size)`` from its two arguments (see :class:`TextGenerator`)."""
+    if vocabulary is not None:
+        given = len(vocabulary)
+        vocabulary = codec_vocabulary(vocabulary)
+        if vocab_size is not None and vocab_size != len(vocabulary):
+            extra = len(vocabulary) - given
+            added = f" ({extra} reserved added to the {given} given)" if extra else ""
+            raise ValueError(
+                f"vocab_size={vocab_size!r} disagrees with the vocabulary's "
+                f"{len(vocabulary)} tokens{added}; give one of them, or make them agree."
+            )
+    resolved_size = (
+        len(vocabulary)
+        if vocabulary is not None
+        else (len(DEFAULT_CHAR_VOCABULARY) if vocab_size is None else vocab_size)
+    )
+    _check_positive_int("vocab_size", resolved_size)
+    return vocabulary, resolved_size
+
+
+def model_vocabulary(vocab_size_arg, vocabulary_arg):
+    """The tokens of a model built from these arguments: the given list, the default characters, or None."""
+    if vocabulary_arg is not None:
+        return list(vocabulary_arg)
+    if vocab_size_arg is None:
+        return list(DEFAULT_CHAR_VOCABULARY)
+    return None
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class TextGenerator(keras.Model):
     """Next-token language model: Embedding, ``num_layers`` recurrent layers, Dense.
@@ -65,22 +95,7 @@ class TextGenerator(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if vocabulary is not None:
-            given = len(vocabulary)
-            vocabulary = codec_vocabulary(vocabulary)
-            if vocab_size is not None and vocab_size != len(vocabulary):
-                extra = len(vocabulary) - given
-                added = f" ({extra} reserved added to the {given} given)" if extra else ""
-                raise ValueError(
-                    f"vocab_size={vocab_size!r} disagrees with the vocabulary's "
-                    f"{len(vocabulary)} tokens{added}; give one of them, or make them agree."
-                )
-        resolved_size = (
-            len(vocabulary)
-            if vocabulary is not None
-            else (len(DEFAULT_CHAR_VOCABULARY) if vocab_size is None else vocab_size)
-        )
-        _check_positive_int("vocab_size", resolved_size)
+        vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
         _check_positive_int("embedding_dim", embedding_dim)
         _check_positive_int("units", units)
         _check_positive_int("num_layers", num_layers)
@@ -110,11 +125,7 @@ class TextGenerator(keras.Model):
     @property
     def vocabulary(self):
         """The tokens, position = id: the given list, or the default characters."""
-        if self._vocabulary_arg is not None:
-            return list(self._vocabulary_arg)
-        if self._vocab_size_arg is None:
-            return list(DEFAULT_CHAR_VOCABULARY)
-        return None
+        return model_vocabulary(self._vocab_size_arg, self._vocabulary_arg)
 
     @property
     def state_size(self):
@@ -144,6 +155,15 @@ class TextGenerator(keras.Model):
             x = drop(x, training=training)
         logits = self.head(x)
         return (logits, states) if return_state else logits
+
+    def initial_states(self, batch):
+        """Zero states for ``batch`` sequences, in the layout :meth:`step` takes."""
+        return [[keras.ops.zeros((batch, self.units))] * self.state_size for _ in range(self.num_layers)]
+
+    def prefill(self, token_ids):
+        """Read a (batch, time) prompt at once: ``(last logits, states)`` for :meth:`step` to continue from."""
+        logits, states = self(token_ids, training=False, return_state=True)
+        return logits[:, -1, :], states
 
     def step(self, token_ids, states, direct=False):
         """Advance one token: ``(batch,)`` ids and the states -> ``(logits, states)``.

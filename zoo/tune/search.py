@@ -137,6 +137,7 @@ def text_search_data(
     from zoo.training import text_recipe, text_training_data, text_vocabulary
 
     recipe = text_recipe()
+    carry_state = True if carry_state is None else carry_state
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     if not hasattr(corpus, "train"):
