@@ -33,6 +33,11 @@ def test_pair_is_in_sync(source):
     executed = [c for c in ipynb.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in executed), f"{paired.name} was saved without running it"
     assert not [o for c in executed for o in c.outputs if o.output_type == "error"]
+    plotting = [c for c in executed if "plt.show()" in c.source]
+    without_figure = [
+        c.source.splitlines()[0] for c in plotting if not any("image/png" in o.get("data", {}) for o in c.outputs)
+    ]
+    assert without_figure == [], f"{paired.name}: cells that show a figure saved none (run without MPLBACKEND=Agg)"
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)

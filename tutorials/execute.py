@@ -35,6 +35,10 @@ def execute(source: pathlib.Path, *, timeout: float = 600, cwd=None, env=None) -
     """
     notebook = jupytext.read(source)
     old_env = dict(os.environ)
+    if "MPLBACKEND" not in (env or {}):
+        # A non-interactive backend (Agg) inherited from the shell would make plt.show() draw
+        # nothing; without it the kernel uses Jupyter's inline backend and keeps the figures.
+        os.environ.pop("MPLBACKEND", None)
     os.environ.update(env or {})
     os.environ["PYTHONPATH"] = str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")
     start = time.monotonic()

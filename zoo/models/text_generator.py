@@ -26,6 +26,11 @@ def _check_positive_int(name, value):
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
+def _check_rate(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
+
+
 def resolve_vocabulary(vocab_size, vocabulary):
     """A language model's ``(vocabulary, vocab_size)`` from its two arguments (see :class:`TextGenerator`)."""
     if vocabulary is not None:
@@ -101,8 +106,7 @@ class TextGenerator(keras.Model):
         _check_positive_int("num_layers", num_layers)
         if cell not in RECURRENT_LAYERS:
             raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}.")
+        _check_rate("dropout", dropout)
 
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary

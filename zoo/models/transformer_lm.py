@@ -17,7 +17,7 @@ import keras
 from keras import ops
 
 from zoo.layers.attention import PositionEmbedding, SinusoidalPositionalEncoding, TransformerEncoderBlock
-from zoo.models.text_generator import _check_positive_int, model_vocabulary, resolve_vocabulary
+from zoo.models.text_generator import _check_positive_int, _check_rate, model_vocabulary, resolve_vocabulary
 
 POSITIONS = {"learned": PositionEmbedding, "sinusoidal": SinusoidalPositionalEncoding}
 
@@ -69,8 +69,7 @@ class TransformerLM(keras.Model):
             raise ValueError(f"embed_dim={embed_dim} must be divisible by num_heads={num_heads}.")
         if positional not in POSITIONS:
             raise ValueError(f"positional must be one of {sorted(POSITIONS)}, got {positional!r}.")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}.")
+        _check_rate("dropout", dropout)
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary
         self.vocab_size = resolved_size
