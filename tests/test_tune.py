@@ -285,9 +285,23 @@ def test_equal_parameter_verdict_is_read_from_the_measurements():
 def test_study_plots_are_written(tmp_path):
     rows = [_row(n, u, n * u * 1000.0, 3.0 - 0.1 * n - u / 1000, cell=c)
             for n in (1, 2) for u in (32, 64) for c in ("lstm", "gru")]  # fmt: skip
-    plot_heatmap(rows, tmp_path / "h.png")
-    plot_loss_vs_params(rows, tmp_path / "p.png")
+    import matplotlib
+
+    from zoo.training import plot_history
+    from zoo.tune.search import plot_scores
+
+    previous = matplotlib.get_backend()
+    matplotlib.use("svg")  # stands for a notebook's inline backend: saving plots must not switch it
+    try:
+        plot_heatmap(rows, tmp_path / "h.png")
+        plot_loss_vs_params(rows, tmp_path / "p.png")
+        plot_scores([{"trial_id": "1", "val_loss": 2.0}, {"trial_id": "2", "val_loss": 1.5}], tmp_path / "s.png")
+        plot_history([{"epoch": 1, "bpc": 3.0, "val_bpc": 3.1}], tmp_path / "c.png")
+        assert matplotlib.get_backend() == "svg"
+    finally:
+        matplotlib.use(previous)
     assert (tmp_path / "h.png").stat().st_size > 10_000 and (tmp_path / "p.png").stat().st_size > 10_000
+    assert (tmp_path / "s.png").stat().st_size > 5_000 and (tmp_path / "c.png").stat().st_size > 5_000
 
 
 def test_units_vs_depth_runs_the_grid_and_writes_table_plots_and_verdict(tmp_path):

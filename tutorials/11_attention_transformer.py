@@ -305,7 +305,7 @@ print(f"a one-block Transformer over image patches: test accuracy {accuracy:.3f}
 # | claim | measured here |
 # |---|---|
 # | A1 all tokens at once, no recurrence | one matrix product per layer; permutation-equivariant without positions |
-# | A2–A3 query, key, value; softmax-weighted sum | by hand = `zoo.layers` = `keras.layers.MultiHeadAttention` (< 1e-5) |
+# | A2–A3 query, key, value; softmax-weighted sum | by hand = `zoo.layers` = Keras's `MultiHeadAttention` (< 1e-5) |
 # | A4 N² | time and training memory slopes ≈ 2 against the LSTM's ≈ 1 |
 # | A5 positional encoding | adding it breaks the permutation symmetry |
 # | A6 not only language | a Transformer block on image patches classifies digits |

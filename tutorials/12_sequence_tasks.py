@@ -38,6 +38,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import zoo
+from zoo.data.reviews import CASES, make_reviews
+from zoo.models.sentiment import bag_of_words, encode_reviews, review_vocabulary
 
 # %% [markdown]
 # ## Many-to-one: sentiment
@@ -47,9 +49,6 @@ import zoo
 # there, and each review records which construction made it.
 
 # %%
-from zoo.data.reviews import CASES, make_reviews
-from zoo.models.sentiment import bag_of_words, encode_reviews, review_vocabulary
-
 train = make_reviews(600 if SMOKE else 3000, seed=0)
 test = make_reviews(200 if SMOKE else 1000, seed=1)
 for text, label, case in list(zip(train.texts, train.labels, train.cases, strict=True))[:6]:
@@ -175,7 +174,8 @@ for attention in ("bahdanau", "luong", "none"):
 # %%
 bahdanau = translators["bahdanau"]
 beams = [decode(row, TGT) for row in beam_decode(bahdanau, xt[:50], START_ID, END_ID, 11, beam_width=3)]
-print("beam width 3, exact match on 50:", np.mean([b == t for b, t in zip(beams, dates_test.targets[:50], strict=True)]))
+beam_exact = np.mean([b == t for b, t in zip(beams, dates_test.targets[:50], strict=True)])
+print("beam width 3, exact match on 50:", beam_exact)
 
 # %% [markdown]
 # ### The alignment

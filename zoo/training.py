@@ -152,12 +152,10 @@ def read_history(path) -> list:
 
 def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character") -> None:
     """Save a learning curve: the history columns ``keys`` (train, validation) against epoch."""
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.2))
+    fig = Figure(figsize=(5, 3.2))
+    ax = fig.subplots()
     epochs = [r["epoch"] for r in rows]
     for key, label in zip(keys, ("train", "validation"), strict=True):
         if rows and key in rows[0]:
@@ -168,7 +166,6 @@ def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def _positive(name, value, kind=int):

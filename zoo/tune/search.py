@@ -321,15 +321,13 @@ def total_epochs(rows) -> int:
 
 def plot_scores(rows, path, objective="val_loss") -> None:
     """Each completed trial's score in start order, with the best so far."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
     done = sorted((r for r in rows if objective in r), key=lambda r: r["trial_id"])
     scores = [r[objective] for r in done]
     best = [min(scores[: i + 1]) for i in range(len(scores))]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = Figure(figsize=(6, 3.5))
+    ax = fig.subplots()
     ax.plot(range(1, len(scores) + 1), scores, "o", label="trial")
     ax.plot(range(1, len(scores) + 1), best, "-", label="best so far")
     ax.set_xlabel("trial")
@@ -337,7 +335,6 @@ def plot_scores(rows, path, objective="val_loss") -> None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def bits(loss_nats: float) -> float:

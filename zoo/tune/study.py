@@ -99,14 +99,12 @@ def depth_verdict(rows, tolerance=0.25, key="val_bpc") -> dict:
 
 def plot_heatmap(rows, path, value="val_bpc", cell=None) -> None:
     """Units x layers coloured by ``value``, each square annotated with the value and the parameter count."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
     cells = sorted({r.get("cell") for r in rows if value in r}, key=str) if cell is None else [cell]
-    fig, axes = plt.subplots(1, len(cells), figsize=(4.8 * len(cells), 4), squeeze=False)
+    fig = Figure(figsize=(4.8 * len(cells), 4))
+    axes = fig.subplots(1, len(cells), squeeze=False)
     for ax, c in zip(axes[0], cells, strict=True):
         sub = [r for r in rows if value in r and r.get("cell") == c]
         units = sorted({r["units"] for r in sub})
@@ -129,17 +127,14 @@ def plot_heatmap(rows, path, value="val_bpc", cell=None) -> None:
         fig.colorbar(im, ax=ax)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def plot_loss_vs_params(rows, path, value="val_bpc") -> None:
     """Validation loss against parameter count (log scale), one line per depth (and cell)."""
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
     groups = sorted({(r.get("cell") or "", r["num_layers"]) for r in rows if value in r})
     for c, n in groups:
         sub = sorted(
@@ -155,7 +150,6 @@ def plot_loss_vs_params(rows, path, value="val_bpc") -> None:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def _short(n: float) -> str:
