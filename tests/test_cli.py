@@ -99,8 +99,10 @@ def test_train_and_tune_read_the_recipe_from_the_registry():
         kind = "training" if command == "train" else "search"
         assert line.startswith(f"zoo {command}: error: zoo {command} has no {kind} recipe for char_rnn")
         images = len(zoo.list_models(task="image-classification"))
-        scenes = "; yolo_tiny; fcn16s, fcn32s, fcn8s" if command == "train" else ""  # zoo tune searches no scenes
+        # zoo tune searches no scenes, and of the language models only text_generator
+        text = "text_generator, transformer_lm" if command == "train" else "text_generator"
+        scenes = "; yolo_tiny; fcn16s, fcn32s, fcn8s" if command == "train" else ""
         assert line.endswith(
             f"models with one: {images} image-classification models (zoo list --task image-classification); "
-            f"text_generator{scenes}."
+            f"{text}{scenes}."
         )
