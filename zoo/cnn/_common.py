@@ -217,19 +217,19 @@ def load_weights(model, weights, model_name: str):
     return model
 
 
-def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=None, use: str = "backbone"):
+def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=None):
     """The registered image classifier ``backbone`` without its head: an encoder for other models.
 
     ``pooling=None`` keeps the last feature map (where things are);
     ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
-    builder's arguments (``{"width": 8}``); ``use`` names the argument in errors.
+    builder's arguments (``{"width": 8}``).
     """
     from zoo._registry import create_model, list_models
 
     classifiers = list_models(task="image-classification")
     if backbone not in classifiers:
         raise ValueError(
-            f"{use} must be a registered image classifier such as 'lenet5', got {backbone!r}; "
+            f"backbone must be a registered image classifier such as 'lenet5', got {backbone!r}; "
             f"choose from {classifiers}."
         )
     return create_model(
