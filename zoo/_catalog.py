@@ -12,7 +12,7 @@ from zoo.cnn import COMMON_ARGS as COMMON_CNN_ARGS
 # The default character vocabulary size of text_generator (see zoo.data.text).
 _DEFAULT_CHAR_VOCAB = 98
 
-# Search-space declarations (see zoo.tune.spaces): "values" is a choice,
+# Search-space declarations (see zoo.search_spaces): "values" is a choice,
 # "min"/"max" (with "step" or "sampling") a range.
 _LEARNING_RATE = {"min": 1e-4, "max": 1e-2, "sampling": "log"}
 

@@ -13,10 +13,23 @@ import os
 import sys
 
 from zoo._registry import TASKS, BadArgumentError, UnknownModelError, describe_input, list_models, model_info
+from zoo.validation import (
+    fraction_arg,
+    int_at_least,
+    non_negative_float_arg,
+    non_negative_int_arg,
+    positive_float_arg,
+    positive_int_arg,
+    probability_arg,
+)
 
 
 class CommandError(Exception):
     """A user error: printed as one line on stderr, exit status 2."""
+
+
+class TrialsFailedError(Exception):
+    """Some tuning trials failed: printed as one line on stderr, exit status 1."""
 
 
 def parse_value(text: str):
@@ -38,8 +51,94 @@ def parse_overrides(pairs) -> dict:
     return out
 
 
-def _quiet_tensorflow():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+def _quiet_tensorflow(debug: bool = False):
+    """Import Keras (and TensorFlow) without their start-up lines, unless ``--debug``.
+
+    TensorFlow 2.21 writes its oneDNN and CUDA notices (``Could not find cuda
+    drivers``, ``failed call to cuInit``) to the process's stderr before its
+    log level applies, so stderr is pointed at the null device for the
+    import alone. A log level the user set is kept.
+    """
+    if debug:
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "keras" in sys.modules:
+        return
+    import importlib.util
+    import logging
+
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        if importlib.util.find_spec("tensorflow") is not None:
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe, while its notices go nowhere
+        import keras  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+#: The flags that only apply to models trained on one kind of data (``zoo train`` and ``zoo tune``),
+#: with their defaults. A flag of another kind is refused rather than ignored.
+KIND_FLAGS = {
+    "text": {
+        "corpus": "stdlib",
+        "max_chars": 2_000_000,
+        "tokens": "char",
+        "max_tokens": None,
+        "units": None,
+        "layers": None,
+        "cell": None,
+        "embedding_dim": None,
+        "dropout": None,
+        "seq_len": None,
+        "no_carry_state": False,
+        "validation_steps": 20,
+        "prompt": "def ",
+        "sample_length": 300,
+        "temperature": 0.8,
+    },
+    "images": {"data": "digits", "upscale": 1, "no_augment": False},
+    "scenes": {"scenes": 4000, "image_size": 64},
+}
+#: Flags that apply to some kinds only, beyond KIND_FLAGS: per command.
+SHARED_FLAGS = {"train": {"steps_per_epoch": ("text",), "clipnorm": ("text",)}}
+SHARED_DEFAULTS = {"steps_per_epoch": 200, "clipnorm": 1.0}
+
+
+def _apply_kind_flags(args, command: str, kind: str) -> None:
+    """Refuse flags given for another kind of data; fill in the defaults of the rest."""
+    given = []
+    for flag_kind, flags in KIND_FLAGS.items():
+        for flag, default in flags.items():
+            if not hasattr(args, flag):
+                continue
+            if getattr(args, flag) is None:
+                setattr(args, flag, default)
+            elif flag_kind != kind:
+                given.append(flag)
+    for flag, kinds in SHARED_FLAGS.get(command, {}).items():
+        if getattr(args, flag) is not None and kind not in kinds:
+            given.append(flag)
+    for flag, default in SHARED_DEFAULTS.items():
+        if getattr(args, flag) is None:
+            setattr(args, flag, default)
+    if given:
+        flags = ", ".join("--" + f.replace("_", "-") for f in given)
+        raise CommandError(
+            f"{flags} {'does' if len(given) == 1 else 'do'} not apply to {args.model}, a model trained on "
+            f"{kind} data (zoo {command} --help lists each flag's kind)."
+        )
+
+
+def _default(value, fallback):
+    """A flag's value, or the recipe's when the flag was not given (0 is a value, not a default)."""
+    return fallback if value is None else value
 
 
 # -- commands ---------------------------------------------------------------
@@ -94,7 +193,7 @@ def _describe_spec(spec) -> str:
 
 
 def cmd_summary(args):
-    _quiet_tensorflow()
+    _quiet_tensorflow(args.debug)
     from zoo._registry import create_model
 
     model = create_model(args.name, **parse_overrides(args.set))
@@ -129,10 +228,19 @@ def _recipe(command, name):
 
 
 def cmd_train(args):
+    from zoo.run_folder import RunFolderError, check_folder, default_out_dir
+
     recipe = _recipe("train", args.model)
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
-    _quiet_tensorflow()
+    _apply_kind_flags(args, "train", recipe.data)
+    parse_overrides(args.set)
+    args.out = args.out or default_out_dir(args.model)
+    try:
+        args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
+    except RunFolderError as err:
+        raise CommandError(str(err)) from None
+    _quiet_tensorflow(args.debug)
     if args.cpu_devices:
         from zoo.distribute import split_cpu
 
@@ -146,7 +254,14 @@ def cmd_train(args):
 
 
 def _budget(args):
-    return f"{args.minutes:g} minutes" if args.minutes else f"{args.epochs} epochs"
+    parts = ([f"{args.epochs} epochs"] if args.epochs else []) + ([f"{args.minutes:g} minutes"] if args.minutes else [])
+    how = {"resume": "resuming ", "continue": "continuing "}.get(args.folder_mode, "")
+    return how + " or ".join(parts)
+
+
+def _run_flags(args) -> dict:
+    """What zoo train passes every trainer about its run folder."""
+    return {"out_dir": args.out, "overwrite": args.overwrite, "extend": args.extend}
 
 
 def _text_model_args(args) -> dict:
@@ -174,8 +289,8 @@ def _text_data_args(args, recipe) -> dict:
         "tokens": args.tokens,
         "max_tokens": args.max_tokens,
         "max_chars": args.max_chars,
-        "seq_len": args.seq_len or recipe.seq_len,
-        "batch_size": args.batch_size or recipe.batch_size,
+        "seq_len": _default(args.seq_len, recipe.seq_len),
+        "batch_size": _default(args.batch_size, recipe.batch_size),
         "steps_per_epoch": args.steps_per_epoch,
         "carry_state": False if args.no_carry_state else None,  # None: the model's own default
         "seed": args.seed,
@@ -197,25 +312,24 @@ def _image_data(args):
 
 
 def _train_text(args, recipe):
-    from zoo.generation import generate
-    from zoo.training import default_out_dir
-
     model_args = _text_model_args(args)
-    out_dir = args.out or default_out_dir(args.model)
+    out_dir = args.out
     print(
         f"training {args.model} on {args.corpus!r} for {_budget(args)} (epochs of {args.steps_per_epoch} "
         f"batches); output in {out_dir}",
         flush=True,
     )
+    from zoo.generation import generate
+
     model, rows = recipe.load("trainer")(
         args.corpus,
         **_text_data_args(args, recipe),
         epochs=args.epochs,
         minutes=args.minutes,
-        learning_rate=args.learning_rate or recipe.learning_rate,
+        learning_rate=_default(args.learning_rate, recipe.learning_rate),
         clipnorm=args.clipnorm,
-        out_dir=out_dir,
         verbose=args.verbose,
+        **_run_flags(args),
         **model_args,
     )
     if rows:
@@ -232,22 +346,20 @@ def _train_text(args, recipe):
 
 
 def _train_images(args, recipe):
-    from zoo.training import default_out_dir
-
     data = _image_data(args)
-    out_dir = args.out or default_out_dir(args.model)
+    out_dir = args.out
     print(f"training {args.model} on {data} for {_budget(args)}; output in {out_dir}", flush=True)
     model, rows, accuracy = recipe.load("trainer")(
         args.model,
         data,
         epochs=args.epochs,
         minutes=args.minutes,
-        batch_size=args.batch_size or recipe.batch_size,
-        learning_rate=args.learning_rate or recipe.learning_rate,
+        batch_size=_default(args.batch_size, recipe.batch_size),
+        learning_rate=_default(args.learning_rate, recipe.learning_rate),
         augment=not args.no_augment,
-        out_dir=out_dir,
         seed=args.seed,
         verbose=args.verbose,
+        **_run_flags(args),
         **parse_overrides(args.set),
     )
     if rows:
@@ -257,9 +369,7 @@ def _train_images(args, recipe):
 
 
 def _train_scenes(args, recipe):
-    from zoo.training import default_out_dir
-
-    out_dir = args.out or default_out_dir(args.model)
+    out_dir = args.out
     print(
         f"training {args.model} on {args.scenes} seeded {args.image_size}x{args.image_size} scenes for "
         f"{_budget(args)}; output in {out_dir}",
@@ -273,9 +383,9 @@ def _train_scenes(args, recipe):
         minutes=args.minutes,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
-        out_dir=out_dir,
         seed=args.seed,
         verbose=args.verbose,
+        **_run_flags(args),
         **parse_overrides(args.set),
     )
     if rows:
@@ -292,7 +402,7 @@ _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
 
 def _tune_space(args) -> dict | None:
-    from zoo.tune.spaces import parse_space_option, search_space
+    from zoo.search_spaces import parse_space_option, search_space
 
     if not args.space:
         space = None
@@ -312,19 +422,26 @@ def _tune_space(args) -> dict | None:
 
 
 def cmd_tune(args):
-    from zoo.tune.launch import run_distributed
+    from zoo.run_folder import RunFolderError, check_search_folder
 
-    _recipe("tune", args.model)
+    recipe = _recipe("tune", args.model)
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
-    for flag in ("max_trials", "workers", "factor", "validation_steps", "steps_per_epoch"):
-        value = getattr(args, flag)
-        if value is not None and value < (0 if flag == "workers" else 2 if flag == "factor" else 1):
-            raise CommandError(f"--{flag.replace('_', '-')} must be positive, got {value}.")
+    _apply_kind_flags(args, "tune", recipe.data)
+    parse_overrides(args.set)
     space = _tune_space(args)
-    _quiet_tensorflow()
+    try:
+        check_search_folder(args.dir)
+    except RunFolderError as err:
+        raise CommandError(str(err)) from None
+    _quiet_tensorflow(args.debug)
+    from zoo.tune import require_keras_tuner
+
+    require_keras_tuner()
+    from zoo.tune.launch import run_distributed
+
     if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
         try:
             run_distributed(_strip_workers(args.argv), args.workers, args.dir)
@@ -350,12 +467,9 @@ def _strip_workers(argv) -> list:
 
 
 def _run_tune(args, space):
-    import logging
-
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # a retracing notice per trial's new model
-    from zoo.tune import hypermodel, search
+    from zoo.tune.hypermodel import hypermodel
     from zoo.tune.report import print_report
-    from zoo.tune.search import distributed_role
+    from zoo.tune.search import distributed_role, read_trials, search
 
     recipe = model_info(args.model).recipe
     make_data = recipe.load("search_data")
@@ -365,13 +479,13 @@ def _run_tune(args, space):
     else:
         data = make_data(
             _image_data(args),
-            batch_size=args.batch_size or recipe.batch_size,
+            batch_size=_default(args.batch_size, recipe.batch_size),
             augment=not args.no_augment,
             seed=args.seed,
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
         fixed = parse_overrides(args.set)
-    learning_rate = args.learning_rate or recipe.learning_rate
+    learning_rate = _default(args.learning_rate, recipe.learning_rate)
     searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
     fixed = {k: v for k, v in fixed.items() if k not in searched}
     hm = hypermodel(
@@ -416,10 +530,17 @@ def _run_tune(args, space):
     )
     if role in (None, "chief"):
         print_report(args.dir, model=args.model)
+        trials = read_trials(args.dir)
+        failed = [t["trial_id"] for t in trials if t["status"] in ("FAILED", "INVALID")]
+        if failed:
+            raise TrialsFailedError(
+                f"{len(failed)} of {len(trials)} trials failed (trials {', '.join(failed)}); their errors are in "
+                f"{args.dir}/search/trial_*/trial.json. Fix the cause and run the same command again to rerun them."
+            )
 
 
 def cmd_generate(args):
-    _quiet_tensorflow()
+    _quiet_tensorflow(args.debug)
     from zoo.generation import generate
     from zoo.saving import load_model
 
@@ -452,40 +573,53 @@ def cmd_generate(args):
 
 # -- parser -------------------------------------------------------------------
 def _add_training_flags(p, per_trial=False) -> None:
-    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning."""
+    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning.
+
+    Flags of one kind of data (text, images, scenes) default to ``None`` here
+    and are filled in from :data:`KIND_FLAGS` once the model's kind is known,
+    so a flag given for another kind is refused rather than ignored.
+    """
     budget = " per trial" if per_trial else ""
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="fix a builder argument (repeatable)")
+    p.add_argument("--corpus", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)")
+    p.add_argument("--data", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
+    p.add_argument("--upscale", type=positive_int_arg, help="images: enlarge by this integer factor (default 1)")
+    p.add_argument("--scenes", type=positive_int_arg, help="scenes: training scenes to make (default 4000)")
+    p.add_argument("--image-size", type=positive_int_arg, help="scenes: height and width in pixels (default 64)")
     p.add_argument(
-        "--corpus", default="stdlib", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)"
+        "--no-augment", action="store_true", default=None, help="images: no random rotation, zoom, translation"
     )
-    p.add_argument("--data", default="digits", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
-    p.add_argument("--upscale", type=int, default=1, help="images: enlarge by this integer factor")
-    p.add_argument("--scenes", type=int, default=4000, help="scenes: training scenes to make (default 4000)")
-    p.add_argument("--image-size", type=int, default=64, help="scenes: height and width in pixels (default 64)")
-    p.add_argument("--no-augment", action="store_true", help="images: no random rotation, zoom, translation")
-    p.add_argument("--max-chars", type=int, default=2_000_000, help="read at most this many characters")
-    p.add_argument("--tokens", choices=("char", "word"), default="char", help="character or word tokens")
-    p.add_argument("--max-tokens", type=int, help="vocabulary size cap")
-    p.add_argument("--epochs", type=int, help="number of epochs" + budget)
-    p.add_argument("--steps-per-epoch", type=int, default=200, help="batches per epoch (default 200)")
-    p.add_argument("--minutes", type=float, help="wall-clock budget in minutes" + budget)
-    p.add_argument("--units", type=int, help="hidden units per recurrent layer")
-    p.add_argument("--layers", type=int, help="number of stacked recurrent layers")
-    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="recurrent cell")
-    p.add_argument("--embedding-dim", type=int, help="embedding size")
-    p.add_argument("--dropout", type=float, help="dropout after each recurrent layer")
-    p.add_argument("--batch-size", type=int, help="batch size (default: the model's recipe, see zoo info)")
-    p.add_argument("--seq-len", type=int, help="text: training window length (default: the model's recipe)")
-    p.add_argument("--learning-rate", type=float, help="Adam's initial rate (default: the model's recipe)")
+    p.add_argument("--max-chars", type=int_at_least(2), help="text: read at most this many characters")
+    p.add_argument("--tokens", choices=("char", "word"), help="text: character or word tokens (default char)")
+    p.add_argument("--max-tokens", type=positive_int_arg, help="text: vocabulary size cap")
+    p.add_argument("--epochs", type=positive_int_arg, help="number of epochs" + budget)
+    p.add_argument("--steps-per-epoch", type=positive_int_arg, help="batches per epoch (default 200)")
+    p.add_argument("--minutes", type=positive_float_arg, help="wall-clock budget in minutes" + budget)
+    p.add_argument("--units", type=positive_int_arg, help="text: hidden units per recurrent layer")
+    p.add_argument("--layers", type=positive_int_arg, help="text: number of stacked recurrent layers")
+    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="text: recurrent cell")
+    p.add_argument("--embedding-dim", type=positive_int_arg, help="text: embedding size")
+    p.add_argument("--dropout", type=fraction_arg, help="text: dropout after each recurrent layer")
+    p.add_argument("--batch-size", type=positive_int_arg, help="batch size (default: the model's recipe, zoo info)")
+    p.add_argument("--seq-len", type=positive_int_arg, help="text: training window length (default: the recipe)")
+    p.add_argument("--learning-rate", type=positive_float_arg, help="Adam's initial rate (default: the recipe)")
     p.add_argument(
         "--no-carry-state",
         action="store_true",
+        default=None,
         help="text: train on shuffled independent windows instead of continuous streams whose recurrent "
         "state carries from batch to batch (truncated backpropagation through time)",
     )
-    p.add_argument("--clipnorm", type=float, default=1.0, help="gradient-norm clipping")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--clipnorm", type=positive_float_arg, help="gradient-norm clipping (default 1.0)")
+    p.add_argument("--seed", type=non_negative_int_arg, default=0)
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
+    _add_debug_flag(p)
+
+
+def _add_debug_flag(p) -> None:
+    p.add_argument(
+        "--debug", action="store_true", help="show TensorFlow's start-up logs, and a traceback on an internal error"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -514,6 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a builder argument (repeatable)")
+    _add_debug_flag(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser(
@@ -542,11 +677,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="present the CPU as N devices (to try --distribute without accelerators)",
     )
     p.add_argument(
-        "--out", help="output folder; a killed run restarted with the same folder resumes (default: runs/MODEL)"
+        "--out",
+        help="the run's folder (default: runs/MODEL); the same command on a folder holding a killed run resumes it",
     )
-    p.add_argument("--prompt", default="def ", help="prompt for the sample printed at the end")
-    p.add_argument("--sample-length", type=int, default=300)
-    p.add_argument("--temperature", type=float, default=0.8)
+    p.add_argument(
+        "--continue",
+        dest="extend",
+        action="store_true",
+        help="train a finished run in --out further: its saved model, the same settings, the new budget",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace a finished run in --out (only zoo's files)")
+    p.add_argument("--prompt", help="text: prompt for the sample printed at the end (default 'def ')")
+    p.add_argument("--sample-length", type=non_negative_int_arg, help="text: sample length (default 300)")
+    p.add_argument("--temperature", type=non_negative_float_arg, help="text: sampling temperature (default 0.8)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(
@@ -565,13 +708,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="search NAME over these values (or NAME=LOW..HIGH); repeatable. --space layers=1,2 is num_layers",
     )
     p.add_argument("--tuner", choices=TUNER_KINDS, default="grid", help="search algorithm (default: grid)")
-    p.add_argument("--max-trials", type=int, help="at most this many trials (random/bayesian default 10)")
-    p.add_argument("--factor", type=int, default=3, help="hyperband: reduction factor")
-    p.add_argument("--validation-steps", type=int, default=20, help="text: validation batches per epoch")
+    p.add_argument("--max-trials", type=positive_int_arg, help="at most this many trials (random/bayesian default 10)")
+    p.add_argument("--factor", type=int_at_least(2), default=3, help="hyperband: reduction factor (at least 2)")
+    p.add_argument("--validation-steps", type=positive_int_arg, help="text: validation batches per epoch (20)")
     p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
     p.add_argument(
         "--workers",
-        type=int,
+        type=non_negative_int_arg,
         default=0,
         help="run a chief and N worker processes on this machine (keras-tuner's distributed mode over gRPC)",
     )
@@ -585,12 +728,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("model", help="path of a .keras file")
     p.add_argument("--prompt", required=True)
-    p.add_argument("--length", type=int, default=200)
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--top-k", type=int)
-    p.add_argument("--top-p", type=float)
-    p.add_argument("--num-samples", type=int, default=1, help="continuations generated in parallel")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--length", type=non_negative_int_arg, default=200)
+    p.add_argument("--temperature", type=non_negative_float_arg, default=1.0, help="0 is greedy")
+    p.add_argument("--top-k", type=positive_int_arg)
+    p.add_argument("--top-p", type=probability_arg)
+    p.add_argument("--num-samples", type=positive_int_arg, default=1, help="continuations generated in parallel")
+    p.add_argument("--seed", type=non_negative_int_arg)
+    _add_debug_flag(p)
     p.set_defaults(func=cmd_generate)
     return parser
 
@@ -602,16 +746,37 @@ def _version() -> str:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``zoo`` console script."""
+    """Entry point of the ``zoo`` console script.
+
+    A user error is one line on stderr (exit 2); failed tuning trials exit 1;
+    an internal error is one line too, its traceback shown with ``--debug``
+    (exit 1); Ctrl-C exits 130.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
     try:
         args.func(args)
+    except KeyboardInterrupt:
+        print(f"zoo {args.command}: interrupted", file=sys.stderr)
+        return 130
     except (CommandError, UnknownModelError, BadArgumentError, ValueError, FileNotFoundError, ImportError) as err:
-        message = err.args[0] if isinstance(err, KeyError) else str(err)
-        print(f"zoo {args.command}: error: {message}", file=sys.stderr)
+        if getattr(args, "debug", False):
+            raise
+        print(f"zoo {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except TrialsFailedError as err:
+        print(f"zoo {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"zoo {args.command}: internal error: {type(err).__name__}: {err} (run again with --debug for the "
+            "traceback)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -15,12 +15,12 @@ arguments and folder resumes after the last finished epoch.
 from __future__ import annotations
 
 import dataclasses
-import json
+import hashlib
 import math
 import os
 import pathlib
+import sys
 import time
-import uuid
 from typing import Any
 
 import keras
@@ -32,45 +32,64 @@ from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
 from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_streams, text_windows
 from zoo.distribute import batch_replicas
+from zoo.json_files import read_json, write_json_atomically
+from zoo.run_folder import HISTORY, open_run
+from zoo.validation import check_choice, check_int, check_positive_int, check_positive_number
 
 
 class TimeLimit(keras.callbacks.Callback):
-    """Stop training once ``seconds`` of training time have passed (checked every batch)."""
+    """Stop training once ``seconds`` of training time have passed (checked every batch).
 
-    def __init__(self, seconds: float):
+    ``used`` is the training time a resumed run already spent on the same
+    budget, so a killed and resumed run trains for the time that was left.
+    """
+
+    def __init__(self, seconds: float, used: float = 0.0):
         super().__init__()
-        self.seconds = seconds
+        self.seconds, self.used = seconds, used
         self.start = None
         self.stopped_early = False
 
     def on_train_begin(self, logs=None):
         self.start = time.monotonic()
 
+    def elapsed(self) -> float:
+        """Seconds of the budget spent so far, the resumed-from run's included."""
+        return self.used + (time.monotonic() - self.start if self.start is not None else 0.0)
+
     def on_train_batch_end(self, batch, logs=None):
-        if time.monotonic() - self.start >= self.seconds:
+        if self.elapsed() >= self.seconds:
             self.model.stop_training = True
             self.stopped_early = True
 
 
 class LinearDecay(keras.callbacks.Callback):
-    """Lower the learning rate linearly to ``final_fraction`` of its start over the budget.
+    """Lower the learning rate linearly from ``initial_rate`` to ``final_fraction`` of it over the budget.
 
-    Progress is the larger of the elapsed share of ``seconds`` and the share
-    of ``epochs`` x ``steps_per_epoch`` batches done (counted from the epoch
-    Keras starts at, so a resumed run continues the schedule). At a fixed
-    budget this reaches a clearly lower loss than a constant rate.
+    The rate is a function of the global step (``(epoch - first_epoch) x
+    steps_per_epoch + batch``, with the epoch Keras resumes at) and of the
+    budget's time used, never of the optimizer's current rate, so a killed
+    and resumed run trains with the rates of an uninterrupted one. Progress
+    is the larger of the share of ``epochs`` x ``steps_per_epoch`` batches
+    done and the share of ``seconds`` used (``time_limit``'s clock, which
+    counts the time a resumed run already trained). At a fixed budget this
+    reaches a clearly lower loss than a constant rate.
     """
 
-    def __init__(self, seconds=None, epochs=None, steps_per_epoch=1, final_fraction=0.1):
+    def __init__(
+        self,
+        initial_rate: float,
+        *,
+        epochs=None,
+        steps_per_epoch=1,
+        time_limit: TimeLimit | None = None,
+        first_epoch: int = 0,
+        final_fraction=0.1,
+    ):
         super().__init__()
-        self.seconds, self.epochs, self.steps_per_epoch = seconds, epochs, steps_per_epoch
-        self.final_fraction = final_fraction
-        self.start = self.base = None
-        self.epoch = 0
-
-    def on_train_begin(self, logs=None):
-        self.start = time.monotonic()
-        self.base = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        self.initial_rate, self.epochs, self.steps_per_epoch = float(initial_rate), epochs, steps_per_epoch
+        self.time_limit, self.first_epoch, self.final_fraction = time_limit, first_epoch, final_fraction
+        self.epoch = first_epoch
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
@@ -78,15 +97,19 @@ class LinearDecay(keras.callbacks.Callback):
     def progress(self, batch) -> float:
         """How much of the budget is used, in [0, 1]."""
         done = 0.0
-        if self.seconds:
-            done = max(done, (time.monotonic() - self.start) / self.seconds)
+        if self.time_limit is not None:
+            done = max(done, self.time_limit.elapsed() / self.time_limit.seconds)
         if self.epochs:
-            done = max(done, (self.epoch * self.steps_per_epoch + batch) / (self.epochs * self.steps_per_epoch))
+            step = (self.epoch - self.first_epoch) * self.steps_per_epoch + batch
+            done = max(done, step / (self.epochs * self.steps_per_epoch))
         return min(done, 1.0)
 
+    def rate(self, batch) -> float:
+        """The learning rate for ``batch`` of the current epoch."""
+        return self.initial_rate * (1.0 - (1.0 - self.final_fraction) * self.progress(batch))
+
     def on_train_batch_begin(self, batch, logs=None):
-        rate = self.base * (1.0 - (1.0 - self.final_fraction) * self.progress(batch))
-        self.model.optimizer.learning_rate.assign(rate)
+        self.model.optimizer.learning_rate.assign(self.rate(batch))
 
 
 class TokenMetrics(keras.callbacks.Callback):
@@ -109,45 +132,70 @@ class TokenMetrics(keras.callbacks.Callback):
 class EpochLog(keras.callbacks.Callback):
     """Write every finished epoch's logs to a JSON file, atomically.
 
-    Rows are keyed by epoch, so a resumed run keeps the rows of the run it
-    continues and overwrites nothing it did not redo. With ``path=None`` the
-    rows are only kept in memory (``self.rows``).
+    Rows are keyed by epoch: ``rows`` are the rows of the run this one
+    continues (a resumed run keeps them and overwrites nothing it did not
+    redo). ``time_s`` counts training time from the run's first epoch,
+    ``time_before`` being what the continued rows had used. With
+    ``path=None`` the rows are only kept in memory (``self.rows``).
     """
 
-    def __init__(self, path=None, resume: bool = False):
+    def __init__(self, path=None, rows=(), time_before: float = 0.0):
         super().__init__()
         self.path = None if path is None else pathlib.Path(path)
-        self.rows = read_history(self.path) if resume and self.path and self.path.exists() else []
+        self.rows = list(rows)
+        self.time_before = time_before
+        self.start_time = time.monotonic()
+
+    def on_train_begin(self, logs=None):
         self.start_time = time.monotonic()
 
     def on_epoch_end(self, epoch, logs=None):
-        row = {"epoch": epoch + 1, "time_s": time.monotonic() - self.start_time}
+        row = {"epoch": epoch + 1, "time_s": self.time_before + time.monotonic() - self.start_time}
         row.update({k: float(v) for k, v in (logs or {}).items()})
         self.rows = [r for r in self.rows if r["epoch"] < epoch + 1] + [row]
         if self.path is not None:
             write_json_atomically(self.path, self.rows)
 
 
-def write_json_atomically(path, data) -> None:
-    """Write JSON to ``path`` through a temporary file, so a kill never leaves half a file.
+class BudgetProgbar(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, heading each epoch of a time-budgeted run with the minutes left.
 
-    The temporary file's name is unique to the writer, so processes writing
-    the same file at once (a distributed search's chief and workers) each
-    replace it whole instead of renaming each other's temporary file away.
+    (Keras's own heading would read ``Epoch 3/1000000`` when only a time bounds the run.)
     """
-    path = pathlib.Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "w") as f:
-        json.dump(data, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+
+    def __init__(self, time_limit: TimeLimit):
+        super().__init__()
+        self.time_limit = time_limit
+
+    def on_epoch_begin(self, epoch, logs=None):
+        epochs, self.epochs = self.epochs, 1  # Keras prints its own heading when epochs > 1
+        super().on_epoch_begin(epoch, logs)
+        self.epochs = epochs
+        if self.verbose:
+            left = max(0.0, self.time_limit.seconds - self.time_limit.elapsed()) / 60.0
+            print(f"Epoch {epoch + 1} ({left:.1f} of {self.time_limit.seconds / 60.0:g} minutes left)", flush=True)
 
 
-def read_history(path) -> list:
-    """The rows of a ``history.json`` written by a training run."""
-    with open(path) as f:
-        return json.load(f)
+class KillAfterEpoch(keras.callbacks.Callback):
+    """Fault injection for tests: SIGKILL this process once epoch ``epoch`` is checkpointed.
+
+    ``fit_resumable`` adds it last when ``ZOO_KILL_AFTER_EPOCH`` is set, so a
+    test can kill a run at a chosen epoch instead of racing a timer.
+    """
+
+    def __init__(self, epoch: int):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.epoch:
+            import signal
+
+            sys.stdout.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+read_history = read_json
 
 
 def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character") -> None:
@@ -166,11 +214,6 @@ def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-
-
-def _positive(name, value, kind=int):
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-        raise ValueError(f"{name} must be a positive {kind.__name__}, got {value!r}.")
 
 
 def _vocabulary(corpus, tokens, max_tokens):
@@ -215,28 +258,6 @@ def text_recipe(model_name: str = "text_generator"):
     return recipe
 
 
-def resume_epoch(out_dir) -> int:
-    """The epoch a run restarted in ``out_dir`` continues from (0: a fresh start).
-
-    Reads the epoch from the backup the way Keras's ``BackupAndRestore``
-    (``double_checkpoint=True``) picks it: the latest checkpoint, or the one
-    before it when the latest weights file is missing.
-    """
-    if not is_resumable(out_dir):
-        return 0
-    backup = pathlib.Path(out_dir) / "backup"
-    for weights, metadata in (
-        ("latest.weights.h5", "training_metadata.json"),
-        ("latest.weights.h5.bkp", "training_metadata.json.bkp"),
-    ):
-        if (backup / weights).exists() and (backup / metadata).exists():
-            try:
-                return int(json.loads((backup / metadata).read_text())["epoch"])
-            except (ValueError, KeyError):
-                continue
-    return 0
-
-
 def train_text_generator(
     corpus="stdlib",
     *,
@@ -257,6 +278,9 @@ def train_text_generator(
     seed=0,
     verbose=1,
     model_name="text_generator",
+    overwrite=False,
+    extend=False,
+    callbacks=(),
     **model_args,
 ):
     """Train a ``text_generator`` (or another language model) on ``corpus``; returns ``(model, history_rows)``.
@@ -272,7 +296,8 @@ def train_text_generator(
             registry's recipe, ``zoo.model_info("text_generator").recipe``).
         epochs: number of epochs of ``steps_per_epoch`` batches. With only
             ``minutes`` given, training runs until the time is up.
-        minutes: wall-clock budget for this invocation's training.
+        minutes: wall-clock budget of the run's training (a resumed run
+            trains for what was left of it).
         learning_rate, clipnorm: Adam's step size (default: the recipe's) and
             gradient-norm clipping (note 003's remedy for exploding gradients).
         lr_decay: lower the learning rate linearly to a tenth over the budget.
@@ -283,10 +308,15 @@ def train_text_generator(
             windows that each start from zero states. Default: ``True`` for
             recurrent models, ``False`` for a ``transformer_lm`` (which has no
             state to carry).
-        out_dir: folder for checkpoints, history, the model and the curve;
-            an interrupted run restarted with the same folder resumes, with
-            the weights, the optimizer, the epoch and the position in the
-            training text where the last finished epoch left them.
+        out_dir: the run folder (:mod:`zoo.run_folder`) for checkpoints,
+            history, the model and the curve; an interrupted run restarted
+            with the same folder and settings resumes, with the weights, the
+            optimizer, the epoch, the learning rate schedule and the position
+            in the training text where the last finished epoch left them.
+        overwrite: start afresh in a folder holding a finished run.
+        extend: train a finished run in ``out_dir`` further (``zoo train
+            --continue``): its saved model, the same settings, a new budget.
+        callbacks: your own Keras callbacks, run after zoo's.
         seed: seeds weights and data order.
         model_name: the registered language model to train
             (``"text_generator"`` or ``"transformer_lm"``); its registry
@@ -303,69 +333,118 @@ def train_text_generator(
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
-    if tokens not in ("char", "word"):
-        raise ValueError(f"tokens must be 'char' or 'word', got {tokens!r}.")
-    if epochs is None and minutes is None:
-        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
-    _positive("epochs", epochs)
-    _positive("minutes", minutes, float)
+    check_choice("tokens", tokens, ("char", "word"))
+    check_budget(epochs, minutes)
     for name in ("seq_len", "batch_size", "steps_per_epoch", "validation_steps"):
-        _positive(name, locals()[name])
+        check_positive_int(name, locals()[name])
+    check_positive_int("max_tokens", max_tokens, optional=True)
+    check_positive_number("learning_rate", learning_rate)
+    check_positive_number("clipnorm", clipnorm, optional=True)
+    check_choice("carry_state", carry_state, (None, True, False))
+    check_int("seed", seed, minimum=0)
 
-    out = pathlib.Path(out_dir) if out_dir is not None else None
-    resume = is_resumable(out)
     if not hasattr(corpus, "train"):
         corpus = load_corpus(corpus, max_chars=max_chars)
-    if "vocabulary" not in model_args and "vocab_size" not in model_args:
-        vocab_file = out / "vocabulary.json" if out is not None else None
-        if resume and vocab_file.exists():
-            model_args["vocabulary"] = read_history(vocab_file)
-        else:
-            model_args["vocabulary"] = _vocabulary(corpus, tokens, max_tokens)
-            if vocab_file is not None:
-                out.mkdir(parents=True, exist_ok=True)
-                write_json_atomically(vocab_file, model_args["vocabulary"])
-    for key, value in recipe.model_defaults.items():
-        model_args.setdefault(key, value)
-    codec = TextCodec(model_args["vocabulary"])
+    settings = {
+        "trainer": "text",
+        "model": model_name,
+        "corpus": corpus.name,
+        "data_sha256": fingerprint(corpus.train, corpus.validation),
+        "tokens": tokens,
+        "max_tokens": max_tokens,
+        "seq_len": seq_len,
+        "batch_size": batch_size,
+        "epochs": epochs,
+        "minutes": minutes,
+        "steps_per_epoch": steps_per_epoch,
+        "validation_steps": validation_steps,
+        "learning_rate": learning_rate,
+        "lr_decay": lr_decay,
+        "clipnorm": clipnorm,
+        "carry_state": carry_state,
+        "seed": seed,
+        "model_args": settings_of(model_args),
+    }
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        if "vocabulary" not in model_args and "vocab_size" not in model_args:
+            vocab_file = run.path / "vocabulary.json" if run is not None else None
+            if vocab_file is not None and vocab_file.exists() and run.mode != "start":
+                model_args["vocabulary"] = read_json(vocab_file)
+            else:
+                model_args["vocabulary"] = _vocabulary(corpus, tokens, max_tokens)
+                if run is not None:
+                    write_json_atomically(run.file("vocabulary.json"), model_args["vocabulary"])
+        for key, value in recipe.model_defaults.items():
+            model_args.setdefault(key, value)
+        codec = TextCodec(model_args["vocabulary"])
 
-    keras.utils.set_random_seed(seed)
-    model = create_model(model_name, **model_args)
-    model.build((None, seq_len))
-    recurrent = hasattr(model, "recurrent_layers")
-    if carry_state is None:
-        carry_state = recurrent
-    elif carry_state and not recurrent:
-        raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
-    train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
-    callbacks = [TokenMetrics()]
-    data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
-    if carry_state:
-        trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size)
-        callbacks.insert(0, ResetEvalStates())
-    else:
-        trainer = model
-    compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
-    # A resumed run reads on from where the last finished epoch stopped in the text.
-    start_batch = resume_epoch(out) * steps_per_epoch
-    if start_batch and verbose:
-        print(f"resuming after epoch {start_batch // steps_per_epoch}: training text from batch {start_batch}")
-    rows = fit_resumable(
-        trainer,
-        data.train_from(start_batch),
-        data.validation.take(validation_steps),
-        epochs=epochs,
-        minutes=minutes,
-        steps_per_epoch=steps_per_epoch,
-        lr_decay=lr_decay,
-        out_dir=out,
-        verbose=verbose,
-        extra_callbacks=callbacks,
-        final_model=model,
-    )
-    if out is not None:
-        plot_history(rows, out / "curve.png", ("bpc", "val_bpc"), f"bits per {codec.unit}")
+        keras.utils.set_random_seed(seed)
+        model = create_model(model_name, **model_args)
+        model.build((None, seq_len))
+        recurrent = hasattr(model, "recurrent_layers")
+        if carry_state is None:
+            carry_state = recurrent
+        elif carry_state and not recurrent:
+            raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
+        train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
+        zoo_callbacks = [TokenMetrics()]
+        data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
+        if carry_state:
+            trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size)
+            zoo_callbacks.insert(0, ResetEvalStates())
+        else:
+            trainer = model
+        compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
+        # A resumed or continued run reads on from where the last finished epoch stopped in the text.
+        start_batch = (run.start_epoch() if run is not None else 0) * steps_per_epoch
+        if start_batch and verbose:
+            print(f"resuming after epoch {start_batch // steps_per_epoch}: training text from batch {start_batch}")
+        rows = fit_resumable(
+            trainer,
+            data.train_from(start_batch),
+            data.validation.take(validation_steps),
+            epochs=epochs,
+            minutes=minutes,
+            steps_per_epoch=steps_per_epoch,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            extra_callbacks=zoo_callbacks,
+            callbacks=callbacks,
+            final_model=model,
+        )
+        if run is not None:
+            plot_history(rows, run.file("curve.png"), ("bpc", "val_bpc"), f"bits per {codec.unit}")
     return model, rows
+
+
+def check_budget(epochs, minutes) -> None:
+    """Refuse a training budget that is missing, zero, negative, NaN or not a number."""
+    if epochs is None and minutes is None:
+        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+    check_positive_int("epochs", epochs, optional=True)
+    check_positive_number("minutes", minutes, optional=True)
+
+
+def fingerprint(*texts) -> str:
+    """A short SHA-256 of texts or arrays: the data identity a run folder records."""
+    digest = hashlib.sha256()
+    for part in texts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else np.ascontiguousarray(part).tobytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def settings_of(model_args: dict) -> dict:
+    """Builder arguments as a run folder records them: JSON values, a vocabulary by its fingerprint."""
+    out = {}
+    for key, value in sorted(model_args.items()):
+        if key == "vocabulary":
+            value = "sha256:" + fingerprint("\n".join(value))
+        elif not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+            value = repr(value)
+        out[key] = value
+    return out
 
 
 def matched_units(target_params: int, model_name: str = "text_generator", low: int = 1, high: int = 4096, **model_args):
@@ -430,9 +509,24 @@ def text_training_data(train_ids, val_ids, seq_len, batch_size, *, carry_state=T
     return TextTrainingData(train, validation, steps, eval_batch_size)
 
 
-def is_resumable(out_dir) -> bool:
-    """Whether ``out_dir`` holds the backup of an interrupted run."""
-    return out_dir is not None and (pathlib.Path(out_dir) / "backup").exists()
+def _resume_point(run, model) -> tuple[int, float, list]:
+    """Where this invocation starts in ``run``: ``(first_epoch, time_before, rows)``.
+
+    ``first_epoch`` is the epoch the current segment began at (0, or the
+    epochs a continued run had finished), ``time_before`` the training time
+    spent before this invocation, ``rows`` the history kept. A continued
+    run's model takes the saved model's weights unless a checkpoint of the
+    segment has newer ones.
+    """
+    first_epoch, done = run.segment["first_epoch"], run.start_epoch()
+    history = run.path / HISTORY
+    rows = [r for r in read_json(history) if r["epoch"] <= done] if history.exists() else []
+    if first_epoch and done == first_epoch:
+        from zoo.saving import load_model
+
+        model.set_weights(load_model(run.path / "model.keras", compile=False).get_weights())
+    time_before = rows[-1]["time_s"] if rows and done > first_epoch else run.segment["time_before"]
+    return first_epoch, time_before, rows
 
 
 def fit_resumable(
@@ -444,54 +538,73 @@ def fit_resumable(
     minutes=None,
     steps_per_epoch=None,
     lr_decay=True,
-    out_dir=None,
+    run=None,
     verbose=1,
     extra_callbacks=(),
+    callbacks=(),
     final_model=None,
 ):
-    """``model.fit`` with a time or epoch budget, resumable from ``out_dir``; returns the history rows.
+    """``model.fit`` with a time or epoch budget, resumable in a run folder; returns the history rows.
 
-    With ``out_dir``, Keras's ``BackupAndRestore`` saves weights, optimizer
-    and epoch after every epoch (removed when the run ends normally), every
-    epoch's logs go to ``history.json`` atomically, and ``model.keras`` is
-    written at the end. A run killed at any point and started again with
-    the same ``out_dir`` resumes after its last finished epoch.
-    ``extra_callbacks`` run first, so they can add to each epoch's logs.
-    ``final_model`` is what ``model.keras`` holds when ``model`` is a
-    training wrapper (default: ``model`` itself).
+    Args:
+        model: a compiled model (or a training wrapper of the model).
+        epochs, minutes: the budget; with a run folder, the budget of the
+            run (a resumed run trains what was left of it) or, continuing a
+            finished run, of the new segment.
+        lr_decay: lower the learning rate linearly from the compiled rate to
+            a tenth over the budget (:class:`LinearDecay`).
+        run: a :class:`zoo.run_folder.RunFolder`: Keras's ``BackupAndRestore``
+            saves weights, optimizer and epoch there after every epoch, every
+            epoch's logs go to ``history.json`` atomically, and ``model.keras``
+            is written at the end. A run killed at any point and started again
+            on the same folder resumes after its last finished epoch, with the
+            learning rates and training time of an uninterrupted run.
+        extra_callbacks: run first, so they can add to each epoch's logs.
+        callbacks: the caller's own, run after zoo's (they see the rate
+            :class:`LinearDecay` set for each batch).
+        final_model: what ``model.keras`` holds when ``model`` is a training
+            wrapper (default: ``model`` itself).
     """
-    out = pathlib.Path(out_dir) if out_dir is not None else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    log = EpochLog(out / "history.json" if out is not None else None, resume=is_resumable(out))
-    callbacks = [*extra_callbacks, log]
-    if out is not None:
+    saved = final_model or model
+    first_epoch, time_before, rows = _resume_point(run, saved) if run is not None else (0, 0.0, [])
+    segment_before = run.segment["time_before"] if run is not None else 0.0
+    initial_rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))  # before any restore
+    log = EpochLog(run.file(HISTORY) if run is not None else None, rows=rows, time_before=time_before)
+    stack = [*extra_callbacks, log]
+    if run is not None:
         # After the log: a kill between the two writes makes the resumed run
         # redo that epoch and overwrite its row, so no row is ever missing.
-        callbacks.append(keras.callbacks.BackupAndRestore(str(out / "backup"), double_checkpoint=True))
-    if minutes is not None:
-        callbacks.append(TimeLimit(minutes * 60.0))
+        stack.append(keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True))
+    time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_before - segment_before)
+    if time_limit is not None:
+        stack.append(time_limit)
+        if epochs is None and verbose == 1:
+            stack.append(BudgetProgbar(time_limit))
     if lr_decay:
-        callbacks.append(LinearDecay(minutes and minutes * 60.0, epochs, steps_per_epoch or 1))
+        stack.append(
+            LinearDecay(
+                initial_rate, epochs=epochs, steps_per_epoch=steps_per_epoch or 1, time_limit=time_limit,
+                first_epoch=first_epoch,
+            )
+        )  # fmt: skip
+    stack.extend(callbacks)
+    if os.environ.get("ZOO_KILL_AFTER_EPOCH"):
+        stack.append(KillAfterEpoch(int(os.environ["ZOO_KILL_AFTER_EPOCH"])))
     model.fit(
         train_data,
-        epochs=epochs or 10**6,
+        initial_epoch=first_epoch,
+        epochs=first_epoch + epochs if epochs else 10**6,
         steps_per_epoch=steps_per_epoch,
         validation_data=validation_data,
-        callbacks=callbacks,
+        callbacks=stack,
         shuffle=False,  # data sets arrive shuffled by tf.data
         verbose=verbose,
     )
-    if out is not None:
-        (final_model or model).save(out / "model.keras")
+    if run is not None:
+        saved.save(run.file("model.keras"))
     return log.rows
 
 
 def history_column(rows, key) -> np.ndarray:
     """One column of the history rows as an array (``history_column(rows, "val_bpc")``)."""
     return np.array([r[key] for r in rows], dtype=float)
-
-
-def default_out_dir(model_name: str) -> str:
-    """Where ``zoo train`` writes when ``--out`` is not given."""
-    return os.path.join("runs", model_name)

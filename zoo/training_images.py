@@ -6,7 +6,9 @@ import numpy as np
 
 from zoo._catalog import IMAGE_RECIPE
 from zoo._registry import create_model, model_info
-from zoo.training import compile_for_task, fit_resumable, plot_history
+from zoo.run_folder import open_run
+from zoo.training import check_budget, compile_for_task, fingerprint, fit_resumable, plot_history, settings_of
+from zoo.validation import check_number, check_positive_int, check_positive_number
 
 
 def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1):
@@ -43,6 +45,9 @@ def train_image_classifier(
     out_dir=None,
     seed=0,
     verbose=1,
+    overwrite=False,
+    extend=False,
+    callbacks=(),
     **model_args,
 ):
     """Train a registered image classifier and return ``(model, history_rows, test_accuracy)``.
@@ -57,8 +62,10 @@ def train_image_classifier(
         augment: random rotation, zoom, translation (and flips for photos).
         validation_fraction: share of the training images held out for the
             per-epoch validation; the test split is only used at the end.
-        out_dir: checkpoints, ``history.json``, ``model.keras`` and
-            ``curve.png``; a killed run restarted with the same folder resumes.
+        out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints,
+            ``history.json``, ``model.keras`` and ``curve.png``; a killed run
+            restarted with the same folder and settings resumes.
+        overwrite, extend, callbacks: as :func:`zoo.train_text_generator`.
         **model_args: builder arguments (``depth``, ``width``, ``dropout``...).
     """
     import keras
@@ -70,34 +77,54 @@ def train_image_classifier(
         raise ValueError(
             f"{model_name} is a {info.task} model; train_image_classifier takes image-classification models."
         )
-    if epochs is None and minutes is None:
-        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+    check_budget(epochs, minutes)
     recipe = info.recipe or IMAGE_RECIPE  # a user's classifier registered without a recipe
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
+    check_positive_int("batch_size", batch_size)
+    check_positive_number("learning_rate", learning_rate)
+    check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
     if isinstance(data, str):
         data = load_image_data(data)
-    keras.utils.set_random_seed(seed)
-    model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
-    if len(model.outputs) != 1:
-        raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
-    compile_for_task(model, "image-classification", learning_rate)
-    train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction)
-    steps = -(-n_train // batch_size)
-    rows = fit_resumable(
-        model,
-        train.repeat(),
-        val,
-        epochs=epochs,
-        minutes=minutes,
-        steps_per_epoch=steps,
-        lr_decay=lr_decay,
-        out_dir=out_dir,
-        verbose=verbose,
-    )
-    _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0)
-    if out_dir is not None:
-        import pathlib
-
-        plot_history(rows, pathlib.Path(out_dir) / "curve.png", ("accuracy", "val_accuracy"), "accuracy")
+    settings = {
+        "trainer": "images",
+        "model": model_name,
+        "data": data.name,
+        "data_sha256": fingerprint(data.x_train, data.y_train),
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "epochs": epochs,
+        "minutes": minutes,
+        "augment": augment,
+        "validation_fraction": validation_fraction,
+        "lr_decay": lr_decay,
+        "seed": seed,
+        "model_args": settings_of(model_args),
+    }
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        keras.utils.set_random_seed(seed)
+        model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
+        if len(model.outputs) != 1:
+            raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
+        compile_for_task(model, "image-classification", learning_rate)
+        train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction)
+        steps = -(-n_train // batch_size)
+        train = train.repeat()
+        if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
+            train = train.skip(run.start_epoch() * steps)
+        rows = fit_resumable(
+            model,
+            train,
+            val,
+            epochs=epochs,
+            minutes=minutes,
+            steps_per_epoch=steps,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0)
+        if run is not None:
+            plot_history(rows, run.file("curve.png"), ("accuracy", "val_accuracy"), "accuracy")
     return model, rows, float(test_accuracy)

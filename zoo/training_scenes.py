@@ -13,13 +13,14 @@ on test scenes).
 from __future__ import annotations
 
 import dataclasses
-import pathlib
 
 import keras
 
 from zoo._registry import create_model, model_info
 from zoo.data.scenes import Scenes, make_scenes
-from zoo.training import fit_resumable, plot_history
+from zoo.run_folder import open_run
+from zoo.training import check_budget, fingerprint, fit_resumable, plot_history, settings_of
+from zoo.validation import check_positive_int, check_positive_number
 
 # Held-out scenes come from seeds far from any training seed a user would pick.
 VALIDATION_SEED_OFFSET = 1_000_003
@@ -49,31 +50,59 @@ def scene_splits(scenes=4000, *, image_size=64, validation=200, test=500, seed=0
     )
 
 
-def _setup(model_name, task, scenes, *, image_size, seed, epochs, minutes, background, model_args):
-    """Check the arguments, make the run's scenes and build the model on the recipe's defaults.
-
-    ``background``: whether the model also predicts a background class.
-    Returns ``(recipe, splits, model, builder_args)``.
-    """
+def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, batch_size, learning_rate, lr_decay,
+              model_args) -> dict:  # fmt: skip
+    """Check the arguments before any work; return the run's settings (what its folder records)."""
     info = model_info(model_name)
     if info.task != task:
         raise ValueError(f"{model_name} is a {info.task} model; this trainer takes {task} models.")
-    if epochs is None and minutes is None:
-        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+    check_budget(epochs, minutes)
+    check_positive_int("batch_size", batch_size, optional=True)
+    check_positive_number("learning_rate", learning_rate, optional=True)
+    recipe = info.recipe
+    return {
+        "trainer": "scenes",
+        "model": model_name,
+        "scenes": scenes if not isinstance(scenes, Scenes) else "sha256:" + fingerprint(scenes.images, scenes.masks),
+        "image_size": image_size,
+        "seed": seed,
+        "epochs": epochs,
+        "minutes": minutes,
+        "batch_size": recipe.batch_size if batch_size is None else batch_size,
+        "learning_rate": recipe.learning_rate if learning_rate is None else learning_rate,
+        "lr_decay": lr_decay,
+        "model_args": settings_of(model_args),
+    }
+
+
+def _setup(model_name, scenes, *, image_size, seed, background, model_args):
+    """Make the run's scenes and build the model on the recipe's defaults.
+
+    ``background``: whether the model also predicts a background class.
+    Returns ``(splits, model, builder_args)``.
+    """
+    info = model_info(model_name)
     splits = scene_splits(scenes, image_size=image_size, seed=seed)
     keras.utils.set_random_seed(seed)
     builder_args = {**info.recipe.model_defaults, **model_args}
     model = create_model(model_name, num_classes=splits.train.num_classes + int(background), **builder_args)
-    return info.recipe, splits, model, builder_args
+    return splits, model, builder_args
 
 
-def _fit(model, x, y, validation, *, batch_size, seed, **fit_args):
-    """:func:`zoo.training.fit_resumable` on shuffled, repeated batches of ``(x, y)``, one pass per epoch."""
+def _fit(model, x, y, validation, *, batch_size, seed, run, **fit_args):
+    """:func:`zoo.training.fit_resumable` on shuffled, repeated batches of ``(x, y)``, one pass per epoch.
+
+    A resumed run skips the batches its finished epochs used, so it sees the
+    batches an uninterrupted run would.
+    """
     import tensorflow as tf
 
+    steps = -(-len(x) // batch_size)
     data = tf.data.Dataset.from_tensor_slices((x, y))
     data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
-    return fit_resumable(model, data, validation, steps_per_epoch=-(-len(x) // batch_size), **fit_args)
+    if run is not None and run.start_epoch():
+        data = data.skip(run.start_epoch() * steps)
+    return fit_resumable(model, data, validation, steps_per_epoch=steps, run=run, **fit_args)
 
 
 def train_segmenter(
@@ -89,6 +118,9 @@ def train_segmenter(
     out_dir=None,
     seed=0,
     verbose=1,
+    overwrite=False,
+    extend=False,
+    callbacks=(),
     **model_args,
 ):
     """Train a registered segmentation model on scenes; return ``(model, history_rows, test_scores)``.
@@ -99,8 +131,10 @@ def train_segmenter(
         image_size: scene size in pixels.
         epochs, minutes: the budget (at least one).
         batch_size, learning_rate: default: the model's recipe (``zoo info MODEL``).
-        out_dir: checkpoints, history, ``model.keras``, ``curve.png``,
-            ``predictions.png``; the same folder resumes a killed run.
+        out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints, history,
+            ``model.keras``, ``curve.png``, ``predictions.png``; the same
+            folder and settings resume a killed run.
+        overwrite, extend, callbacks: as :func:`zoo.train_text_generator`.
         **model_args: builder arguments over the recipe's (``width``, ``backbone``...).
 
     ``test_scores`` is a :class:`zoo.segmentation.metrics.SegmentationScores`
@@ -108,40 +142,44 @@ def train_segmenter(
     """
     from zoo.segmentation.metrics import predict_masks, segmentation_scores
 
-    recipe, splits, model, builder_args = _setup(
+    settings = _settings(
         model_name, "semantic-segmentation", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, background=True, model_args=model_args,
+        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay, model_args=model_args,
     )  # fmt: skip
-    num_classes = splits.train.num_classes + 1  # and the background
-    model.compile(
-        optimizer=keras.optimizers.Adam(recipe.learning_rate if learning_rate is None else learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(
-            from_logits=builder_args.get("classifier_activation", "softmax") is None
-        ),
-        metrics=[keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")],
-    )
-    rows = _fit(
-        model,
-        splits.train.images,
-        splits.train.masks,
-        (splits.validation.images, splits.validation.masks),
-        batch_size=recipe.batch_size if batch_size is None else batch_size,
-        seed=seed,
-        epochs=epochs,
-        minutes=minutes,
-        lr_decay=lr_decay,
-        out_dir=out_dir,
-        verbose=verbose,
-    )
-    test = splits.test
-    predicted = predict_masks(model, test.images)
-    scores = segmentation_scores(test.masks, predicted, num_classes)
-    if out_dir is not None:
-        from zoo.visualize import plot_segmentations
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        splits, model, builder_args = _setup(
+            model_name, scenes, image_size=image_size, seed=seed, background=True, model_args=model_args
+        )
+        num_classes = splits.train.num_classes + 1  # and the background
+        model.compile(
+            optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+            loss=keras.losses.SparseCategoricalCrossentropy(
+                from_logits=builder_args.get("classifier_activation", "softmax") is None
+            ),
+            metrics=[keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")],
+        )
+        rows = _fit(
+            model,
+            splits.train.images,
+            splits.train.masks,
+            (splits.validation.images, splits.validation.masks),
+            batch_size=settings["batch_size"],
+            seed=seed,
+            epochs=epochs,
+            minutes=minutes,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        test = splits.test
+        predicted = predict_masks(model, test.images)
+        scores = segmentation_scores(test.masks, predicted, num_classes)
+        if run is not None:
+            from zoo.visualize import plot_segmentations
 
-        out = pathlib.Path(out_dir)
-        plot_history(rows, out / "curve.png", ("mean_iou", "val_mean_iou"), "mean IoU")
-        plot_segmentations(test.images, test.masks, predicted, test.class_names, out / "predictions.png")
+            plot_history(rows, run.file("curve.png"), ("mean_iou", "val_mean_iou"), "mean IoU")
+            plot_segmentations(test.images, test.masks, predicted, test.class_names, run.file("predictions.png"))
     return model, rows, scores
 
 
@@ -186,6 +224,9 @@ def train_detector(
     out_dir=None,
     seed=0,
     verbose=1,
+    overwrite=False,
+    extend=False,
+    callbacks=(),
     **model_args,
 ):
     """Train a registered grid detector on scenes; return ``(model, history_rows, test_scores)``.
@@ -197,37 +238,38 @@ def train_detector(
     from zoo.detection import YoloLoss, detect, encode_targets
     from zoo.detection.yolo import model_stride
 
-    recipe, splits, model, _ = _setup(
+    settings = _settings(
         model_name, "object-detection", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, background=False, model_args=model_args,
+        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay, model_args=model_args,
     )  # fmt: skip
-    model.compile(
-        optimizer=keras.optimizers.Adam(recipe.learning_rate if learning_rate is None else learning_rate),
-        loss=YoloLoss(),
-    )
-    stride = model_stride(model)
-    grid = tuple(-(-d // stride) for d in splits.train.image_shape[:2])
-    train, val, test = splits.train, splits.validation, splits.test
-    rows = _fit(
-        model,
-        train.images,
-        encode_targets(train.boxes, train.labels, grid, stride),
-        (val.images, encode_targets(val.boxes, val.labels, grid, stride)),
-        batch_size=recipe.batch_size if batch_size is None else batch_size,
-        seed=seed,
-        epochs=epochs,
-        minutes=minutes,
-        lr_decay=lr_decay,
-        out_dir=out_dir,
-        verbose=verbose,
-        extra_callbacks=[ValidationMAP(val)],
-    )
-    found = detect(model, test.images)
-    scores = score_detections(found, test)
-    if out_dir is not None:
-        from zoo.visualize import plot_detections
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        splits, model, _ = _setup(
+            model_name, scenes, image_size=image_size, seed=seed, background=False, model_args=model_args
+        )
+        model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), loss=YoloLoss())
+        stride = model_stride(model)
+        grid = tuple(-(-d // stride) for d in splits.train.image_shape[:2])
+        train, val, test = splits.train, splits.validation, splits.test
+        rows = _fit(
+            model,
+            train.images,
+            encode_targets(train.boxes, train.labels, grid, stride),
+            (val.images, encode_targets(val.boxes, val.labels, grid, stride)),
+            batch_size=settings["batch_size"],
+            seed=seed,
+            epochs=epochs,
+            minutes=minutes,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            extra_callbacks=[ValidationMAP(val)],
+            callbacks=callbacks,
+        )
+        found = detect(model, test.images)
+        scores = score_detections(found, test)
+        if run is not None:
+            from zoo.visualize import plot_detections
 
-        out = pathlib.Path(out_dir)
-        plot_history(rows, out / "curve.png", ("loss", "val_loss"), "loss")
-        plot_detections(test.images, found, test.class_names, test, out / "predictions.png")
+            plot_history(rows, run.file("curve.png"), ("loss", "val_loss"), "loss")
+            plot_detections(test.images, found, test.class_names, test, run.file("predictions.png"))
     return model, rows, scores

@@ -55,7 +55,7 @@ def _require(module: str):
     except ImportError:
         package = {"sklearn": "scikit-learn", "skimage": "scikit-image"}[module.split(".")[0]]
         raise ImportError(
-            f"This data set needs {package}: pip install {package} (or pip install 'zoo[images]')."
+            f"This data set needs {package}: pip install {package} (or pip install 'keras-study-zoo[images]')."
         ) from None
 
 

@@ -1,4 +1,4 @@
-"""Tuning registry models with keras-tuner (``pip install zoo[tune]``).
+"""Tuning registry models with keras-tuner (``pip install "keras-study-zoo[tune]"``).
 
 - :func:`hypermodel`: a ``keras_tuner.HyperModel`` for any registered model,
   its search space taken from the registry's ``tunable`` declaration.
@@ -11,8 +11,11 @@
 try:
     import keras_tuner  # noqa: F401
 except ImportError as err:  # pragma: no cover - depends on the installed extras
-    raise ImportError("zoo.tune needs keras-tuner: pip install 'zoo[tune]' (or '.[tune]' from a checkout).") from err
+    raise ImportError(
+        "zoo.tune needs keras-tuner: pip install 'keras-study-zoo[tune]' (or '.[tune]' from a checkout)."
+    ) from err
 
+from zoo.search_spaces import parse_space_option, search_space
 from zoo.tune.hypermodel import ZooHyperModel, ensure_built, hypermodel
 from zoo.tune.oracles import ResumableGridOracle
 from zoo.tune.search import (
@@ -28,7 +31,6 @@ from zoo.tune.search import (
     total_epochs,
     write_results,
 )
-from zoo.tune.spaces import parse_space_option, search_space
 from zoo.tune.study import StudyResult, depth_verdict, units_vs_depth
 
 __all__ = [

@@ -10,8 +10,8 @@ import keras_tuner
 
 from zoo._registry import create_model, model_info
 from zoo.carried_state import ResetEvalStates, StateCarrier
+from zoo.search_spaces import COMPILE_ARGS, declare, search_space
 from zoo.training import TimeLimit, TokenMetrics, compile_for_task
-from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
 
 
 def ensure_built(model, info) -> None:
@@ -38,7 +38,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
 
     Args:
         model_name: a registry name.
-        space: see :func:`zoo.tune.spaces.search_space`.
+        space: see :func:`zoo.search_spaces.search_space`.
         learning_rate: Adam's step size when ``learning_rate`` is not searched.
         clipnorm: gradient-norm clipping (``None``: none).
         minutes: optional wall-clock budget per trial (on top of the epochs).

@@ -15,7 +15,7 @@ Adam's step size when the model is compiled.
 
 from __future__ import annotations
 
-from zoo._registry import accepted_arguments, model_info
+from zoo._registry import model_info
 
 #: Hyperparameters that configure compilation rather than the builder.
 COMPILE_ARGS = ("learning_rate",)
@@ -49,6 +49,36 @@ def _check_spec(model: str, name: str, spec) -> dict:
     raise ValueError(f"{model}: the search space of {name!r} needs 'values' or 'min' and 'max', got {spec!r}.")
 
 
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    return "number" if isinstance(value, float) else "str" if isinstance(value, str) else type(value).__name__
+
+
+def _check_against_declaration(model: str, name: str, spec: dict, declared: dict) -> None:
+    """Refuse values of another type than the declaration's, and choices it does not offer."""
+    values = spec["values"] if "values" in spec else (spec["min"], spec["max"])
+    allowed = declared["values"] if "values" in declared else (declared["min"], declared["max"])
+    kinds = {_kind(v) for v in allowed}
+    if kinds & {"str", "bool"}:
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise ValueError(
+                f"{model}: {name} cannot be {', '.join(map(repr, bad))}; accepted: {', '.join(map(repr, allowed))}."
+            )
+        return
+    numeric = {"int"} if kinds == {"int"} and "values" in declared else {"int", "number"}
+    bad = [v for v in values if _kind(v) not in numeric or v < 0]
+    if bad:
+        what = "integers" if numeric == {"int"} else "numbers"
+        raise ValueError(
+            f"{model}: {name} takes {what} >= 0 (declared: {', '.join(map(repr, allowed))}), "
+            f"got {', '.join(map(repr, bad))}."
+        )
+
+
 def search_space(model: str, space=None, *, fixed=()) -> dict:
     """The validated search space of a registered ``model``.
 
@@ -59,30 +89,26 @@ def search_space(model: str, space=None, *, fixed=()) -> dict:
             search (``None`` takes the registry's declaration for that name).
         fixed: argument names held fixed, left out of the space.
 
-    Raises ``ValueError`` naming any argument the model does not take.
+    Raises ``ValueError`` naming any argument the model does not declare
+    tunable (its declared arguments are builder arguments, or
+    :data:`COMPILE_ARGS`), and any value of another type than the
+    declaration's (or a choice the declaration does not offer).
     """
     info = model_info(model)
     declared = dict(info.tunable)
     if space is None:
         space = dict.fromkeys(declared)
-    accepted = [a for a in accepted_arguments(model) if a != "name"] + list(COMPILE_ARGS)
-    unknown = [n for n in space if n not in accepted]
-    if unknown:
-        raise ValueError(
-            f"{model} has no argument {', '.join(map(repr, unknown))} to tune. Accepted: {', '.join(accepted)}."
-        )
     out = {}
     for name, spec in space.items():
         if name in fixed:
             continue
-        if spec is None:
-            if name not in declared:
-                raise ValueError(
-                    f"{model} declares no search space for {name!r}; give its values. "
-                    f"Declared: {', '.join(declared) or 'none'}."
-                )
-            spec = declared[name]
-        out[name] = _check_spec(model, name, spec)
+        if name not in declared:
+            raise ValueError(
+                f"{model} does not declare {name!r} tunable; tunable: {', '.join(declared) or 'none'} "
+                f"(zoo info {model})."
+            )
+        out[name] = _check_spec(model, name, declared[name] if spec is None else spec)
+        _check_against_declaration(model, name, out[name], _check_spec(model, name, declared[name]))
     if not out:
         raise ValueError(f"{model}: the search space is empty (declared: {', '.join(declared) or 'none'}).")
     return out
