@@ -24,19 +24,15 @@ import functools
 import numpy as np
 
 from zoo.data.vocab import TextCodec
+from zoo.validation import check_int, check_number, check_positive_int
 
 
 def _check_sampling(temperature, top_k, top_p, length, num_samples):
-    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
-        raise ValueError(f"length must be an integer >= 0, got {length!r}.")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or temperature < 0:
-        raise ValueError(f"temperature must be a number >= 0 (0 means greedy), got {temperature!r}.")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"top_k must be None or an integer >= 1, got {top_k!r}.")
-    if top_p is not None and not (isinstance(top_p, (int, float)) and 0 < top_p <= 1):
-        raise ValueError(f"top_p must be None or a number in (0, 1], got {top_p!r}.")
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}.")
+    check_int("length", length, minimum=0)
+    check_number("temperature", temperature, minimum=0)  # 0 means greedy
+    check_positive_int("top_k", top_k, optional=True)
+    check_number("top_p", top_p, minimum=0, maximum=1, exclusive_minimum=True, optional=True)
+    check_positive_int("num_samples", num_samples)
 
 
 def filter_logits(logits, temperature=1.0, top_k=None, top_p=None, ops=None):

@@ -70,10 +70,33 @@ def _user_files(source: str) -> list[pathlib.Path]:
     return sorted(files)
 
 
+#: The share of undecodable bytes a text file may have (a stray Latin-1 byte in a comment) before it is refused.
+MAX_INVALID_UTF8 = 0.001
+
+
+def read_text_file(path) -> str:
+    """The text of a UTF-8 file; a file that is not text (NUL bytes, or more than
+    :data:`MAX_INVALID_UTF8` of it invalid UTF-8) is refused, naming it."""
+    data = pathlib.Path(path).read_bytes()
+    if b"\0" in data:
+        raise ValueError(f"{path} is not a text file (it holds NUL bytes); give UTF-8 text as a corpus.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    if invalid > MAX_INVALID_UTF8 * len(text):
+        raise ValueError(
+            f"{path} is not UTF-8 text ({invalid:,} of {len(text):,} characters do not decode); "
+            "give UTF-8 text as a corpus."
+        )
+    return text
+
+
 def _read(files, max_chars: int | None) -> tuple[str, tuple]:
     parts, used, total = [], [], 0
     for f in files:
-        text = pathlib.Path(f).read_text(encoding="utf-8", errors="replace")
+        text = read_text_file(f)
         if max_chars is not None and total + len(text) > max_chars:
             text = text[: max_chars - total]
         parts.append(text)

@@ -23,7 +23,9 @@ from __future__ import annotations
 import pathlib
 import xml.etree.ElementTree as ET
 
+import defusedxml.ElementTree as DefusedET
 import numpy as np
+from defusedxml import DefusedXmlException
 
 from zoo.data.scenes import Scenes
 
@@ -57,22 +59,41 @@ def _names(root, split, kind, folder, suffix) -> list:
     return [line.split()[0] for line in listing.read_text().splitlines() if line.strip()]
 
 
+def _number(path, element, tag, kind=float):
+    text = element.findtext(tag)
+    try:
+        return kind(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"{path}: <{element.tag}><{tag}> must be a number, got {text!r}.") from None
+
+
 def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tuple:
-    """``(boxes (k, 4) float32, labels (k,) int32, (height, width))`` of one VOC XML file."""
-    tree = ET.parse(path)
+    """``(boxes (k, 4) float32, labels (k,) int32, (height, width))`` of one VOC XML file.
+
+    Parsed with ``defusedxml``, which refuses DTDs and entity definitions
+    (an annotation needs neither); every error names the file and the element.
+    """
+    try:
+        tree = DefusedET.parse(path, forbid_dtd=True)
+    except DefusedXmlException as err:
+        raise ValueError(f"{path}: refused, the XML declares a DTD or entities ({type(err).__name__}).") from None
+    except ET.ParseError as err:
+        raise ValueError(f"{path}: not well-formed XML ({err}).") from None
     size = tree.find("size")
-    shape = (int(size.findtext("height")), int(size.findtext("width"))) if size is not None else None
+    shape = (_number(path, size, "height", int), _number(path, size, "width", int)) if size is not None else None
     boxes, labels = [], []
     for obj in tree.iter("object"):
         name = (obj.findtext("name") or "").strip()
         if name not in class_names:
             raise ValueError(
-                f"{path}: object class {name!r} is not one of the classes given ({', '.join(class_names)})."
+                f"{path}: <object><name> {name!r} is not one of the classes given ({', '.join(class_names)})."
             )
         if skip_difficult and (obj.findtext("difficult") or "0").strip() == "1":
             continue
         bb = obj.find("bndbox")
-        xmin, ymin, xmax, ymax = (float(bb.findtext(k)) for k in ("xmin", "ymin", "xmax", "ymax"))
+        if bb is None:
+            raise ValueError(f"{path}: the <object> of class {name!r} has no <bndbox>.")
+        xmin, ymin, xmax, ymax = (_number(path, bb, k) for k in ("xmin", "ymin", "xmax", "ymax"))
         boxes.append((xmin - 1, ymin - 1, xmax, ymax))
         labels.append(class_names.index(name))
     return np.array(boxes, np.float32).reshape(-1, 4), np.array(labels, np.int32), shape

@@ -40,10 +40,14 @@ class CharRNN(keras.Model):
         self.hidden_size = hidden_size
         self.rnn = keras.layers.RNN(SimpleRNNCell(hidden_size), return_sequences=True, name="rnn")
         self.scores = keras.layers.Dense(len(vocabulary), name="scores")
+        self.build((None, None, len(vocabulary)))  # weights from the start, so saving never loses them
 
     def build(self, input_shape):
-        self.rnn.build(input_shape)
-        self.scores.build(tuple(input_shape[:-1]) + (self.hidden_size,))
+        # Idempotent: Keras calls it again when a saved model is loaded.
+        if not self.rnn.built:
+            self.rnn.build(input_shape)
+        if not self.scores.built:
+            self.scores.build(tuple(input_shape[:-1]) + (self.hidden_size,))
         self.built = True
 
     def call(self, inputs):

@@ -125,6 +125,9 @@ class TextGenerator(keras.Model):
         ]
         self.dropout_layers = [keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}") for i in range(num_layers)]
         self.head = keras.layers.Dense(resolved_size, name="logits")
+        # Built at once (any batch, any length), so the model always has its weights: one used only
+        # through zoo.generate, never called by Keras, still saves them.
+        self.build((None, None))
 
     @property
     def vocabulary(self):

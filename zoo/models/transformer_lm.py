@@ -89,6 +89,7 @@ class TransformerLM(keras.Model):
         ]
         self.embedding_dropout = keras.layers.Dropout(self.dropout)
         self.head = keras.layers.Dense(resolved_size, name="logits")
+        self.build((None, None))  # weights from the start, so saving never loses them
 
     @property
     def vocabulary(self):
