@@ -1,12 +1,12 @@
 """Shared test settings (quiet TensorFlow, smoke mode) and subprocess helpers."""
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("ZOO_SMOKE", "1")
@@ -51,45 +51,39 @@ def run_zoo(*args, timeout=300, env=None, cwd=None):
 
 
 def kill_and_resume(args, out, epochs, *, env=None, killed_after=2):
-    """Run ``zoo ARGS`` (a run of ``epochs`` epochs writing to ``out``), kill it with SIGKILL after
-    ``killed_after`` finished epochs, run the same command again, and check that it resumed.
+    """Run ``zoo ARGS`` (a run of ``epochs`` epochs writing to ``out``), have it SIGKILLed once epoch
+    ``killed_after`` is checkpointed (``ZOO_KILL_AFTER_EPOCH``: no timer, so any machine speed gives
+    the same kill), run the same command again, and check that it resumed.
 
-    Checks: the restart redoes at most the interrupted epoch, runs the rest, keeps the finished
-    epochs' history rows bit for bit, and ends with the model saved and the backup removed.
-    Returns ``(first_output, second_process, resumed_at)``.
+    Checks: the restart resumes right after the killed epoch, runs the rest, keeps the finished
+    epochs' history rows bit for bit, continues their training time, and ends with the model saved
+    and the checkpoint removed. Returns ``(first_process, second_process, resumed_at)``.
     """
-    from zoo.training import read_history
+    from zoo.json_files import read_json
+    from zoo.run_folder import CHECKPOINT
 
-    full_env = dict(os.environ, PYTHONPATH=REPO, **(env or {}))
-    first = subprocess.Popen(
-        [sys.executable, "-m", "zoo", *args], env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    first = run_zoo(*args, timeout=300, env={**(env or {}), "ZOO_KILL_AFTER_EPOCH": str(killed_after)})
+    assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
     history = out / "history.json"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and first.poll() is None:
-        if history.exists() and len(read_history(history)) >= killed_after:
-            first.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    first.wait(timeout=60)
-    first_output = first.stdout.read()
-    assert first.returncode == -signal.SIGKILL, first_output[-2000:]
-    before = read_history(history)
-    assert killed_after <= len(before) < epochs
-    assert (out / "backup").exists() and not (out / "model.keras").exists()
+    before = read_json(history)
+    assert [r["epoch"] for r in before] == list(range(1, killed_after + 1))
+    assert (out / CHECKPOINT).exists() and not (out / "model.keras").exists()
+    assert json.loads((out / "zoo-run.json").read_text())["status"] == "running"
 
     second = run_zoo(*args, timeout=300, env=env)
     assert second.returncode == 0, second.stderr[-2000:]
     epochs_run = [int(m) for m in re.findall(rf"^Epoch (\d+)/{epochs}", second.stdout, re.M)]
     resumed_at = epochs_run[0]
-    assert resumed_at in (len(before), len(before) + 1)  # redoes at most the epoch the kill interrupted
+    assert resumed_at == killed_after + 1
     assert epochs_run == list(range(resumed_at, epochs + 1))
-    after = read_history(history)
+    after = read_json(history)
     assert [r["epoch"] for r in after] == list(range(1, epochs + 1))
-    assert after[: resumed_at - 1] == before[: resumed_at - 1]  # finished epochs kept bit for bit
+    assert after[:killed_after] == before  # finished epochs kept bit for bit
+    assert after[killed_after]["time_s"] > before[-1]["time_s"]  # the training clock carries on
     assert (out / "model.keras").exists() and (out / "curve.png").exists()
-    assert not (out / "backup").exists()
-    return first_output, second, resumed_at
+    assert not (out / CHECKPOINT).exists()
+    assert json.loads((out / "zoo-run.json").read_text())["status"] == "finished"
+    return first, second, resumed_at
 
 
 def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
@@ -102,6 +96,6 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
         "--seq-len", "20", "--batch-size", "8", "--out", str(out), "--verbose", "2", "--sample-length", "5",
         *extra_args,
     ]  # fmt: skip
-    first_output, second, resumed_at = kill_and_resume(args, out, epochs, env=env)
+    first, second, resumed_at = kill_and_resume(args, out, epochs, env=env)
     assert f"training text from batch {(resumed_at - 1) * steps}" in second.stdout  # the text carries on
-    return first_output, second
+    return first, second

@@ -57,10 +57,16 @@ def test_filter_logits_keeps_the_top_k_and_the_nucleus():
     for kwargs in ({"top_k": 4}, {"top_p": 0.5}, {"top_k": 10, "top_p": 0.8}, {"temperature": 0.5}):
         a = np.asarray(filter_logits(logits, **kwargs))
         kept = (a > -1e8).sum(axis=-1)
-        if "top_k" in kwargs:
-            assert (kept <= kwargs["top_k"]).all()
         probs = np.exp(logits - logits.max(-1, keepdims=True))
         probs /= probs.sum(-1, keepdims=True)
+        if "top_k" in kwargs and "top_p" not in kwargs:
+            assert (kept == kwargs["top_k"]).all()  # exactly the k largest survive
+            np.testing.assert_array_equal(np.sort(np.argsort(-logits)[:, :4]), np.sort(np.argsort(-a)[:, :4]))
+        if "top_k" in kwargs and "top_p" in kwargs:
+            assert (1 <= kept).all() and (kept <= kwargs["top_k"]).all()
+        if set(kwargs) == {"temperature"}:
+            # nothing masked; the logits divided by the temperature
+            np.testing.assert_allclose(a, logits / kwargs["temperature"], rtol=1e-6)
         if "top_p" in kwargs and "top_k" not in kwargs:
             # the kept set is the smallest prefix of the sorted probabilities reaching top_p
             for row, k in zip(probs, kept, strict=True):
@@ -74,9 +80,12 @@ def test_filter_logits_keeps_the_top_k_and_the_nucleus():
         ({"prompt": ""}, r"prompt must be a non-empty string"),
         ({"length": -1}, r"length must be an integer >= 0, got -1"),
         ({"temperature": -0.5}, r"temperature must be a number >= 0"),
-        ({"top_k": 0}, r"top_k must be None or an integer >= 1, got 0"),
-        ({"top_p": 1.5}, r"top_p must be None or a number in \(0, 1\], got 1.5"),
-        ({"num_samples": 0}, r"num_samples must be an integer >= 1, got 0"),
+        ({"top_k": 0}, r"top_k must be a positive integer or None, got 0"),
+        ({"top_p": 1.5}, r"top_p must be a number in \(0, 1\] or None, got 1.5"),
+        ({"top_p": True}, r"top_p must be a number in \(0, 1\] or None, got True"),
+        ({"temperature": float("nan")}, r"temperature must be a number >= 0, got nan"),
+        ({"temperature": float("inf")}, r"temperature must be a number >= 0, got inf"),
+        ({"num_samples": 0}, r"num_samples must be a positive integer, got 0"),
     ],
 )
 def test_generation_rejects_bad_arguments(kwargs, message):

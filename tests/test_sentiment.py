@@ -64,13 +64,14 @@ def test_bag_of_words_fails_where_order_matters_and_the_rnn_does_not():
     assert scores["sentiment_rnn"][1] > 0.9 and scores["sentiment_rnn"][0] > 0.95
 
 
-def test_imdb_loads_only_from_the_cache(tmp_path):
-    assert not imdb_cached(str(tmp_path / "imdb.npz"))
-    (tmp_path / "imdb.npz").write_bytes(b"")
-    assert imdb_cached(str(tmp_path / "imdb.npz"))
-    if not imdb_cached():
-        with pytest.raises(FileNotFoundError, match=r"IMDB is not in Keras's cache .* make_reviews\(\)"):
-            load_imdb()
-    else:  # a machine with the file: it loads, padded
-        (x, y), _ = load_imdb(num_words=1000, maxlen=50)
-        assert x.shape[1] == 50 and set(np.unique(y)) == {0, 1}
+def test_imdb_loads_only_from_a_whole_cached_file(tmp_path):
+    path = tmp_path / "imdb.npz"
+    assert not imdb_cached(str(path))
+    path.write_bytes(b"")  # an interrupted download
+    assert not imdb_cached(str(path))
+    np.savez(path, x_train=np.zeros(2), y_train=np.zeros(2))  # half the arrays
+    assert not imdb_cached(str(path))
+    np.savez(path, x_train=np.zeros(2), y_train=np.zeros(2), x_test=np.zeros(2), y_test=np.zeros(2))
+    assert imdb_cached(str(path))
+    with pytest.raises(FileNotFoundError, match=r"IMDB is not in Keras's cache .* make_reviews\(\)"):
+        load_imdb(cache_file=str(tmp_path / "missing.npz"))

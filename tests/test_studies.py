@@ -46,9 +46,13 @@ def test_gradient_norms_vanish_and_explode_as_the_recurrent_gain_says():
 
 
 def test_clipping_bounds_the_update():
-    study = clipping_study(steps=6, seq_len=20, units=32)
+    study = clipping_study(steps=6, seq_len=20, units=32, learning_rate=0.05, clipnorm=1.0)
     raw = np.array(study["unclipped"]["grad_norm"])
     assert raw.max() > 1.0  # the gradient exceeds the clip threshold, so clipping acts
+    clipped = np.array(study["clipped"]["update_norm"])
+    assert (clipped <= 0.05 * 1.0 * (1 + 1e-4)).all()  # SGD's step is lr x the clipped gradient
+    unclipped = np.array(study["unclipped"]["update_norm"])
+    assert unclipped[0] > 0.05 * 1.0 * 1.5  # without clipping the first (same) step is larger
     assert np.isfinite(study["clipped"]["loss"]).all()
 
 

@@ -6,6 +6,7 @@ import pytest
 import zoo
 from tests.conftest import kill_and_resume_training
 from zoo.data import load_corpus
+from zoo.run_folder import CHECKPOINT
 from zoo.training import history_column, read_history
 
 
@@ -31,7 +32,7 @@ def test_short_training_run_learns_and_saves(tmp_path):
     np.testing.assert_allclose(history_column(rows, "val_ppl"), np.exp(history_column(rows, "val_loss")), rtol=1e-6)
     assert read_history(tmp_path / "history.json") == rows
     assert (tmp_path / "curve.png").stat().st_size > 1000
-    assert not (tmp_path / "backup").exists()  # removed after a run that ended normally
+    assert not (tmp_path / CHECKPOINT).exists()  # removed after a run that ended normally
     loaded = zoo.load_model(tmp_path / "model.keras")
     assert zoo.generate(loaded, "import ", 30, temperature=0) == zoo.generate(model, "import ", 30, temperature=0)
 
@@ -64,8 +65,13 @@ def test_killed_training_resumes_where_it_stopped(tmp_path):
 def test_training_needs_a_budget():
     with pytest.raises(ValueError, match="Give epochs, minutes, or both"):
         zoo.train_text_generator("stdlib")
-    with pytest.raises(ValueError, match="minutes must be a positive float, got -1"):
-        zoo.train_text_generator("stdlib", minutes=-1)
+    for bad in (-1, 0, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match=f"minutes must be a positive number or None, got {bad!r}"):
+            zoo.train_text_generator("stdlib", minutes=bad)
+    with pytest.raises(ValueError, match="epochs must be a positive integer or None, got 2.5"):
+        zoo.train_text_generator("stdlib", epochs=2.5)
+    with pytest.raises(ValueError, match="learning_rate must be a positive number, got nan"):
+        zoo.train_text_generator("stdlib", epochs=1, learning_rate=float("nan"))
 
 
 def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):

@@ -156,8 +156,7 @@ def test_attention_memory_grows_as_n_squared_and_the_lstm_as_n():
     rows = forward_costs([128, 256, 512], width=32, num_heads=2, repeats=1)
     fitted = slopes(rows)
     assert 1.7 < fitted["attention", "train_bytes"] < 2.3
-    assert 0.7 < fitted["lstm", "train_bytes"] < 1.3
-    assert fitted["attention", "seconds"] > fitted["lstm", "seconds"]
+    assert 0.7 < fitted["lstm", "train_bytes"] < 1.3  # (compiled sizes: no timing is asserted)
 
 
 def test_compiled_prediction_with_lengths_known_only_at_run_time():

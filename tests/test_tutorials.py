@@ -11,7 +11,7 @@ sys.path.insert(0, str(TUTORIALS))
 import execute  # noqa: E402  (tutorials/execute.py)
 
 SOURCES = execute.tutorial_sources()
-TIME_LIMIT_S = 420  # per notebook, in smoke mode on 2 CPU cores
+TIME_LIMIT_S = 900  # a hung kernel's limit per notebook (a safety net, not a speed check: see benchmarks/)
 
 
 def cells(notebook):
@@ -42,7 +42,7 @@ def test_pair_is_in_sync(source):
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_tutorial_runs_in_smoke_mode(source, tmp_path):
-    notebook, seconds = execute.execute(
+    notebook, _ = execute.execute(
         source,
         timeout=TIME_LIMIT_S,
         cwd=tmp_path,
@@ -50,4 +50,3 @@ def test_tutorial_runs_in_smoke_mode(source, tmp_path):
     )
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    assert seconds < TIME_LIMIT_S

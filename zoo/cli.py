@@ -437,9 +437,7 @@ def cmd_tune(args):
     except RunFolderError as err:
         raise CommandError(str(err)) from None
     _quiet_tensorflow(args.debug)
-    from zoo.tune import require_keras_tuner
-
-    require_keras_tuner()
+    import zoo.tune  # noqa: F401  (without keras-tuner: an ImportError naming our extra, printed as one line)
     from zoo.tune.launch import run_distributed
 
     if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:

@@ -102,7 +102,8 @@ class _FileLock:
         self.path = path
         self.fd = None
 
-    def acquire(self) -> bool:
+    def acquire(self, record: bool = True) -> bool:
+        """Take the lock if no live process holds it; ``record`` writes this process's id into the file."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if sys.platform == "win32":
@@ -117,9 +118,10 @@ class _FileLock:
             os.close(fd)
             return False
         self.fd = fd
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}).encode())
-        os.fsync(fd)
+        if record:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}).encode())
+            os.fsync(fd)
         return True
 
     def release(self) -> None:
@@ -174,7 +176,7 @@ def check_folder(path, *, overwrite: bool = False, extend: bool = False) -> str:
         return "start"
     if (path / LOCK).exists():
         probe = _FileLock(path / LOCK)
-        if not probe.acquire():
+        if not probe.acquire(record=False):
             raise RunFolderError(f"{path} is in use by {_lock_holder(path)}, which is training there now.")
         probe.release()
     if manifest["status"] == "finished":

@@ -172,8 +172,9 @@ class BudgetProgbar(keras.callbacks.ProgbarLogger):
         super().on_epoch_begin(epoch, logs)
         self.epochs = epochs
         if self.verbose:
-            left = max(0.0, self.time_limit.seconds - self.time_limit.elapsed()) / 60.0
-            print(f"Epoch {epoch + 1} ({left:.1f} of {self.time_limit.seconds / 60.0:g} minutes left)", flush=True)
+            left = int(max(0.0, self.time_limit.seconds - self.time_limit.elapsed()))
+            budget = self.time_limit.seconds / 60.0
+            print(f"Epoch {epoch + 1} ({left // 60}:{left % 60:02d} left of {budget:g} min)", flush=True)
 
 
 class KillAfterEpoch(keras.callbacks.Callback):

@@ -87,16 +87,28 @@ def make_reviews(n: int, *, seed: int = 0) -> Reviews:
     return Reviews(list(texts), np.array(labels, np.int32), list(cases))
 
 
+IMDB_ARRAYS = ("x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy")
+
+
 def imdb_cached(path: str | None = None) -> bool:
-    """Whether ``keras.datasets.imdb``'s file is already in Keras's cache (so loading needs no network)."""
+    """Whether ``keras.datasets.imdb``'s file is in Keras's cache, whole (so loading needs no network).
+
+    An empty or partial download (not a ``.npz`` holding the four arrays) does not count.
+    """
+    import zipfile
+
     path = path or os.path.join(os.path.expanduser("~"), ".keras", "datasets", "imdb.npz")
-    return os.path.exists(path)
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return set(IMDB_ARRAYS) <= set(archive.namelist())
 
 
-def load_imdb(num_words: int = 20_000, maxlen: int = 200, download: bool = False) -> tuple:
+def load_imdb(num_words: int = 20_000, maxlen: int = 200, download: bool = False, cache_file=None) -> tuple:
     """IMDB reviews through ``keras.datasets.imdb`` as ``((x_train, y_train), (x_test, y_test))``,
-    padded to ``maxlen`` token ids; only from Keras's cache unless ``download=True``."""
-    if not download and not imdb_cached():
+    padded to ``maxlen`` token ids; only from Keras's cache unless ``download=True``
+    (``cache_file``: where the cached file is looked for, Keras's by default)."""
+    if not download and not imdb_cached(cache_file):
         raise FileNotFoundError(
             "IMDB is not in Keras's cache (~/.keras/datasets/imdb.npz); call load_imdb(download=True) once "
             "with network access, or use make_reviews() for the offline reviews."

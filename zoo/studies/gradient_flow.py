@@ -135,8 +135,10 @@ def clipping_study(
     """Train a ReLU RNN whose recurrent gain makes gradients explode, with and without clipping.
 
     Plain SGD, the same initial weights and batches for both runs. Returns
-    ``{"clipped": {"grad_norm": [...], "loss": [...]}, "unclipped": {...}}``;
-    the gradient norm is measured before clipping.
+    ``{"clipped": {"grad_norm": [...], "update_norm": [...], "loss": [...]}, "unclipped": {...}}``;
+    the gradient norm is measured before clipping, the update norm is the
+    global norm of the weights' change in that step (with clipping at most
+    ``learning_rate * clipnorm``).
     """
     import keras
     import tensorflow as tf
@@ -149,19 +151,24 @@ def clipping_study(
         model = CharModel("rnn-relu", vocab, units=units, recurrent_gain=recurrent_gain, seed=seed)
         optimizer = keras.optimizers.SGD(learning_rate)
         loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        norms, losses = [], []
+        norms, updates, losses = [], [], []
         for idx in batches:
+            before = [v.numpy().copy() for v in model.model.trainable_variables]
             with tf.GradientTape() as tape:
                 loss = loss_fn(y[idx], model.model(x[idx]))
-            grads = tape.gradient(loss, model.model.trainable_variables)
+            # Dense: an embedding's gradient comes as IndexedSlices whose repeated rows add up when
+            # applied, so the norm of the slices (what clip_by_global_norm would see) understates the step.
+            grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, model.model.trainable_variables)]
             norm = float(tf.linalg.global_norm(grads).numpy())
             if clip is not None:
                 grads, _ = tf.clip_by_global_norm(grads, clip)
             if np.isfinite(norm):
                 optimizer.apply_gradients(zip(grads, model.model.trainable_variables, strict=True))
+            change = [v.numpy() - b for v, b in zip(model.model.trainable_variables, before, strict=True)]
+            updates.append(float(np.sqrt(sum(np.sum(np.square(c)) for c in change))))
             norms.append(norm)
             losses.append(float(loss.numpy()))
-        results[label] = {"grad_norm": norms, "loss": losses}
+        results[label] = {"grad_norm": norms, "update_norm": updates, "loss": losses}
     return results
 
 
