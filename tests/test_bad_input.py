@@ -2,6 +2,7 @@
 the command line refuses before it imports TensorFlow or creates a folder."""
 
 import json
+import os
 import re
 import zipfile
 
@@ -185,3 +186,48 @@ def test_voc_errors_name_the_file_and_the_element(tmp_path):
 def test_make_scenes_checks_its_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_scenes(2, **kwargs)
+
+
+def test_an_internal_error_is_one_line_and_its_traceback_waits_for_debug(monkeypatch, capsys):
+    from zoo import cli
+
+    def broken(args):
+        raise RuntimeError("the registry is on fire")
+
+    monkeypatch.setattr(cli, "cmd_info", broken)
+    assert cli.main(["info", "lenet5"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "zoo info: internal error: RuntimeError: the registry is on fire (run again with --debug for the traceback)\n"
+    )
+    with pytest.raises(RuntimeError, match="on fire"):
+        cli.main(["info", "lenet5", "--debug"])
+
+
+def test_ctrl_c_exits_130_and_the_run_resumes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    out = tmp_path / "run"
+    args = [
+        "train", "text_generator", "--epochs", "3", "--steps-per-epoch", "2", "--max-chars", "30000", "--units", "4",
+        "--embedding-dim", "4", "--layers", "1", "--seq-len", "8", "--batch-size", "4", "--sample-length", "2",
+        "--verbose", "2", "--out", str(out),
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=REPO, ZOO_PAUSE_AFTER_EPOCH="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zoo", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    for line in proc.stdout:  # blocks until the run says it is waiting after epoch 1
+        if line.startswith("paused after epoch 1"):
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "zoo train: interrupted"
+    assert json.loads((out / "zoo-run.json").read_text())["status"] == "running"
+    again = run_zoo(*args)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "Epoch 2/3" in again.stdout and "Epoch 1/3" not in again.stdout

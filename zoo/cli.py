@@ -632,11 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pattern", nargs="?", default="*", help="name pattern, e.g. 'resnet*' (default: all)")
     p.add_argument("--task", choices=TASKS, help="only models of this task")
     p.add_argument("--json", action="store_true", help="print a JSON list")
+    _add_debug_flag(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("info", help="show a model's metadata", description="Show a model's registry entry.")
     p.add_argument("name")
     p.add_argument("--json", action="store_true", help="print JSON")
+    _add_debug_flag(p)
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser(

@@ -177,23 +177,28 @@ class BudgetProgbar(keras.callbacks.ProgbarLogger):
             print(f"Epoch {epoch + 1} ({left // 60}:{left % 60:02d} left of {budget:g} min)", flush=True)
 
 
-class KillAfterEpoch(keras.callbacks.Callback):
-    """Fault injection for tests: SIGKILL this process once epoch ``epoch`` is checkpointed.
+class InterruptAfterEpoch(keras.callbacks.Callback):
+    """Fault injection for tests, once epoch ``epoch`` is checkpointed: SIGKILL this process
+    (``ZOO_KILL_AFTER_EPOCH``), or print ``paused after epoch N`` and wait for a signal
+    (``ZOO_PAUSE_AFTER_EPOCH``).
 
-    ``fit_resumable`` adds it last when ``ZOO_KILL_AFTER_EPOCH`` is set, so a
-    test can kill a run at a chosen epoch instead of racing a timer.
+    ``fit_resumable`` adds it last when either variable is set, so a test can
+    interrupt a run at a chosen epoch instead of racing a timer.
     """
 
-    def __init__(self, epoch: int):
+    def __init__(self, epoch: int, kill: bool):
         super().__init__()
-        self.epoch = epoch
+        self.epoch, self.kill = epoch, kill
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch + 1 == self.epoch:
             import signal
 
-            sys.stdout.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
+            if self.kill:
+                sys.stdout.flush()
+                os.kill(os.getpid(), signal.SIGKILL)
+            print(f"paused after epoch {self.epoch}", flush=True)
+            signal.pause()
 
 
 read_history = read_json
@@ -589,8 +594,9 @@ def fit_resumable(
             )
         )  # fmt: skip
     stack.extend(callbacks)
-    if os.environ.get("ZOO_KILL_AFTER_EPOCH"):
-        stack.append(KillAfterEpoch(int(os.environ["ZOO_KILL_AFTER_EPOCH"])))
+    for variable in ("ZOO_KILL_AFTER_EPOCH", "ZOO_PAUSE_AFTER_EPOCH"):
+        if os.environ.get(variable):
+            stack.append(InterruptAfterEpoch(int(os.environ[variable]), kill=variable == "ZOO_KILL_AFTER_EPOCH"))
     model.fit(
         train_data,
         initial_epoch=first_epoch,
