@@ -44,16 +44,18 @@ def test_word_level_training_reports_perplexity():
         max_tokens=500,
         max_chars=100_000,
         epochs=1,
-        steps_per_epoch=5,
+        steps_per_epoch=20,
         validation_steps=2,
         seq_len=20,
         batch_size=16,
         units=16,
         embedding_dim=8,
+        learning_rate=0.02,
         verbose=0,
     )
     assert model.vocabulary[:2] == ["", "[UNK]"] and model.vocab_size == 500
-    assert 1 < rows[-1]["val_ppl"] < 1000
+    # Guessing uniformly over the 500 words has perplexity 500; the model must do far better (it gets ~150).
+    assert rows[-1]["val_ppl"] < 0.5 * 500
     text = zoo.generate(model, "the python", 5, temperature=0)
     assert len(text.split()) == 5
 
