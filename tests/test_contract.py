@@ -179,12 +179,12 @@ def test_one_training_step_gives_finite_loss(name):
     loss = float(loss[0] if isinstance(loss, (list, tuple)) else loss)
     assert np.isfinite(loss)
     assert any(not np.array_equal(w0, w1) for w0, w1 in zip(before, model.get_weights(), strict=True))
-    # The loss Keras reports is the mean squared error of the model's own output.
-    outputs = model(x, training=False)
-    predicted = keras.ops.convert_to_numpy(outputs[0] if isinstance(outputs, (list, tuple)) else outputs)
-    evaluated = model.test_on_batch(x, target)
-    evaluated = float(evaluated[0] if isinstance(evaluated, (list, tuple)) else evaluated)
-    assert evaluated == pytest.approx(float(np.mean((predicted - target) ** 2)), rel=1e-4, abs=1e-6)
+    if keras.backend.backend() == "tensorflow":  # eager there; two more compilations per model elsewhere
+        # The loss Keras reports is the mean squared error of the model's own output.
+        predicted = forward(model, x)
+        evaluated = model.test_on_batch(x, target)
+        evaluated = float(evaluated[0] if isinstance(evaluated, (list, tuple)) else evaluated)
+        assert evaluated == pytest.approx(float(np.mean((predicted - target) ** 2)), rel=1e-4, abs=1e-6)
 
 
 def test_contract_covers_the_first_tenants():

@@ -122,7 +122,7 @@ print(corpus)
 start = time.time()
 trained, rows = zoo.train_text_generator(
     corpus,
-    minutes=0.3 if SMOKE else 3,
+    minutes=0.05 if SMOKE else 3,
     steps_per_epoch=20 if SMOKE else 40,
     units=64 if SMOKE else 256,
     verbose=0,

@@ -124,7 +124,7 @@ assert first == 4 * n * (m + n + 1) and second == 4 * n * (n + n + 1)
 
 # %%
 start = time.time()
-model, rows = zoo.train_text_generator(corpus, minutes=0.3 if SMOKE else 4, verbose=0)
+model, rows = zoo.train_text_generator(corpus, minutes=0.05 if SMOKE else 4, verbose=0)
 print(f"{len(rows)} epochs in {time.time() - start:.0f} s, {model.count_params():,} parameters")
 plt.figure(figsize=(5, 3))
 plt.plot([r["time_s"] for r in rows], [r["bpc"] for r in rows], label="train")
@@ -204,7 +204,7 @@ for units in (32, 256):
         num_layers=1,
         verbose=0,
         epochs=2 if SMOKE else 15,
-        steps_per_epoch=10 if SMOKE else 60,
+        steps_per_epoch=3 if SMOKE else 60,
         validation_steps=5,
         lr_decay=False,
     )
@@ -228,7 +228,7 @@ for label, args in (
     ("1 x 200 units", {"units": 200, "num_layers": 1}),
     ("2 x 128 units", {"units": 128, "num_layers": 2}),
 ):
-    m_, r = zoo.train_text_generator(corpus, minutes=0.2 if SMOKE else 1.5, verbose=0, **args)
+    m_, r = zoo.train_text_generator(corpus, minutes=0.05 if SMOKE else 1.5, verbose=0, **args)
     compare[label] = (r[-1]["val_bpc"], m_.count_params())
     print(f"{label}: {m_.count_params():,} params, validation {r[-1]['val_bpc']:.3f} bits/char")
 winner = min(compare, key=lambda k: compare[k][0])

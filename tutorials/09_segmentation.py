@@ -228,7 +228,7 @@ for name in ("fcn32s", "fcn16s", "fcn8s"):
 # %%
 from zoo.training_scenes import train_segmenter
 
-minutes = 0.1 if SMOKE else 2.5
+minutes = 0.05 if SMOKE else 2.5
 n_scenes = 128 if SMOKE else 4000
 results = {}
 for name in ("fcn32s", "fcn16s", "fcn8s"):

@@ -177,7 +177,7 @@ from zoo.training import matched_units, text_recipe, text_vocabulary
 
 corpus = zoo.data.load_corpus("stdlib", max_chars=200_000 if SMOKE else 2_000_000)
 vocabulary = text_vocabulary(corpus)
-minutes = 0.15 if SMOKE else 4
+minutes = 0.05 if SMOKE else 4
 transformer_args = dict(text_recipe("transformer_lm").model_defaults)
 if SMOKE:
     transformer_args.update(embed_dim=32, ff_dim=64, num_layers=1)
