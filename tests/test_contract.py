@@ -5,6 +5,7 @@ configuration its registry entry declares (``ModelInfo.contract``).
 """
 
 import copy
+import functools
 import inspect
 import json
 
@@ -19,6 +20,9 @@ from tests.conftest import run_python
 pytestmark = pytest.mark.all_backends
 
 MODELS = [n for n in zoo.list_models() if zoo.model_info(n).contract is not None]
+# Each model's tests run in one test process (pytest-xdist's loadgroup, set in setup.cfg), so
+# the tests that only read a model share one build of it (see ``built``).
+PER_MODEL = [pytest.param(n, marks=pytest.mark.xdist_group(f"contract-{n}")) for n in MODELS]
 
 
 def test_every_model_declares_a_contract():
@@ -33,6 +37,13 @@ def build(name, seed=0):
     if not model.built:  # subclassed models create their weights on the first call
         model(first_rows(example_input(name)))
     return model
+
+
+@functools.cache
+def built(name):
+    """``build(name)``, once per test process, for the tests that only read the model
+    (building the large CNNs costs seconds each time). Tests that train build their own."""
+    return build(name)
 
 
 def example_input(name, batch=3, seed=1):
@@ -73,9 +84,9 @@ def forward(model, x):
     return as_list(model(x, training=False))[0]
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", PER_MODEL)
 def test_builds_with_declared_output_shape(name):
-    model = build(name)
+    model = built(name)
     x = example_input(name)
     y = forward(model, x)
     assert y.shape == (batch_size(x),) + tuple(zoo.model_info(name).contract.output)
@@ -118,7 +129,7 @@ def saved_models(tmp_path_factory):
     """A folder with every model saved as ``.keras`` and JSON, with an example input and its output."""
     folder = tmp_path_factory.mktemp("saved")
     for name in MODELS:
-        model = build(name)
+        model = built(name)
         x = example_input(name)
         np.savez(folder / f"{name}.x.npz", *(x if isinstance(x, list) else [x]))
         np.save(folder / f"{name}.y.npy", forward(model, x))
@@ -127,6 +138,7 @@ def saved_models(tmp_path_factory):
     return folder
 
 
+@pytest.mark.xdist_group("contract-saved")  # both orders share one saved_models folder
 @pytest.mark.parametrize("order", ORDERS_TO_TEST)
 def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, saved_models):
     """Every model, loaded in a fresh process with keras.saving.load_model (safe_mode=True)
@@ -142,9 +154,9 @@ def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, saved_
     assert {name: d for name, d in diffs.items() if d != [0.0, 0.0]} == {}
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", PER_MODEL)
 def test_from_config_rebuilds(name):
-    model = build(name)
+    model = built(name)
     config = model.get_config()
     clone = model.__class__.from_config(copy.deepcopy(config))  # from_config may consume its dict
     x = example_input(name)
@@ -156,15 +168,15 @@ def test_from_config_rebuilds(name):
     np.testing.assert_array_equal(forward(clone, x), forward(model, x))
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", PER_MODEL)
 def test_same_seed_same_weights(name):
-    a, b, c = build(name, seed=7), build(name, seed=7), build(name, seed=8)
+    a, b, c = built(name), build(name, seed=0), build(name, seed=8)
     for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
     assert any(not np.array_equal(wa, wc) for wa, wc in zip(a.get_weights(), c.get_weights(), strict=True))
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", PER_MODEL)
 def test_one_training_step_gives_finite_loss(name):
     model = build(name)
     x = example_input(name, batch=4)
