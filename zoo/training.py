@@ -584,7 +584,7 @@ def fit_resumable(
     time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_before - segment_before)
     if time_limit is not None:
         stack.append(time_limit)
-        if epochs is None and verbose == 1:
+        if epochs is None and verbose:
             stack.append(BudgetProgbar(time_limit))
     if lr_decay:
         stack.append(
