@@ -244,9 +244,12 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path):
         (["tune", "text_generator", "--dir", "x"], "Give --epochs N"),
         (["tune", "text_generator", "--dir", "x", "--minutes", "1", "--tuner", "hyperband"], "needs --epochs"),
         (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "units"], "--space expects NAME="),
-        (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "widht=1,2"], "no argument 'widht'"),
+        (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "widht=1,2"], "'widht' tunable"),
         (["tune", "lenet5", "--dir", "x", "--epochs", "1"], "lenet5: the search space is empty"),
-        (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--workers", "-1"], "--workers must be"),
+        (
+            ["tune", "text_generator", "--dir", "x", "--epochs", "1", "--workers", "-1"],
+            "expected an integer >= 0, got '-1'",
+        ),
     ],
 )
 def test_tune_command_errors_are_one_clear_line(argv, message, capsys):

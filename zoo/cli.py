@@ -433,7 +433,8 @@ def cmd_tune(args):
     parse_overrides(args.set)
     space = _tune_space(args)
     try:
-        check_search_folder(args.dir)
+        if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
+            check_search_folder(args.dir)
     except RunFolderError as err:
         raise CommandError(str(err)) from None
     _quiet_tensorflow(args.debug)
@@ -620,9 +621,16 @@ def _add_debug_flag(p) -> None:
     )
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, with a bad argument reported in one line (no usage block above it)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoo`` command."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models."
     )
     parser.add_argument("--version", action="version", version=_version())
@@ -753,7 +761,10 @@ def main(argv=None) -> int:
     (exit 1); Ctrl-C exits 130.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a bad argument (already printed in one line)
+        return exit_.code
     args.argv = argv
     try:
         args.func(args)

@@ -7,7 +7,7 @@
 - ``zoo-run.lock``: held (an OS file lock, released by the kernel even after
   ``kill -9``) by the one process training there; it names that process;
 - ``zoo-checkpoint/``: Keras's ``BackupAndRestore`` state, which no other code
-  uses; Keras removes it when training ends normally;
+  uses; removed once the run has saved its model and is marked finished;
 - the outputs: ``model.keras``, ``history.json``, ``curve.png`` and, by kind,
   ``vocabulary.json`` or ``predictions.png``.
 
@@ -308,10 +308,11 @@ class RunFolder:
         write_json_atomically(self.path / MANIFEST, self.manifest)
 
     def finish(self) -> None:
-        """Mark the run finished (its outputs are complete) and release the folder."""
+        """Mark the run finished (its outputs are complete), drop its checkpoint, and release the folder."""
         self.manifest["status"] = "finished"
         self.manifest["segments"][-1]["finished"] = time.time()
         self._save()
+        shutil.rmtree(self.checkpoint_dir, ignore_errors=True)  # after the manifest: a kill between leaves it
         self.release()
 
     def abandon(self) -> None:

@@ -580,7 +580,11 @@ def fit_resumable(
     if run is not None:
         # After the log: a kill between the two writes makes the resumed run
         # redo that epoch and overwrite its row, so no row is ever missing.
-        stack.append(keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True))
+        # The checkpoint outlives fit: the run folder removes it once model.keras is saved and the run is
+        # marked finished, so a kill at any moment before that still resumes.
+        stack.append(
+            keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True, delete_checkpoint=False)
+        )
     time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_before - segment_before)
     if time_limit is not None:
         stack.append(time_limit)
