@@ -32,7 +32,7 @@ def segmentation(minutes, out):
     from zoo.training_scenes import train_segmenter
 
     start = time.monotonic()
-    model, rows, scores = train_segmenter("fcn8s", minutes=minutes, verbose=0, out_dir=out / "fcn8s")
+    model, rows, scores = train_segmenter("fcn8s", minutes=minutes, verbose=0, out_dir=out / "fcn8s", overwrite=True)
     reached = _time_to(rows, "val_mean_iou", 0.80)
     print(
         f"fcn8s ({model.count_params():,} parameters), {len(rows)} epochs in {time.monotonic() - start:.0f} s: "
@@ -47,7 +47,9 @@ def detection(minutes, out):
     from zoo.training_scenes import train_detector
 
     start = time.monotonic()
-    model, rows, scores = train_detector("yolo_tiny", minutes=minutes, verbose=0, out_dir=out / "yolo_tiny")
+    model, rows, scores = train_detector(
+        "yolo_tiny", minutes=minutes, verbose=0, out_dir=out / "yolo_tiny", overwrite=True
+    )
     reached = _time_to(rows, "val_map", 0.70)
     print(
         f"yolo_tiny ({model.count_params():,} parameters), {len(rows)} epochs in {time.monotonic() - start:.0f} s: "

@@ -233,7 +233,9 @@ n_scenes = 128 if SMOKE else 4000
 results = {}
 for name in ("fcn32s", "fcn16s", "fcn8s"):
     start = time.monotonic()
-    model, rows, scores = train_segmenter(name, n_scenes, minutes=minutes, verbose=0, out_dir=f"runs/{name}")
+    model, rows, scores = train_segmenter(
+        name, n_scenes, minutes=minutes, verbose=0, out_dir=f"runs/{name}", overwrite=True  # replaces its last run
+    )
     results[name] = (model, scores)
     print(f"{name}: {len(rows)} epochs, {time.monotonic() - start:.0f} s; test {scores}; "
           f"IoU per class {np.round(scores.class_iou, 3).tolist()}")  # fmt: skip

@@ -139,7 +139,7 @@ from zoo.training_scenes import train_detector
 
 start = time.monotonic()
 yolo, rows, yolo_scores = train_detector(
-    "yolo_tiny", train, minutes=0.05 if SMOKE else 3, verbose=0, out_dir="runs/yolo_tiny"
+    "yolo_tiny", train, minutes=0.05 if SMOKE else 3, verbose=0, out_dir="runs/yolo_tiny", overwrite=True
 )
 print(f"yolo_tiny ({yolo.count_params():,} parameters): {len(rows)} epochs, {time.monotonic() - start:.0f} s; "
       f"held-out {yolo_scores}")  # fmt: skip
