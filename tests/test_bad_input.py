@@ -231,3 +231,14 @@ def test_ctrl_c_exits_130_and_the_run_resumes(tmp_path):
     again = run_zoo(*args)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "Epoch 2/3" in again.stdout and "Epoch 1/3" not in again.stdout
+
+
+def test_install_hints_name_our_own_distribution():
+    import pathlib
+
+    package = pathlib.Path(zoo.__file__).parent
+    hints = []
+    for path in sorted(package.rglob("*.py")):
+        hints += [(path.name, m.group(0)) for m in re.finditer(r"pip install [\"']?([\w.-]+)\[", path.read_text())]
+    assert hints, "the extras' hints are where this test looks for them"
+    assert [h for h in hints if not h[1].endswith("keras-study-zoo[")] == []  # never 'zoo[...]', someone else's
