@@ -124,33 +124,48 @@ IMPORT_ORDERS = {"zoo_first": "import zoo\nimport keras", "keras_first": "import
 ORDERS_TO_TEST = sorted(IMPORT_ORDERS) if keras.backend.backend() == "tensorflow" else ["keras_first"]
 
 
-@pytest.fixture(scope="module")
-def saved_models(tmp_path_factory):
-    """A folder with every model saved as ``.keras`` and JSON, with an example input and its output."""
-    folder = tmp_path_factory.mktemp("saved")
-    for name in MODELS:
-        model = built(name)
-        x = example_input(name)
-        np.savez(folder / f"{name}.x.npz", *(x if isinstance(x, list) else [x]))
-        np.save(folder / f"{name}.y.npy", forward(model, x))
-        model.save(folder / f"{name}.keras")
-        (folder / f"{name}.json").write_text(model.to_json())
-    return folder
+# The models in two halves, each loaded by its own fresh process, so the two test processes share
+# the work (interleaved, so that each half has its share of the large CNNs).
+HALVES = {"a": MODELS[0::2], "b": MODELS[1::2]}
+_SAVED = {}
 
 
-@pytest.mark.xdist_group("contract-saved")  # both orders share one saved_models folder
-@pytest.mark.parametrize("order", ORDERS_TO_TEST)
-def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, saved_models):
+def saved_models(tmp_path_factory, half):
+    """A folder with ``half`` of the models saved as ``.keras`` and JSON, with an example input and
+    its output (made once per test process)."""
+    if half not in _SAVED:
+        folder = tmp_path_factory.mktemp(f"saved-{half}")
+        for name in HALVES[half]:
+            model = built(name)
+            x = example_input(name)
+            np.savez(folder / f"{name}.x.npz", *(x if isinstance(x, list) else [x]))
+            np.save(folder / f"{name}.y.npy", forward(model, x))
+            model.save(folder / f"{name}.keras")
+            (folder / f"{name}.json").write_text(model.to_json())
+        _SAVED[half] = folder
+    return _SAVED[half]
+
+
+def test_the_halves_cover_every_model_once():
+    assert sorted(HALVES["a"] + HALVES["b"]) == sorted(MODELS)
+
+
+@pytest.mark.parametrize(
+    "order, half",
+    [pytest.param(o, h, marks=pytest.mark.xdist_group(f"contract-saved-{h}")) for o in ORDERS_TO_TEST for h in HALVES],
+)
+def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, half, tmp_path_factory):
     """Every model, loaded in a fresh process with keras.saving.load_model (safe_mode=True)
     and rebuilt with keras.models.model_from_json, gives exactly the outputs it gave before."""
+    folder = saved_models(tmp_path_factory, half)
     code = _LOAD_WITH_KERAS.replace("IMPORTS", IMPORT_ORDERS[order]).replace(
         "FORWARD", "\n".join(inspect.getsource(f) for f in (as_list, forward, first_rows))
     )
-    proc = run_python(code, str(saved_models), json.dumps(MODELS), timeout=900)
+    proc = run_python(code, str(folder), json.dumps(HALVES[half]), timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")][-1]
     diffs = json.loads(line[len("RESULT") :])
-    assert sorted(diffs) == sorted(MODELS)
+    assert sorted(diffs) == sorted(HALVES[half])
     assert {name: d for name, d in diffs.items() if d != [0.0, 0.0]} == {}
 
 
