@@ -219,8 +219,9 @@ def test_ctrl_c_exits_130_and_the_run_resumes(tmp_path):
     ]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=REPO, ZOO_PAUSE_AFTER_EPOCH="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "zoo", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+        [sys.executable, "-m", "zoo", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background job inherits SIGINT ignored
+    )  # fmt: skip
     for line in proc.stdout:  # blocks until the run says it is waiting after epoch 1
         if line.startswith("paused after epoch 1"):
             break

@@ -240,6 +240,10 @@ def cmd_train(args):
         args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
     except RunFolderError as err:
         raise CommandError(str(err)) from None
+    if args.cpu_devices and os.environ.get("KERAS_BACKEND") == "jax":
+        from zoo.distribute import split_cpu
+
+        split_cpu(args.cpu_devices)  # JAX takes its device count when it starts, so before Keras imports it
     _quiet_tensorflow(args.debug)
     if args.cpu_devices:
         from zoo.distribute import split_cpu
