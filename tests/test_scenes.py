@@ -156,5 +156,5 @@ def test_voc_errors_name_the_problem(tmp_path):
     _voc_fixture(tmp_path)
     with pytest.raises(FileNotFoundError, match=r"No split 'val'.*splits there: \['train'\]"):
         load_voc_detection(tmp_path, "val")
-    with pytest.raises(ValueError, match="object class 'person' is not one of the classes given"):
+    with pytest.raises(ValueError, match="<object><name> 'person' is not one of the classes given"):
         load_voc_detection(tmp_path, class_names=("cat", "dog"))

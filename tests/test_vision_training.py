@@ -11,12 +11,13 @@ from zoo.training import read_history
 from zoo.training_scenes import detection_scores, scene_splits
 
 SMALL_FCN = ["--set", "width=4", "--set", "fc_units=8"]
+HELD_OUT = ["--validation-scenes", "48", "--test-scenes", "32"]
 
 
 def test_zoo_train_fcn8s_resumes_after_a_kill(tmp_path):
     out = tmp_path / "fcn"
     args = [
-        "train", "fcn8s", "--scenes", "64", "--epochs", "4", "--batch-size", "16", *SMALL_FCN,
+        "train", "fcn8s", "--scenes", "64", "--epochs", "4", "--batch-size", "16", *SMALL_FCN, *HELD_OUT,
         "--out", str(out), "--verbose", "2",
     ]  # fmt: skip
     _, second, _ = kill_and_resume(args, out, 4)
@@ -25,7 +26,7 @@ def test_zoo_train_fcn8s_resumes_after_a_kill(tmp_path):
     rows = read_history(out / "history.json")
     model = keras.saving.load_model(out / "model.keras")
     # The logged validation mean IoU is the saved model's on the run's held-out scenes.
-    validation = scene_splits(64, seed=0).validation
+    validation = scene_splits(64, validation=48, test=32, seed=0).validation
     predicted = predict_masks(model, validation.images)
     score = segmentation_scores(validation.masks, predicted, 5).mean_iou
     assert rows[-1]["val_mean_iou"] == pytest.approx(score, abs=1e-4)
@@ -36,7 +37,7 @@ def test_zoo_train_fcn8s_resumes_after_a_kill(tmp_path):
 def test_zoo_train_yolo_tiny_learns_and_plots(tmp_path):
     out = tmp_path / "yolo"
     proc = run_zoo(
-        "train", "yolo_tiny", "--scenes", "128", "--epochs", "3", "--batch-size", "16", "--set", "width=8",
+        "train", "yolo_tiny", "--scenes", "128", "--epochs", "3", "--batch-size", "16", "--set", "width=8", *HELD_OUT,
         "--out", str(out), "--verbose", "2",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -45,7 +46,8 @@ def test_zoo_train_yolo_tiny_learns_and_plots(tmp_path):
     assert len(rows) == 3 and rows[-1]["loss"] < 0.5 * rows[0]["loss"]
     # The logged validation mAP is the saved model's on the run's held-out scenes.
     model = keras.saving.load_model(out / "model.keras")
-    assert rows[-1]["val_map"] == pytest.approx(detection_scores(model, scene_splits(128, seed=0).validation).map)
+    validation = scene_splits(128, validation=48, test=32, seed=0).validation
+    assert rows[-1]["val_map"] == pytest.approx(detection_scores(model, validation).map)
     assert (out / "predictions.png").stat().st_size > 10_000
 
 

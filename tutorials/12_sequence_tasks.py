@@ -149,7 +149,7 @@ def arrays(pairs):
     )
 
 
-dates_train, dates_test = make_dates(1500 if SMOKE else 6000, seed=0), make_dates(100 if SMOKE else 500, seed=1)
+dates_train, dates_test = make_dates(500 if SMOKE else 6000, seed=0), make_dates(100 if SMOKE else 500, seed=1)
 for s, t in list(zip(dates_train.sources, dates_train.targets, strict=True))[:5]:
     print(f"{s:32s} -> {t}")
 x, y_in, y_out = arrays(dates_train)
@@ -204,8 +204,8 @@ plt.show()
 # %%
 from zoo.data.clips import FRAME_MOTIONS, MOTIONS, make_clips
 
-clips_train = make_clips(350 if SMOKE else 2800, seed=0)
-clips_test = make_clips(70 if SMOKE else 700, seed=1)
+clips_train = make_clips(120 if SMOKE else 2800, seed=0)
+clips_test = make_clips(30 if SMOKE else 700, seed=1)
 fig, axes = plt.subplots(3, 8, figsize=(12, 4.8))
 for row, i in enumerate([int(np.argmax(clips_train.labels == MOTIONS.index(m))) for m in ("right", "grow", "bounce")]):
     for t in range(8):
@@ -238,7 +238,7 @@ def frames_model(temporal):
     return keras.Model(clips, keras.layers.Dense(len(MOTIONS), activation="softmax")(x))
 
 
-video_epochs = 2 if SMOKE else 12
+video_epochs = 1 if SMOKE else 12
 video_scores = {}
 for temporal in ("average", "gru"):
     keras.utils.set_random_seed(0)

@@ -104,7 +104,7 @@ KIND_FLAGS = {
         "temperature": 0.8,
     },
     "images": {"data": "digits", "upscale": 1, "no_augment": False},
-    "scenes": {"scenes": 4000, "image_size": 64},
+    "scenes": {"scenes": 4000, "image_size": 64, "validation_scenes": 200, "test_scenes": 500},
 }
 #: Flags that apply to some kinds only, beyond KIND_FLAGS: per command.
 SHARED_FLAGS = {"train": {"steps_per_epoch": ("text",), "clipnorm": ("text",)}}
@@ -383,6 +383,8 @@ def _train_scenes(args, recipe):
         args.model,
         args.scenes,
         image_size=args.image_size,
+        validation_scenes=args.validation_scenes,
+        test_scenes=args.test_scenes,
         epochs=args.epochs,
         minutes=args.minutes,
         batch_size=args.batch_size,
@@ -589,6 +591,8 @@ def _add_training_flags(p, per_trial=False) -> None:
     p.add_argument("--upscale", type=positive_int_arg, help="images: enlarge by this integer factor (default 1)")
     p.add_argument("--scenes", type=positive_int_arg, help="scenes: training scenes to make (default 4000)")
     p.add_argument("--image-size", type=positive_int_arg, help="scenes: height and width in pixels (default 64)")
+    p.add_argument("--validation-scenes", type=positive_int_arg, help="scenes: held out, scored every epoch (200)")
+    p.add_argument("--test-scenes", type=positive_int_arg, help="scenes: held out, scored at the end (500)")
     p.add_argument(
         "--no-augment", action="store_true", default=None, help="images: no random rotation, zoom, translation"
     )

@@ -51,12 +51,14 @@ def scene_splits(scenes=4000, *, image_size=64, validation=200, test=500, seed=0
 
 
 def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, batch_size, learning_rate, lr_decay,
-              model_args) -> dict:  # fmt: skip
+              held_out, model_args) -> dict:  # fmt: skip
     """Check the arguments before any work; return the run's settings (what its folder records)."""
     info = model_info(model_name)
     if info.task != task:
         raise ValueError(f"{model_name} is a {info.task} model; this trainer takes {task} models.")
     check_budget(epochs, minutes)
+    check_positive_int("validation_scenes", held_out[0])
+    check_positive_int("test_scenes", held_out[1])
     check_positive_int("batch_size", batch_size, optional=True)
     check_positive_number("learning_rate", learning_rate, optional=True)
     recipe = info.recipe
@@ -65,6 +67,8 @@ def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, ba
         "model": model_name,
         "scenes": scenes if not isinstance(scenes, Scenes) else "sha256:" + fingerprint(scenes.images, scenes.masks),
         "image_size": image_size,
+        "validation_scenes": held_out[0],
+        "test_scenes": held_out[1],
         "seed": seed,
         "epochs": epochs,
         "minutes": minutes,
@@ -75,14 +79,14 @@ def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, ba
     }
 
 
-def _setup(model_name, scenes, *, image_size, seed, background, model_args):
+def _setup(model_name, scenes, *, image_size, seed, background, held_out, model_args):
     """Make the run's scenes and build the model on the recipe's defaults.
 
     ``background``: whether the model also predicts a background class.
     Returns ``(splits, model, builder_args)``.
     """
     info = model_info(model_name)
-    splits = scene_splits(scenes, image_size=image_size, seed=seed)
+    splits = scene_splits(scenes, image_size=image_size, validation=held_out[0], test=held_out[1], seed=seed)
     keras.utils.set_random_seed(seed)
     builder_args = {**info.recipe.model_defaults, **model_args}
     model = create_model(model_name, num_classes=splits.train.num_classes + int(background), **builder_args)
@@ -110,6 +114,8 @@ def train_segmenter(
     scenes=4000,
     *,
     image_size=64,
+    validation_scenes=200,
+    test_scenes=500,
     epochs=None,
     minutes=None,
     batch_size=None,
@@ -129,6 +135,8 @@ def train_segmenter(
         model_name: ``fcn32s``, ``fcn16s``, ``fcn8s`` or another ``semantic-segmentation`` model.
         scenes: number of training scenes, or a :class:`zoo.data.scenes.Scenes` of your own.
         image_size: scene size in pixels.
+        validation_scenes, test_scenes: how many held-out scenes score every
+            epoch and the finished model (from seeds no training run uses).
         epochs, minutes: the budget (at least one).
         batch_size, learning_rate: default: the model's recipe (``zoo info MODEL``).
         out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints, history,
@@ -144,11 +152,18 @@ def train_segmenter(
 
     settings = _settings(
         model_name, "semantic-segmentation", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay, model_args=model_args,
+        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay,
+        held_out=(validation_scenes, test_scenes), model_args=model_args,
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
         splits, model, builder_args = _setup(
-            model_name, scenes, image_size=image_size, seed=seed, background=True, model_args=model_args
+            model_name,
+            scenes,
+            image_size=image_size,
+            seed=seed,
+            background=True,
+            held_out=(validation_scenes, test_scenes),
+            model_args=model_args,
         )
         num_classes = splits.train.num_classes + 1  # and the background
         model.compile(
@@ -216,6 +231,8 @@ def train_detector(
     scenes=4000,
     *,
     image_size=64,
+    validation_scenes=200,
+    test_scenes=500,
     epochs=None,
     minutes=None,
     batch_size=None,
@@ -240,11 +257,18 @@ def train_detector(
 
     settings = _settings(
         model_name, "object-detection", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay, model_args=model_args,
+        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay,
+        held_out=(validation_scenes, test_scenes), model_args=model_args,
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
         splits, model, _ = _setup(
-            model_name, scenes, image_size=image_size, seed=seed, background=False, model_args=model_args
+            model_name,
+            scenes,
+            image_size=image_size,
+            seed=seed,
+            background=False,
+            held_out=(validation_scenes, test_scenes),
+            model_args=model_args,
         )
         model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), loss=YoloLoss())
         stride = model_stride(model)
