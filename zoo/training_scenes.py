@@ -150,21 +150,13 @@ def train_segmenter(
     """
     from zoo.segmentation.metrics import predict_masks, segmentation_scores
 
+    data = dict(image_size=image_size, seed=seed, held_out=(validation_scenes, test_scenes), model_args=model_args)
     settings = _settings(
-        model_name, "semantic-segmentation", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay,
-        held_out=(validation_scenes, test_scenes), model_args=model_args,
+        model_name, "semantic-segmentation", scenes, epochs=epochs, minutes=minutes, batch_size=batch_size,
+        learning_rate=learning_rate, lr_decay=lr_decay, **data,
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
-        splits, model, builder_args = _setup(
-            model_name,
-            scenes,
-            image_size=image_size,
-            seed=seed,
-            background=True,
-            held_out=(validation_scenes, test_scenes),
-            model_args=model_args,
-        )
+        splits, model, builder_args = _setup(model_name, scenes, background=True, **data)
         num_classes = splits.train.num_classes + 1  # and the background
         model.compile(
             optimizer=keras.optimizers.Adam(settings["learning_rate"]),
@@ -255,21 +247,13 @@ def train_detector(
     from zoo.detection import YoloLoss, detect, encode_targets
     from zoo.detection.yolo import model_stride
 
+    data = dict(image_size=image_size, seed=seed, held_out=(validation_scenes, test_scenes), model_args=model_args)
     settings = _settings(
-        model_name, "object-detection", scenes, image_size=image_size, seed=seed, epochs=epochs,
-        minutes=minutes, batch_size=batch_size, learning_rate=learning_rate, lr_decay=lr_decay,
-        held_out=(validation_scenes, test_scenes), model_args=model_args,
+        model_name, "object-detection", scenes, epochs=epochs, minutes=minutes, batch_size=batch_size,
+        learning_rate=learning_rate, lr_decay=lr_decay, **data,
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
-        splits, model, _ = _setup(
-            model_name,
-            scenes,
-            image_size=image_size,
-            seed=seed,
-            background=False,
-            held_out=(validation_scenes, test_scenes),
-            model_args=model_args,
-        )
+        splits, model, _ = _setup(model_name, scenes, background=False, **data)
         model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), loss=YoloLoss())
         stride = model_stride(model)
         grid = tuple(-(-d // stride) for d in splits.train.image_shape[:2])
