@@ -93,13 +93,17 @@ def _setup(model_name, scenes, *, image_size, seed, background, held_out, model_
     return splits, model, builder_args
 
 
-def _fit(model, x, y, validation, *, batch_size, seed, run, **fit_args):
-    """:func:`zoo.training.fit_resumable` on shuffled, repeated batches of ``(x, y)``, one pass per epoch.
+def _fit(model, x, y, validation, settings, *, run, **fit_args):
+    """:func:`zoo.training.fit_resumable` on shuffled, repeated batches of ``(x, y)``, one pass per epoch,
+    with the run's ``settings`` (batch size, seed, budget, schedule).
 
     A resumed run skips the batches its finished epochs used, so it sees the
     batches an uninterrupted run would.
     """
     import tensorflow as tf
+
+    batch_size, seed = settings["batch_size"], settings["seed"]
+    fit_args.update(epochs=settings["epochs"], minutes=settings["minutes"], lr_decay=settings["lr_decay"])
 
     steps = -(-len(x) // batch_size)
     data = tf.data.Dataset.from_tensor_slices((x, y))
@@ -170,11 +174,7 @@ def train_segmenter(
             splits.train.images,
             splits.train.masks,
             (splits.validation.images, splits.validation.masks),
-            batch_size=settings["batch_size"],
-            seed=seed,
-            epochs=epochs,
-            minutes=minutes,
-            lr_decay=lr_decay,
+            settings,
             run=run,
             verbose=verbose,
             callbacks=callbacks,
@@ -263,11 +263,7 @@ def train_detector(
             train.images,
             encode_targets(train.boxes, train.labels, grid, stride),
             (val.images, encode_targets(val.boxes, val.labels, grid, stride)),
-            batch_size=settings["batch_size"],
-            seed=seed,
-            epochs=epochs,
-            minutes=minutes,
-            lr_decay=lr_decay,
+            settings,
             run=run,
             verbose=verbose,
             extra_callbacks=[ValidationMAP(val)],
