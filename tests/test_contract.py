@@ -184,16 +184,18 @@ def test_from_config_rebuilds(name):
 
 
 @pytest.mark.parametrize("name", PER_MODEL)
-def test_same_seed_same_weights(name):
-    a, b, c = built(name), build(name, seed=0), build(name, seed=8)
-    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
-        np.testing.assert_array_equal(wa, wb)
+def test_another_seed_gives_other_weights(name):
+    # (The same seed giving the same weights is checked by the training step's test, which builds
+    # its model afresh with seed 0: one build of each model fewer.)
+    a, c = built(name), build(name, seed=8)
     assert any(not np.array_equal(wa, wc) for wa, wc in zip(a.get_weights(), c.get_weights(), strict=True))
 
 
 @pytest.mark.parametrize("name", PER_MODEL)
-def test_one_training_step_gives_finite_loss(name):
+def test_same_seed_same_weights_and_one_training_step_gives_finite_loss(name):
     model = build(name)
+    for fresh, cached in zip(model.get_weights(), built(name).get_weights(), strict=True):
+        np.testing.assert_array_equal(fresh, cached)  # seed 0 again: the same weights
     x = example_input(name, batch=4)
     target = (
         np.random.default_rng(2).standard_normal((4,) + tuple(zoo.model_info(name).contract.output)).astype("float32")
