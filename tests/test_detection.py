@@ -1,6 +1,5 @@
-"""Detection (note 002, V4): boxes, grid targets, decoding with TensorFlow's NMS, mAP by hand, both detectors."""
+"""Detection (note 002, V4): boxes, grid targets, decoding with TensorFlow's NMS, both detectors (mAP: test_metrics)."""
 
-import math
 
 import keras
 import numpy as np
@@ -8,17 +7,10 @@ import pytest
 
 import zoo
 from zoo.data import make_scenes
-from zoo.detection import (
-    YoloLoss,
-    average_precision,
-    box_iou,
-    decode_predictions,
-    detect,
-    encode_targets,
-    mean_average_precision,
-)
+from zoo.detection import YoloLoss, box_iou, decode_predictions, detect, encode_targets
 from zoo.detection.boxes import suppress
 from zoo.detection.rcnn import RegionDetector, window_proposals
+from zoo.metrics import mean_average_precision
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends
@@ -29,84 +21,6 @@ def test_box_iou_by_hand():
     b = [[0, 0, 10, 10], [5, 0, 15, 10], [10, 10, 20, 20], [2, 2, 4, 4]]
     np.testing.assert_allclose(box_iou(a, b), [[1.0, 50 / 150, 0.0, 4 / 100]])
     assert box_iou(a, np.zeros((0, 4))).shape == (1, 0)
-
-
-# -- mean average precision, cases worked out by hand -----------------------------------
-def _map(pred, truth, num_classes=1):
-    """``pred``: per image a list of (box, label, score); ``truth``: per image a list of (box, label)."""
-    arrays = [
-        (np.array([p[0] for p in ps], float).reshape(-1, 4), np.array([p[1] for p in ps]), np.array([p[2] for p in ps]))
-        for ps in pred
-    ]
-    gts = [(np.array([t[0] for t in ts], float).reshape(-1, 4), np.array([t[1] for t in ts])) for ts in truth]
-    return mean_average_precision(
-        [a[0] for a in arrays], [a[1] for a in arrays], [a[2] for a in arrays], [g[0] for g in gts],
-        [g[1] for g in gts], num_classes,
-    )  # fmt: skip
-
-
-BOX = [0, 0, 10, 10]
-FAR = [50, 50, 60, 60]
-
-
-def test_map_perfect_detections_is_one():
-    assert _map([[(BOX, 0, 0.9)], [(FAR, 0, 0.5)]], [[(BOX, 0)], [(FAR, 0)]]).map == 1.0
-
-
-def test_map_false_positive_ranked_first():
-    """Ranking FP, TP: precision at recall 1 is 1/2, so AP = 1/2."""
-    assert _map([[(FAR, 0, 0.9), (BOX, 0, 0.8)]], [[(BOX, 0)]]).map == pytest.approx(0.5)
-
-
-def test_map_false_positive_ranked_last_costs_nothing():
-    """TP, FP: recall 1 is reached at precision 1; the later FP does not lower AP."""
-    assert _map([[(BOX, 0, 0.9), (FAR, 0, 0.1)]], [[(BOX, 0)]]).map == pytest.approx(1.0)
-
-
-def test_map_missed_object_halves_recall():
-    assert _map([[(BOX, 0, 0.9)]], [[(BOX, 0), (FAR, 0)]]).map == pytest.approx(0.5)
-
-
-def test_map_duplicate_detection_is_a_false_positive():
-    """Two boxes on one object: the lower-scored one is an FP; ranked after the TP it costs nothing,
-    ranked before another object's TP it does: TP, FP(dup), TP -> precisions 1, 1/2, 2/3 -> AP 1/2 + 1/2 x 2/3."""
-    dup = [0, 0, 10, 11]
-    ap = _map([[(BOX, 0, 0.9), (dup, 0, 0.8)], [(FAR, 0, 0.7)]], [[(BOX, 0)], [(FAR, 0)]]).map
-    assert ap == pytest.approx(0.5 + 0.5 * 2 / 3)
-
-
-def test_map_across_images_by_hand():
-    """Scores 0.9 TP (image 0), 0.8 FP (image 1), 0.7 TP (image 1); 2 objects:
-    precision 1, 1/2, 2/3 at recall 1/2, 1/2, 1 -> interpolated AP = 1/2 x 1 + 1/2 x 2/3 = 5/6."""
-    ap = _map([[(BOX, 0, 0.9)], [(BOX, 0, 0.8), (FAR, 0, 0.7)]], [[(BOX, 0)], [(FAR, 0)]]).map
-    assert ap == pytest.approx(5 / 6)
-
-
-def test_map_iou_threshold_is_inclusive_at_one_half():
-    """A box overlapping its object at IoU exactly 0.5 is a TP; at 0.45 it is not."""
-    half = [0, 0, 10, 20]  # IoU with BOX: 100 / 200
-    assert box_iou([half], [BOX])[0, 0] == 0.5
-    assert _map([[(half, 0, 0.9)]], [[(BOX, 0)]]).map == 1.0
-    worse = [0, 0, 10, 22.3]  # IoU 100 / 223 < 0.45
-    assert _map([[(worse, 0, 0.9)]], [[(BOX, 0)]]).map == 0.0
-
-
-def test_map_averages_classes_with_objects_and_wrong_class_is_fp():
-    """Class 0 found (AP 1), class 1 detected as class 0 (class 1 AP 0; class 0 gets an FP ranked last),
-    class 2 has no objects and is left out: mAP = (1 + 0) / 2."""
-    scores = _map([[(BOX, 0, 0.9), (FAR, 0, 0.8)]], [[(BOX, 0), (FAR, 1)]], num_classes=3)
-    assert scores.class_ap[:2] == (1.0, 0.0) and math.isnan(scores.class_ap[2])
-    assert scores.map == pytest.approx(0.5)
-
-
-def test_average_precision_of_a_curve():
-    assert average_precision([0.5, 0.5, 1.0], [1.0, 0.5, 2 / 3]) == pytest.approx(5 / 6)
-    assert average_precision([], []) == 0.0
-
-
-def test_map_needs_one_entry_per_image():
-    with pytest.raises(ValueError, match="one entry per image"):
-        mean_average_precision([np.zeros((0, 4))], [np.zeros(0)], [np.zeros(0)], [], [], 1)
 
 
 # -- grid targets, decoding, NMS --------------------------------------------------------

@@ -122,3 +122,20 @@ def test_keras_finds_every_zoo_class_once_both_are_imported(first):
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "MISSING []" in proc.stdout
+
+
+def test_every_subpackage_is_an_attribute_of_zoo_and_metrics_need_no_keras():
+    """``zoo.detection`` and ``zoo.segmentation`` once raised AttributeError until something else imported them."""
+    import pathlib
+
+    packages = sorted(p.parent.name for p in pathlib.Path(zoo.__file__).parent.glob("*/__init__.py"))
+    code = (
+        "import sys, zoo\n"
+        "zoo.metrics.corpus_bleu, zoo.metrics.mean_average_precision\n"
+        "print('KERAS', 'keras' in sys.modules)\n"
+        f"print('MISSING', [p for p in {packages!r} if not hasattr(getattr(zoo, p), '__path__')])\n"
+        "zoo.detection.detect, zoo.segmentation.fcn8s\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "KERAS False" in proc.stdout and "MISSING []" in proc.stdout

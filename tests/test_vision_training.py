@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from tests.conftest import kill_and_resume, run_zoo
-from zoo.segmentation.metrics import predict_masks, segmentation_scores
+from zoo.metrics.segmentation import predict_masks, segmentation_scores
 from zoo.training import read_history
 from zoo.training_scenes import detection_scores, scene_splits
 

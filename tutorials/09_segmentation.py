@@ -246,7 +246,7 @@ for name in ("fcn32s", "fcn16s", "fcn8s"):
 # from a 2×2 grid of scores; the skips put the edges back.
 
 # %%
-from zoo.segmentation.metrics import predict_masks
+from zoo.metrics import predict_masks
 from zoo.training_scenes import TEST_SEED_OFFSET
 
 test = make_scenes(6, seed=TEST_SEED_OFFSET)

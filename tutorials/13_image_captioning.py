@@ -99,7 +99,7 @@ assert by_hand == caption_images(model, image)[0]
 print("true:", test.captions[0])
 
 # %% [markdown]
-# ## BLEU, by hand and from `zoo.bleu`
+# ## BLEU, by hand and from `zoo.metrics`
 # BLEU counts how many of the generated n-grams (n = 1..4) appear in the reference, each
 # clipped to the number of times the reference has it, and takes the geometric mean of the four
 # precisions, times a penalty for captions shorter than the reference.
@@ -107,7 +107,7 @@ print("true:", test.captions[0])
 # %%
 from collections import Counter
 
-from zoo.bleu import corpus_bleu
+from zoo.metrics import corpus_bleu
 
 
 def bleu_by_hand(reference, hypothesis, max_n=4):
@@ -123,7 +123,7 @@ def bleu_by_hand(reference, hypothesis, max_n=4):
 
 
 ref, hyp = "a large red circle and a small blue star", "a large red circle and a blue star"
-print(f"by hand {bleu_by_hand(ref, hyp):.4f}, zoo.bleu {corpus_bleu([[ref]], [hyp]):.4f}")
+print(f"by hand {bleu_by_hand(ref, hyp):.4f}, zoo.metrics {corpus_bleu([[ref]], [hyp]):.4f}")
 assert abs(bleu_by_hand(ref, hyp) - corpus_bleu([[ref]], [hyp])) < 1e-12
 
 # %% [markdown]
@@ -177,8 +177,8 @@ for kind, vocabulary in (("shape", SHAPES), ("colour", tuple(COLOURS)), ("size",
 # ## Summary
 # - One-to-many: one image vector sets the LSTM's state; the LSTM writes until `<end>`.
 # - Teacher forcing trains it; greedy or beam decoding writes with it.
-# - BLEU (by hand = `zoo.bleu.corpus_bleu`) and exact-caption accuracy measure it; an
+# - BLEU (by hand = `zoo.metrics.corpus_bleu`) and exact-caption accuracy measure it; an
 #   untrained model is the floor.
 #
 # The library: `zoo.create_model("image_captioner")`, `zoo.models.captioner.caption_images`,
-# `zoo.bleu`.
+# `zoo.metrics.corpus_bleu`.

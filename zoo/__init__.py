@@ -42,13 +42,16 @@ __all__ = [
     "create_model",
     "cnn",
     "data",
+    "detection",
     "generate",
     "layers",
     "list_models",
     "load_model",
+    "metrics",
     "model_info",
     "models",
     "register_model",
+    "segmentation",
     "studies",
     "train_image_classifier",
     "train_text_generator",
@@ -58,7 +61,7 @@ __all__ = [
 ]
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
-_SUBPACKAGES = ("cnn", "data", "layers", "models", "studies", "tune")
+_SUBPACKAGES = ("cnn", "data", "detection", "layers", "metrics", "models", "segmentation", "studies", "tune")
 
 # Attributes that import Keras, loaded on first access.
 _LAZY = {

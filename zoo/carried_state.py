@@ -13,11 +13,10 @@ for ``fit``/``evaluate``; the wrapped model is what gets saved and used.
 
 from __future__ import annotations
 
-import math
-
 import keras
 
 from zoo.distribute import batch_replicas
+from zoo.metrics.language import bits_from_nats
 
 
 class StateCarrier(keras.Model):
@@ -147,4 +146,4 @@ def _evaluate_bits(wrapper, dataset) -> float:
     """
     wrapper.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     loss = wrapper.evaluate(dataset, verbose=0)
-    return float(loss[0] if isinstance(loss, (list, tuple)) else loss) / math.log(2.0)
+    return bits_from_nats(float(loss[0] if isinstance(loss, (list, tuple)) else loss))

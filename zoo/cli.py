@@ -396,7 +396,10 @@ def _train_scenes(args, recipe):
     )
     if rows:
         last = rows[-1]
-        score = f"mean IoU {last['val_mean_iou']:.4f}" if "val_mean_iou" in last else f"mAP@0.5 {last['val_map']:.4f}"
+        if "val_mean_iou" in last:
+            score = f"mean IoU {last['val_mean_iou']:.4f}"
+        else:
+            score = f"mAP@0.5 {last['val_map']:.4f} (VOC rule)"
         print(f"\nvalidation {score} after {last['epoch']} epochs")
     print(f"test scenes: {scores}")
     files = ", ".join(os.path.join(out_dir, f) for f in ("model.keras", "curve.png", "predictions.png"))

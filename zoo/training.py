@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 import os
 import pathlib
 import sys
@@ -33,6 +32,7 @@ from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_streams, text_windows
 from zoo.distribute import batch_replicas
 from zoo.json_files import read_json, write_json_atomically
+from zoo.metrics.language import bits_from_nats, perplexity_from_nats
 from zoo.run_folder import HISTORY, open_run
 from zoo.validation import check_choice, check_int, check_positive_int, check_positive_number
 
@@ -115,8 +115,7 @@ class LinearDecay(keras.callbacks.Callback):
 class TokenMetrics(keras.callbacks.Callback):
     """Add bits per token (``bpc``, ``val_bpc``) and perplexity (``ppl``, ``val_ppl``) to the logs.
 
-    Both come from the mean cross-entropy in nats: bits = loss / ln 2,
-    perplexity = exp(loss).
+    Both come from the mean cross-entropy in nats (:mod:`zoo.metrics.language`).
     """
 
     def on_epoch_end(self, epoch, logs=None):
@@ -125,8 +124,8 @@ class TokenMetrics(keras.callbacks.Callback):
         for prefix in ("", "val_"):
             if prefix + "loss" in logs:
                 loss = float(logs[prefix + "loss"])
-                logs[prefix + "bpc"] = loss / math.log(2.0)
-                logs[prefix + "ppl"] = math.exp(min(loss, 700.0))
+                logs[prefix + "bpc"] = bits_from_nats(loss)
+                logs[prefix + "ppl"] = perplexity_from_nats(loss)
 
 
 class EpochLog(keras.callbacks.Callback):

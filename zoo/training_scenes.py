@@ -149,10 +149,10 @@ def train_segmenter(
         overwrite, extend, callbacks: as :func:`zoo.train_text_generator`.
         **model_args: builder arguments over the recipe's (``width``, ``backbone``...).
 
-    ``test_scores`` is a :class:`zoo.segmentation.metrics.SegmentationScores`
+    ``test_scores`` is a :class:`zoo.metrics.SegmentationScores`
     (pixel accuracy, ``keras.metrics.MeanIoU``) on the held-out test scenes.
     """
-    from zoo.segmentation.metrics import predict_masks, segmentation_scores
+    from zoo.metrics.segmentation import predict_masks, segmentation_scores
 
     data = dict(image_size=image_size, seed=seed, held_out=(validation_scenes, test_scenes), model_args=model_args)
     settings = _settings(
@@ -191,7 +191,7 @@ def train_segmenter(
 
 
 class ValidationMAP(keras.callbacks.Callback):
-    """Add ``val_map`` (mAP@0.5 of the decoded, suppressed boxes) to every epoch's logs."""
+    """Add ``val_map`` (mAP@0.5 by Pascal VOC's rule, of the decoded, suppressed boxes) to every epoch's logs."""
 
     def __init__(self, scenes: Scenes):
         super().__init__()

@@ -6,8 +6,8 @@ Importing this package imports Keras; decoding uses TensorFlow's
 """
 
 from zoo.detection.boxes import box_iou, encode_targets
-from zoo.detection.evaluation import DetectionScores, average_precision, mean_average_precision
 from zoo.detection.yolo import Detections, YoloLoss, decode_predictions, detect, yolo_tiny
+from zoo.metrics.detection import DetectionScores, average_precision, mean_average_precision
 
 __all__ = [
     "DetectionScores",

@@ -6,7 +6,7 @@ layer, becomes the LSTM's initial hidden and cell state. The LSTM then reads
 the caption shifted right, ``<start>`` first (teacher forcing), and predicts
 every next word, ``<end>`` last. At test time :func:`caption_images` writes
 captions word by word, greedily or with a beam search
-(:mod:`zoo.models.decoding`), and :mod:`zoo.bleu` scores them.
+(:mod:`zoo.models.decoding`), and :mod:`zoo.metrics.bleu` scores them.
 
 The default vocabulary is every word of :mod:`zoo.data.scenes`' captions.
 """

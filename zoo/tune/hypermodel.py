@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 import keras
@@ -10,6 +9,7 @@ import keras_tuner
 
 from zoo._registry import create_model, model_info
 from zoo.carried_state import ResetEvalStates, StateCarrier
+from zoo.metrics.language import bits_from_nats
 from zoo.search_spaces import COMPILE_ARGS, declare, search_space
 from zoo.training import TimeLimit, TokenMetrics, compile_for_task
 
@@ -133,7 +133,7 @@ def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
         "epochs_run": float(len(val)),
     }
     if task == "language-modeling":
-        out["val_bpc"] = val[best] / math.log(2.0)
+        out["val_bpc"] = bits_from_nats(val[best])
     if "val_accuracy" in logs:
         out["val_accuracy"] = float(logs["val_accuracy"][best])
     return out

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import pathlib
 import signal
@@ -338,11 +337,6 @@ def plot_scores(rows, path, objective="val_loss") -> None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-
-
-def bits(loss_nats: float) -> float:
-    """Nats to bits."""
-    return loss_nats / math.log(2.0)
 
 
 def free_port() -> int:
