@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.cnn._common import copy_weights
 from zoo.cnn.arithmetic import conv_output_size, conv_params, dense_params, receptive_field
+from zoo.cnn.conventions import copy_weights
 
 # keras.applications' counts at 224x224x3 with the 1000-class top.
 KERAS_APPLICATIONS = {
@@ -60,7 +60,7 @@ def test_torchvision_count_plus_the_known_gap(name):
 @pytest.mark.parametrize("name", DOCUMENTED)
 def test_docstrings_state_the_exact_counts(name):
     assert zoo.create_model(name).count_params() == DOCUMENTED[name]
-    builder = zoo._registry._registry().builder(name)
+    builder = zoo.registry.default_registry().builder(name)
     documented = (builder.__doc__ or "") + (sys.modules[builder.__module__].__doc__ or "")
     assert f"{DOCUMENTED[name]:,}" in documented, f"{name}: {DOCUMENTED[name]:,} is not stated in its documentation"
 
@@ -79,7 +79,7 @@ def test_googlenet_aux_heads_and_size():
         ("resnet50", {"input_shape": (31, 64, 3)}, r"resnet50: input height and width must be at least 32"),
         ("alexnet", {"input_shape": (62, 62, 3)}, r"at least 63"),
         ("densenet121", {"input_shape": (64, 64)}, r"rank 3 .* got \(64, 64\) of rank 2"),
-        ("vgg16", {"num_classes": 0}, r"num_classes must be an integer >= 1, got 0"),
+        ("vgg16", {"num_classes": 0}, r"num_classes must be a positive integer, got 0"),
         ("googlenet", {"pooling": "mean"}, r"pooling must be one of None, 'avg' or 'max', got 'mean'"),
         ("resnet50", {"weights": "imagenet", "num_classes": 10}, r"needs num_classes=1000 .* got 10"),
         ("resnet50", {"weights": "imagenet", "input_shape": (128, 128, 3)}, r"needs input_shape \(224, 224, 3\)"),

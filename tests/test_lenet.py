@@ -33,7 +33,7 @@ def test_headless_accepts_variable_size_and_minimum_size_works():
         ({"input_shape": (15, 32, 1)}, r"at least 16, got \(15, 32, 1\)"),
         ({"input_shape": (32, 32)}, r"rank 3 .* got \(32, 32\) of rank 2"),
         ({"input_shape": 32}, r"input_shape must be a tuple .* got 32"),
-        ({"num_classes": 0}, r"num_classes must be an integer >= 1, got 0"),
+        ({"num_classes": 0}, r"num_classes must be a positive integer, got 0"),
         ({"num_classes": 2.5}, r"got 2.5"),
         ({"pooling": "median"}, r"pooling must be one of None, 'avg' or 'max', got 'median'"),
         ({"include_top": "yes"}, r"include_top must be True or False, got 'yes'"),

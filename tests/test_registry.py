@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from tests.conftest import run_python
-from zoo._registry import _default_args, _registry
+from zoo.registry import default_registry, signature_defaults
 
 
 def test_list_models_sorted_with_wildcards_and_task():
@@ -53,8 +53,8 @@ def test_model_info_is_a_dataclass_with_metadata():
 
 @pytest.mark.parametrize("name", [n for n in zoo.list_models() if zoo.model_info(n).target])
 def test_catalog_defaults_match_the_builder_signature(name):
-    builder = _registry().builder(name)
-    assert dict(zoo.model_info(name).default_args) == _default_args(builder)
+    builder = default_registry().builder(name)
+    assert dict(zoo.model_info(name).default_args) == signature_defaults(builder)
     assert inspect.getdoc(builder), f"{name}'s builder has no docstring"
 
 

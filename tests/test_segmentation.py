@@ -154,10 +154,10 @@ def test_transfer_backbone_copies_a_zoo_vgg():
     ("overrides", "message"),
     [
         ({"backbone": "resnet50"}, "unknown backbone 'resnet50'; choose one of vgg11, vgg13, vgg16, vgg19"),
-        ({"width": 0}, "width must be an integer >= 1, got 0"),
+        ({"width": 0}, "width must be a positive integer, got 0"),
         ({"dropout": 1.5}, "dropout must be a number in [0, 1), got 1.5"),
         ({"input_shape": (3, 64, 64)}, "looks like channels_first"),
-        ({"num_classes": 0}, "num_classes must be an integer >= 1, got 0"),
+        ({"num_classes": 0}, "num_classes must be a positive integer, got 0"),
     ],
 )
 def test_bad_fcn_arguments_are_named(overrides, message):

@@ -225,7 +225,7 @@ plt.show()
 # order.
 
 # %%
-from zoo.cnn._common import headless_backbone
+from zoo.cnn.conventions import headless_backbone
 
 SMALL_VGG = {"width": 8, "blocks": 2, "convs_per_block": 1}
 

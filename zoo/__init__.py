@@ -11,7 +11,7 @@ are imported (in either order), ``keras.saving.load_model`` loads any saved
 zoo model.
 """
 
-from zoo._registry import (
+from zoo.registry import (
     TASKS,
     BadArgumentError,
     ContractConfig,

@@ -6,8 +6,8 @@ built-in model is declared here with the ``module:attribute`` of its builder.
 builder's real signature, so the two cannot drift apart.
 """
 
-from zoo._registry import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
 from zoo.cnn import COMMON_ARGS as COMMON_CNN_ARGS
+from zoo.registry import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
 
 # The default character vocabulary size of text_generator (see zoo.data.text).
 _DEFAULT_CHAR_VOCAB = 98

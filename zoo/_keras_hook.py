@@ -33,9 +33,9 @@ _registered = False
 def keras_class_modules() -> list:
     """Every module whose import registers zoo classes with Keras: the layer
     modules and the module of every registered model's builder."""
-    from zoo._registry import _registry
+    from zoo.registry import default_registry
 
-    reg = _registry()
+    reg = default_registry()
     targets = {reg.info(n).target.partition(":")[0] for n in reg.names() if reg.info(n).target}
     return [*LAYER_MODULES, *sorted(targets)]
 

@@ -17,6 +17,7 @@ import keras
 
 from zoo.distribute import batch_replicas
 from zoo.metrics.language import bits_from_nats
+from zoo.validation import check_positive_int
 
 
 class StateCarrier(keras.Model):
@@ -39,8 +40,7 @@ class StateCarrier(keras.Model):
         super().__init__(**kwargs)
         eval_batch_size = batch_size if eval_batch_size is None else eval_batch_size
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            check_positive_int(f"{name}", value)
         self.generator = generator
         self.batch_size = batch_size
         self.eval_batch_size = eval_batch_size

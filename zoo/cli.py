@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from zoo._registry import TASKS, BadArgumentError, UnknownModelError, describe_input, list_models, model_info
+from zoo.registry import TASKS, BadArgumentError, UnknownModelError, describe_input, list_models, model_info
 from zoo.validation import (
     fraction_arg,
     int_at_least,
@@ -194,7 +194,7 @@ def _describe_spec(spec) -> str:
 
 def cmd_summary(args):
     _quiet_tensorflow(args.debug)
-    from zoo._registry import create_model
+    from zoo.registry import create_model
 
     model = create_model(args.name, **parse_overrides(args.set))
     if not model.built:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 import sys
 
+from zoo.validation import check_positive_int
+
 
 def split_cpu(count: int) -> None:
     """Present the CPU as ``count`` devices to the backend (before it starts)."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"the number of CPU devices must be a positive integer, got {count!r}.")
+    check_positive_int("the number of CPU devices", count)
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     if backend == "jax":
         if "jax" in sys.modules:

@@ -15,7 +15,7 @@ Adam's step size when the model is compiled.
 
 from __future__ import annotations
 
-from zoo._registry import model_info
+from zoo.registry import model_info
 
 #: Hyperparameters that configure compilation rather than the builder.
 COMPILE_ARGS = ("learning_rate",)

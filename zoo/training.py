@@ -25,7 +25,6 @@ from typing import Any
 import keras
 import numpy as np
 
-from zoo._registry import create_model, model_info
 from zoo.carried_state import ResetEvalStates, StateCarrier
 from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
 from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
@@ -33,6 +32,7 @@ from zoo.data.windows import text_streams, text_windows
 from zoo.distribute import batch_replicas
 from zoo.json_files import read_json, write_json_atomically
 from zoo.metrics.language import bits_from_nats, perplexity_from_nats
+from zoo.registry import create_model, model_info
 from zoo.run_folder import HISTORY, open_run
 from zoo.validation import check_choice, check_int, check_positive_int, check_positive_number
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from zoo._catalog import IMAGE_RECIPE
-from zoo._registry import create_model, model_info
+from zoo.registry import create_model, model_info
 from zoo.run_folder import open_run
 from zoo.training import check_budget, compile_for_task, fingerprint, fit_resumable, plot_history, settings_of
 from zoo.validation import check_number, check_positive_int, check_positive_number

@@ -16,8 +16,8 @@ import dataclasses
 
 import keras
 
-from zoo._registry import create_model, model_info
 from zoo.data.scenes import Scenes, make_scenes
+from zoo.registry import create_model, model_info
 from zoo.run_folder import open_run
 from zoo.training import check_budget, fingerprint, fit_resumable, plot_history, settings_of
 from zoo.validation import check_positive_int, check_positive_number

@@ -45,6 +45,7 @@ def check_number(
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
     optional: bool = False,
 ):
     """``value`` if it is a finite real number (not a bool, NaN or infinity) within the bounds."""
@@ -54,16 +55,17 @@ def check_number(
     if ok and minimum is not None:
         ok = value > minimum if exclusive_minimum else value >= minimum
     if ok and maximum is not None:
-        ok = value <= maximum
+        ok = value < maximum if exclusive_maximum else value <= maximum
     if not ok:
         if minimum is not None and maximum is not None:
-            what = f"a number in {'(' if exclusive_minimum else '['}{minimum:g}, {maximum:g}]"
+            low, high = "(" if exclusive_minimum else "[", ")" if exclusive_maximum else "]"
+            what = f"a number in {low}{minimum:g}, {maximum:g}{high}"
         elif minimum == 0 and exclusive_minimum:
             what = "a positive number"
         elif minimum is not None:
             what = f"a number {'>' if exclusive_minimum else '>='} {minimum:g}"
         elif maximum is not None:
-            what = f"a number <= {maximum:g}"
+            what = f"a number {'<' if exclusive_maximum else '<='} {maximum:g}"
         else:
             what = "a finite number"
         raise ValueError(f"{name} must be {what}{' or None' if optional else ''}, got {value!r}.")
@@ -73,6 +75,11 @@ def check_number(
 def check_positive_number(name: str, value, *, optional: bool = False):
     """``value`` if it is a finite number > 0."""
     return check_number(name, value, minimum=0, exclusive_minimum=True, optional=optional)
+
+
+def check_rate(name: str, value):
+    """``value`` if it is a number in [0, 1): a dropout rate."""
+    return check_number(name, value, minimum=0, maximum=1, exclusive_maximum=True)
 
 
 def check_choice(name: str, value, choices):

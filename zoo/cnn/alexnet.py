@@ -15,7 +15,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
+from zoo.validation import check_rate
 
 MIN_SIZE = 63  # the smallest input whose third max pooling still sees a 3x3 map
 
@@ -43,8 +44,7 @@ def alexnet(
         dropout: dropout rate before each of the first two dense layers.
         name: the model's name.
     """
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"alexnet: dropout must be a number in [0, 1), got {dropout!r}.")
+    check_rate("alexnet: dropout", dropout)
     shape = check_arguments(
         "alexnet",
         include_top=include_top,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from zoo.validation import check_positive_int
+
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding="valid", dilation: int = 1) -> int:
     """Output length along one axis of a convolution or pooling window.
@@ -17,8 +19,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding="valid", d
     ceil(size / stride)) or an integer number of zeros added on each side.
     """
     for arg, value in (("size", size), ("kernel", kernel), ("stride", stride), ("dilation", dilation)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{arg} must be a positive integer, got {value!r}.")
+        check_positive_int(f"{arg}", value)
     effective = dilation * (kernel - 1) + 1
     if padding == "same":
         return math.ceil(size / stride)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
+from zoo.cnn.conventions import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
 
 BN_EPSILON = 1.001e-5
 # keras.applications writes the channels axis of its channels-last graph as 3, not -1;

@@ -20,7 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
 
 # name: (1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection)
 INCEPTION = {

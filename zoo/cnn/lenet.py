@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import keras
 
-from zoo.cnn._common import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
 
 MIN_SIZE = 16  # 16 -> conv 12 -> pool 6 -> conv 2 -> pool 1
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
+from zoo.cnn.conventions import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
+from zoo.validation import check_positive_int
 
 BN_EPSILON = 1.001e-5
 # keras.applications' 0.99 lets the moving statistics lag for hundreds of steps,
@@ -216,8 +217,7 @@ def resnet_cifar(
     """
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
         raise ValueError(f"resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got {depth!r}.")
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"resnet_cifar: width must be a positive integer, got {width!r}.")
+    check_positive_int("resnet_cifar: width", width)
     shape = check_arguments(
         "resnet_cifar",
         include_top=include_top,

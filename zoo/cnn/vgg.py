@@ -16,7 +16,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import (
+from zoo.cnn.conventions import (
     check_arguments,
     classifier,
     common_args,
@@ -25,6 +25,7 @@ from zoo.cnn._common import (
     load_weights,
     pooled_features,
 )
+from zoo.validation import check_positive_int, check_rate
 
 CONFIGS = {
     "vgg11": (1, 1, 2, 2, 2),
@@ -45,8 +46,7 @@ def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_sh
     """
     if backbone not in CONFIGS:
         raise ValueError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(CONFIGS)}.")
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"{model_name}: width must be an integer >= 1, got {width!r}.")
+    check_positive_int(f"{model_name}: width", width)
     if not isinstance(batch_norm, bool):
         raise ValueError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
     return check_arguments(
@@ -251,10 +251,8 @@ def vgg_cifar(
     then global average pooling, dropout and the classifier. Batch-norm momentum
     is 0.9, so its statistics settle within the few hundred steps a small data set gives."""
     for arg, value in (("width", width), ("convs_per_block", convs_per_block), ("blocks", blocks)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"vgg_cifar: {arg} must be a positive integer, got {value!r}.")
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"vgg_cifar: dropout must be a number in [0, 1), got {dropout!r}.")
+        check_positive_int(f"vgg_cifar: {arg}", value)
+    check_rate("vgg_cifar: dropout", dropout)
     shape = check_arguments(
         "vgg_cifar",
         include_top=include_top,

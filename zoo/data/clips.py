@@ -28,7 +28,8 @@ import dataclasses
 
 import numpy as np
 
-from zoo.data.scenes import COLOURS, SHAPES, _background, shape_mask
+from zoo.data.scenes import COLOURS, SHAPES, draw_background, shape_mask
+from zoo.validation import check_int, check_positive_int
 
 MOTIONS = ("left", "right", "up", "down", "grow", "shrink", "bounce")
 FRAME_MOTIONS = ("left", "right", "up", "down", "grow", "shrink")
@@ -90,12 +91,9 @@ def make_clips(n: int, *, frames: int = 8, size: int = 32, motions=MOTIONS, nois
     ``motions``: the clip classes to draw from (a subset of :data:`MOTIONS`),
     in equal shares.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
-    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 4:
-        raise ValueError(f"frames must be an integer >= 4 (a bounce needs room to turn), got {frames!r}.")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 16:
-        raise ValueError(f"size must be an integer >= 16 pixels, got {size!r}.")
+    check_positive_int("n", n)
+    check_int("frames", frames, minimum=4)  # a bounce needs room to turn
+    check_int("size", size, minimum=16)
     unknown = [m for m in motions if m not in MOTIONS]
     if unknown or not motions:
         raise ValueError(f"Unknown motions {unknown!r}; choose from {MOTIONS}.")
@@ -110,7 +108,7 @@ def make_clips(n: int, *, frames: int = 8, size: int = 32, motions=MOTIONS, nois
         cx, cy, radius, names = _path(motion, frames, size, rng)
         shape = SHAPES[int(rng.integers(len(SHAPES)))]
         shade = np.clip(np.array(colours[int(rng.integers(len(colours)))]) + rng.normal(0, 0.05, 3), 0, 1)
-        background = _background(rng, (size, size))
+        background = draw_background(rng, (size, size))
         for t in range(frames):
             frame = background.copy()
             frame[shape_mask(shape, cx[t], cy[t], radius[t], 0.0, xs, ys)] = shade

@@ -13,6 +13,8 @@ import datetime
 
 import numpy as np
 
+from zoo.validation import check_positive_int
+
 START, END = "^", "$"  # <start> and <end> of an output date
 FIRST_DAY = datetime.date(1950, 1, 1)
 DAYS = (datetime.date(2049, 12, 31) - FIRST_DAY).days + 1
@@ -52,8 +54,7 @@ class DatePairs:
 
 def make_dates(n: int, *, seed: int = 0, formats=None) -> DatePairs:
     """``n`` seeded (human date, ISO date) pairs, formats chosen uniformly from ``formats`` (default: all)."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    check_positive_int("n", n)
     names = list(FORMATS) if formats is None else list(formats)
     unknown = [f for f in names if f not in FORMATS]
     if unknown or not names:

@@ -20,6 +20,8 @@ import os
 
 import numpy as np
 
+from zoo.validation import check_positive_int
+
 
 @dataclasses.dataclass(frozen=True)
 class ImageData:
@@ -61,8 +63,7 @@ def _require(module: str):
 
 def upscale(images, factor: int) -> np.ndarray:
     """Enlarge (N, H, W, C) images by an integer ``factor`` (each pixel becomes a factor x factor block)."""
-    if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-        raise ValueError(f"upscale factor must be a positive integer, got {factor!r}.")
+    check_positive_int("upscale factor", factor)
     return np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
 
 

@@ -24,6 +24,8 @@ import os
 
 import numpy as np
 
+from zoo.validation import check_positive_int
+
 POSITIVE = ("good", "great", "excellent", "fun", "brilliant", "moving", "clever", "beautiful")
 NEGATIVE = ("bad", "awful", "boring", "dull", "terrible", "weak", "clumsy", "tedious")
 SUBJECTS = ("the film", "this movie", "the plot", "the acting", "the story", "the script", "the cast", "it")
@@ -80,8 +82,7 @@ def _review(rng) -> tuple:
 
 def make_reviews(n: int, *, seed: int = 0) -> Reviews:
     """``n`` seeded reviews (see the module docstring); about half positive."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    check_positive_int("n", n)
     rng = np.random.default_rng(seed)
     texts, labels, cases = zip(*(_review(rng) for _ in range(n)), strict=True)
     return Reviews(list(texts), np.array(labels, np.int32), list(cases))

@@ -118,7 +118,7 @@ def shape_mask(shape: str, cx: float, cy: float, radius: float, angle: float, xs
     raise ValueError(f"Unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}.")
 
 
-def _background(rng, size) -> np.ndarray:
+def draw_background(rng, size) -> np.ndarray:
     """A grey-ish background: a colour gradient, a faint stripe or checker texture, and noise."""
     h, w = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -223,7 +223,7 @@ def make_scenes(
     all_boxes, all_labels, captions = [], [], []
     middle = (min_radius + max_radius) / 2
     for i in range(n):
-        img = _background(rng, (height, width))
+        img = draw_background(rng, (height, width))
         boxes, labels, objects, areas = [], [], [], []
         owner = np.full((height, width), -1, np.int32)  # which shape each pixel shows
         for _ in range(rng.integers(min_objects, max_objects + 1)):

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from zoo.cnn._common import image_input, load_weights
+from zoo.cnn.conventions import image_input, load_weights
 from zoo.cnn.vgg import CONFIGS, check_backbone, vgg_block
 from zoo.detection.boxes import suppress
 from zoo.layers.vision import PadToMultiple

@@ -19,6 +19,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.validation import check_positive_int
+
 # What a masked score becomes before the softmax (Keras's Softmax uses the same).
 _MASKED = -1e9
 
@@ -71,8 +73,7 @@ class MultiHeadAttention(keras.layers.Layer):
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_dim=None, **kwargs):
         super().__init__(**kwargs)
         for arg, value in (("num_heads", num_heads), ("key_dim", key_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"MultiHeadAttention: {arg} must be a positive integer, got {value!r}.")
+            check_positive_int(f"MultiHeadAttention: {arg}", value)
         self.num_heads = num_heads
         self.key_dim = key_dim
         self.value_dim = value_dim or key_dim

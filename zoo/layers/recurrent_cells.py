@@ -17,6 +17,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from zoo.validation import check_positive_int
+
 
 class _Cell(keras.layers.Layer):
     """Shared weights and config of the cells: kernel, recurrent_kernel, bias."""
@@ -34,8 +36,7 @@ class _Cell(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}.")
+        check_positive_int("units", units)
         self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias

@@ -17,6 +17,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.validation import check_positive_int
+
 
 def bilinear_kernel(factor: int, channels: int, in_channels: int | None = None) -> np.ndarray:
     """A (2f, 2f, channels, in_channels) ``Conv2DTranspose`` kernel that upsamples by ``f`` bilinearly.
@@ -45,8 +47,7 @@ class BilinearUpsampling(keras.initializers.Initializer):
     kernel as per-channel bilinear interpolation (Long et al., FCN, 2015, section 3.3)."""
 
     def __init__(self, factor: int):
-        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-            raise ValueError(f"BilinearUpsampling: factor must be a positive integer, got {factor!r}.")
+        check_positive_int("BilinearUpsampling: factor", factor)
         self.factor = factor
 
     def __call__(self, shape, dtype=None):
@@ -83,8 +84,7 @@ class PadToMultiple(keras.layers.Layer):
 
     def __init__(self, multiple: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(multiple, bool) or not isinstance(multiple, int) or multiple < 1:
-            raise ValueError(f"PadToMultiple: multiple must be a positive integer, got {multiple!r}.")
+        check_positive_int("PadToMultiple: multiple", multiple)
         self.multiple = multiple
 
     def call(self, inputs):

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from zoo.validation import check_positive_int
+
 
 def _ngrams(tokens, n) -> Counter:
     return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
@@ -37,8 +39,7 @@ def corpus_bleu(references, hypotheses, max_n: int = 4, smooth: bool = False) ->
     """
     if len(references) != len(hypotheses):
         raise ValueError(f"Got {len(references)} reference sets for {len(hypotheses)} hypotheses; give one set each.")
-    if isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1:
-        raise ValueError(f"max_n must be a positive integer, got {max_n!r}.")
+    check_positive_int("max_n", max_n)
     matches, totals = [0] * max_n, [0] * max_n
     hyp_length = ref_length = 0
     for refs, hyp in zip(references, hypotheses, strict=True):

@@ -16,10 +16,10 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from zoo.cnn._common import headless_backbone
+from zoo.cnn.conventions import headless_backbone
 from zoo.data.scenes import COLOURS, SHAPES, SIZE_WORDS
 from zoo.models.decoding import beam_decode, greedy_decode
-from zoo.models.forecasters import _check
+from zoo.validation import check_int
 
 START, END = "<start>", "<end>"
 #: Padding (id 0), the two markers, then every word the scene captions use.
@@ -90,9 +90,9 @@ def image_captioner(
         dropout: dropout rate on the image features and the LSTM's outputs.
         name: the model's name.
     """
-    _check("vocab_size", vocab_size, 4)
-    _check("embedding_dim", embedding_dim, 1)
-    _check("units", units, 1)
+    check_int("vocab_size", vocab_size, minimum=4)
+    check_int("embedding_dim", embedding_dim, minimum=1)
+    check_int("units", units, minimum=1)
     images = keras.Input(tuple(input_shape), name="images")
     words = keras.Input((None,), dtype="int32", name="caption_in")
     features = headless_backbone(backbone, input_shape, backbone_args)(images)

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 
 from zoo.layers.recurrent_cells import SimpleRNNCell
+from zoo.validation import check_positive_int
 
 HELLO_VOCABULARY = ("h", "e", "l", "o")
 
@@ -34,8 +35,7 @@ class CharRNN(keras.Model):
         vocabulary = [str(c) for c in vocabulary]
         if len(vocabulary) < 2 or len(set(vocabulary)) != len(vocabulary):
             raise ValueError(f"vocabulary needs at least 2 distinct tokens, got {vocabulary!r}.")
-        if isinstance(hidden_size, bool) or not isinstance(hidden_size, int) or hidden_size < 1:
-            raise ValueError(f"hidden_size must be a positive integer, got {hidden_size!r}.")
+        check_positive_int("hidden_size", hidden_size)
         self.vocabulary = vocabulary
         self.hidden_size = hidden_size
         self.rnn = keras.layers.RNN(SimpleRNNCell(hidden_size), return_sequences=True, name="rnn")

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import keras
 
-
-def _check(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+from zoo.validation import check_int
 
 
 def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autoregressive_forecaster"):
@@ -29,9 +26,9 @@ def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autore
 
     Input ``(batch, tau)``, output ``(batch, 1)``.
     """
-    _check("tau", tau, 1)
-    _check("hidden_units", hidden_units, 0)
-    _check("num_layers", num_layers, 1)
+    check_int("tau", tau, minimum=1)
+    check_int("hidden_units", hidden_units, minimum=0)
+    check_int("num_layers", num_layers, minimum=1)
     inputs = keras.Input((tau,), name="window")
     x = inputs
     if hidden_units:
@@ -52,7 +49,7 @@ def latent_forecaster(units=16, cell="gru", name="latent_forecaster"):
     """
     from zoo.models.text_generator import RECURRENT_LAYERS
 
-    _check("units", units, 1)
+    check_int("units", units, minimum=1)
     if cell not in RECURRENT_LAYERS:
         raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
     inputs = keras.Input((None,), name="history")

@@ -14,7 +14,7 @@ import re
 import keras
 import numpy as np
 
-from zoo.models.forecasters import _check
+from zoo.validation import check_int, check_rate
 
 PAD, UNKNOWN = "", "[UNK]"
 _TOKEN = re.compile(r"[a-z']+")
@@ -55,14 +55,13 @@ def sentiment_rnn(vocab_size=20_000, embedding_dim=32, units=32, cell="lstm", bi
 
     Input ``(batch, time)`` int token ids, output ``(batch, 1)``: P(positive).
     """
-    _check("vocab_size", vocab_size, 2)
-    _check("embedding_dim", embedding_dim, 1)
-    _check("units", units, 1)
+    check_int("vocab_size", vocab_size, minimum=2)
+    check_int("embedding_dim", embedding_dim, minimum=1)
+    check_int("units", units, minimum=1)
     layers = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
     if cell not in layers:
         raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}.")
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}.")
+    check_rate("dropout", dropout)
     tokens = keras.Input((None,), dtype="int32", name="tokens")
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")(tokens)
     recurrent = layers[cell](units, name=cell)

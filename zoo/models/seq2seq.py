@@ -22,7 +22,7 @@ import numpy as np
 
 from zoo.layers.attention import AlignmentAttention
 from zoo.models.decoding import beam_decode, greedy_decode
-from zoo.models.forecasters import _check
+from zoo.validation import check_int
 
 __all__ = ["alignment", "beam_decode", "greedy_decode", "seq2seq_attention"]
 
@@ -48,9 +48,9 @@ def seq2seq_attention(
         name: the model's name.
     """
     for arg, value in (("source_vocab_size", source_vocab_size), ("target_vocab_size", target_vocab_size)):
-        _check(arg, value, 2)
-    _check("embedding_dim", embedding_dim, 1)
-    _check("units", units, 1)
+        check_int(arg, value, minimum=2)
+    check_int("embedding_dim", embedding_dim, minimum=1)
+    check_int("units", units, minimum=1)
     if attention not in ATTENTION:
         raise ValueError(f"attention must be one of {', '.join(ATTENTION)}, got {attention!r}.")
     source = keras.Input((None,), dtype="int32", name="source")

@@ -17,18 +17,9 @@ import keras
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
 from zoo.data.vocab import codec_vocabulary
+from zoo.validation import check_positive_int, check_rate
 
 RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
-
-
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
-
-def _check_rate(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
 
 
 def resolve_vocabulary(vocab_size, vocabulary):
@@ -48,7 +39,7 @@ def resolve_vocabulary(vocab_size, vocabulary):
         if vocabulary is not None
         else (len(DEFAULT_CHAR_VOCABULARY) if vocab_size is None else vocab_size)
     )
-    _check_positive_int("vocab_size", resolved_size)
+    check_positive_int("vocab_size", resolved_size)
     return vocabulary, resolved_size
 
 
@@ -101,12 +92,12 @@ class TextGenerator(keras.Model):
     ):
         super().__init__(**kwargs)
         vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
-        _check_positive_int("embedding_dim", embedding_dim)
-        _check_positive_int("units", units)
-        _check_positive_int("num_layers", num_layers)
+        check_positive_int("embedding_dim", embedding_dim)
+        check_positive_int("units", units)
+        check_positive_int("num_layers", num_layers)
         if cell not in RECURRENT_LAYERS:
             raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
-        _check_rate("dropout", dropout)
+        check_rate("dropout", dropout)
 
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary

@@ -17,7 +17,8 @@ import keras
 from keras import ops
 
 from zoo.layers.attention import PositionEmbedding, SinusoidalPositionalEncoding, TransformerEncoderBlock
-from zoo.models.text_generator import _check_positive_int, _check_rate, model_vocabulary, resolve_vocabulary
+from zoo.models.text_generator import model_vocabulary, resolve_vocabulary
+from zoo.validation import check_positive_int, check_rate
 
 POSITIONS = {"learned": PositionEmbedding, "sinusoidal": SinusoidalPositionalEncoding}
 
@@ -64,12 +65,12 @@ class TransformerLM(keras.Model):
             ("ff_dim", ff_dim),
             ("num_layers", num_layers),
         ):
-            _check_positive_int(arg, value)
+            check_positive_int(arg, value)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim={embed_dim} must be divisible by num_heads={num_heads}.")
         if positional not in POSITIONS:
             raise ValueError(f"positional must be one of {sorted(POSITIONS)}, got {positional!r}.")
-        _check_rate("dropout", dropout)
+        check_rate("dropout", dropout)
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary
         self.vocab_size = resolved_size

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import keras
 
-from zoo.cnn._common import headless_backbone
-from zoo.models.forecasters import _check
+from zoo.cnn.conventions import headless_backbone
+from zoo.validation import check_int
 
 VARIANTS = ("cnn_rnn", "convlstm")
 RECURRENT = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
@@ -57,9 +57,9 @@ def video_classifier(
 
     Outputs class probabilities: (batch, num_classes), or (batch, frames, num_classes).
     """
-    _check("num_classes", num_classes, 2)
-    _check("units", units, 1)
-    _check("filters", filters, 1)
+    check_int("num_classes", num_classes, minimum=2)
+    check_int("units", units, minimum=1)
+    check_int("filters", filters, minimum=1)
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}.")
     if cell not in RECURRENT:

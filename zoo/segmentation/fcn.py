@@ -25,9 +25,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn._common import image_input, load_weights
+from zoo.cnn.conventions import image_input, load_weights
 from zoo.cnn.vgg import CONFIGS, check_backbone, vgg_block
 from zoo.layers.vision import CropLike, PadToMultiple, upsampling_layer
+from zoo.validation import check_positive_int, check_rate
 
 STRIDE = 32  # five 2x2 poolings
 WIDTH_MULTIPLIERS = (1, 2, 4, 8, 8)  # VGG's 64-128-256-512-512 at width=64
@@ -52,10 +53,8 @@ def fcn(
 ):
     """Build an FCN; ``variant`` is ``"fcn32s"``, ``"fcn16s"`` or ``"fcn8s"`` (the finest skip's stride)."""
     for arg, value in (("fc_units", fc_units), ("fc_kernel", fc_kernel)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: {arg} must be an integer >= 1, got {value!r}.")
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"{name}: dropout must be a number in [0, 1), got {dropout!r}.")
+        check_positive_int(f"{name}: {arg}", value)
+    check_rate(f"{name}: dropout", dropout)
     shape = check_backbone(
         name,
         backbone=backbone,

@@ -7,9 +7,9 @@ import time
 import keras
 import keras_tuner
 
-from zoo._registry import create_model, model_info
 from zoo.carried_state import ResetEvalStates, StateCarrier
 from zoo.metrics.language import bits_from_nats
+from zoo.registry import create_model, model_info
 from zoo.search_spaces import COMPILE_ARGS, declare, search_space
 from zoo.training import TimeLimit, TokenMetrics, compile_for_task
 

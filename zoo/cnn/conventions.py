@@ -7,6 +7,7 @@ import os
 import keras
 
 from zoo.cnn import COMMON_ARGS
+from zoo.validation import check_positive_int
 
 POOLINGS = (None, "avg", "max")
 
@@ -49,8 +50,7 @@ def check_arguments(
         )
     if pooling not in POOLINGS:
         raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-        raise ValueError(f"{model_name}: num_classes must be an integer >= 1, got {num_classes!r}.")
+    check_positive_int(f"{model_name}: num_classes", num_classes)
     if classifier_activation is not None:
         try:
             keras.activations.get(classifier_activation)
@@ -224,7 +224,7 @@ def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=No
     ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
     builder's arguments (``{"width": 8}``).
     """
-    from zoo._registry import create_model, list_models
+    from zoo.registry import create_model, list_models
 
     classifiers = list_models(task="image-classification")
     if backbone not in classifiers:

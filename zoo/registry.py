@@ -203,7 +203,8 @@ _REGISTRY = _Registry()
 _CATALOG_LOADED = False
 
 
-def _registry() -> _Registry:
+def default_registry() -> _Registry:
+    """The process's registry: the built-in catalogue (declared on first use) and what users registered."""
     global _CATALOG_LOADED
     if not _CATALOG_LOADED:
         _CATALOG_LOADED = True
@@ -214,7 +215,8 @@ def _registry() -> _Registry:
     return _REGISTRY
 
 
-def _default_args(builder: Callable[..., Any]) -> dict:
+def signature_defaults(builder: Callable[..., Any]) -> dict:
+    """Each argument of a builder function (or a class's ``__init__``) and its default (None when it has none)."""
     target = builder.__init__ if inspect.isclass(builder) else builder
     out = {}
     for p in inspect.signature(target).parameters.values():
@@ -262,13 +264,13 @@ def register_model(
             family=family,
             paper=paper,
             description=description or (doc.splitlines()[0] if doc else ""),
-            default_args=_default_args(builder),
+            default_args=signature_defaults(builder),
             input=input or (contract.input if contract else None),
             contract=contract,
             tunable=dict(tunable or {}),
             recipe=recipe,
         )
-        _registry().add(info, builder)
+        default_registry().add(info, builder)
         return builder
 
     return decorate
@@ -276,7 +278,7 @@ def register_model(
 
 def unregister_model(name: str) -> None:
     """Remove a model from the registry (mainly for tests and notebooks)."""
-    _registry().remove(name)
+    default_registry().remove(name)
 
 
 def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
@@ -286,14 +288,14 @@ def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
     """
     if task is not None and task not in TASKS:
         raise ValueError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
-    reg = _registry()
+    reg = default_registry()
     return [n for n in reg.names() if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.info(n).task == task)]
 
 
 def model_info(name: str) -> ModelInfo:
     """The registry entry of ``name``; raises ``KeyError`` with close matches."""
     try:
-        return _registry().info(name)
+        return default_registry().info(name)
     except KeyError as err:
         raise UnknownModelError(err.args[0]) from None
 
@@ -301,7 +303,7 @@ def model_info(name: str) -> ModelInfo:
 def accepted_arguments(name: str) -> list[str]:
     """The keyword arguments ``create_model(name, ...)`` accepts."""
     model_info(name)
-    builder = _registry().builder(name)
+    builder = default_registry().builder(name)
     target = builder.__init__ if inspect.isclass(builder) else builder
     params = inspect.signature(target).parameters.values()
     accepted = [p.name for p in params if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
@@ -324,4 +326,4 @@ def create_model(name: str, **overrides):
             f"{name} got unexpected argument{'s' if len(unknown) > 1 else ''} "
             f"{', '.join(repr(k) for k in unknown)}. Accepted: {', '.join(accepted)}."
         )
-    return _registry().builder(name)(**overrides)
+    return default_registry().builder(name)(**overrides)

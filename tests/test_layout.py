@@ -1,0 +1,120 @@
+"""The package's layout rules, checked on the source: no private name is imported across modules,
+a private module is imported only from inside its own package, and zoo's imports form no cycle."""
+
+import ast
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SOURCES = sorted(
+    [*ROOT.glob("zoo/**/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("benchmarks/*.py"), *ROOT.glob("tutorials/*.py")]
+)
+
+
+def module_name(path, root=ROOT):
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p) for p in ROOT.glob("zoo/**/*.py")}
+
+
+def is_private(name):
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def imports(path, root=ROOT):
+    """``(line, imported module, imported names)`` of every ``import`` and ``from ... import`` in a file."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    name = module_name(path, root).split(".")
+    package = name if path.name == "__init__.py" else name[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, []
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            yield node.lineno, base, [a.name for a in node.names]
+
+
+def private_crossings(sources=SOURCES, root=ROOT):
+    """Each import of a private name from another module, or of a private module from outside its package."""
+    found = []
+    for path in sources:
+        importer = module_name(path, root)
+        for line, module, names in imports(path, root):
+            if not (module == "zoo" or module.startswith("zoo.")):
+                continue
+            where = f"{path.relative_to(root)}:{line}"
+            for n in names:
+                submodule = f"{module}.{n}"
+                if is_private(n) and not (submodule in MODULES and importer.startswith(module)):
+                    found.append(f"{where} imports {n} from {module}")
+            parts = module.split(".")
+            private_at = [k for k, part in enumerate(parts) if is_private(part)]
+            if private_at:
+                owner = ".".join(parts[: private_at[0]])  # the package the private module belongs to
+                if not (importer == owner or importer.startswith(owner + ".")):
+                    found.append(f"{where} imports the private module {module} from outside {owner}")
+    return found
+
+
+def test_no_private_name_crosses_a_module():
+    assert private_crossings() == []
+
+
+def test_the_check_finds_a_crossing(tmp_path):
+    """The check itself can fail: planted private imports are reported."""
+    planted = tmp_path / "tests" / "test_planted.py"
+    planted.parent.mkdir()
+    planted.write_text("from zoo.data.scenes import _hidden\nimport zoo._keras_hook\n")
+    found = private_crossings([planted], tmp_path)
+    assert len(found) == 2 and "imports _hidden from zoo.data.scenes" in found[0] and "from outside zoo" in found[1]
+
+
+def import_graph():
+    """zoo's module-level imports (those run when a module is imported) as {module: modules it imports}."""
+    graph = {}
+    for path in ROOT.glob("zoo/**/*.py"):
+        tree = ast.parse(path.read_text())
+        name = module_name(path)
+        targets = set()
+        for node in tree.body:  # top level only: imports inside functions run later, on use
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                targets.add(node.module)
+                targets |= {f"{node.module}.{a.name}" for a in node.names}
+        # A package's __init__ importing its own submodules is the usual layout, not a cycle:
+        # a submodule's edge back up to a package containing it is dropped.
+        graph[name] = {t for t in targets if t in MODULES and t != name and not name.startswith(t + ".")}
+    return graph
+
+
+def find_cycles(graph):
+    """Every cycle a depth-first walk of ``graph`` closes, each as a list of modules."""
+    cycles, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return cycles
+
+
+def test_zoo_imports_form_no_cycle():
+    assert find_cycles(import_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
