@@ -392,11 +392,10 @@ def train_text_generator(
         elif carry_state and not recurrent:
             raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
         train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
-        zoo_callbacks = [TokenMetrics()]
+        zoo_callbacks = task_callbacks("language-modeling", carry_state=carry_state)
         data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
         if carry_state:
             trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size)
-            zoo_callbacks.insert(0, ResetEvalStates())
         else:
             trainer = model
         compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
@@ -534,6 +533,52 @@ def _resume_point(run, model) -> tuple[int, float, list]:
     return first_epoch, time_before, rows
 
 
+def task_callbacks(task: str, *, carry_state: bool = False) -> list:
+    """The callbacks that give a task's figures each epoch, the same in ``zoo train`` and ``zoo tune``.
+
+    A language model gets :class:`TokenMetrics` (bits per token, perplexity); one trained with carried
+    states gets :class:`~zoo.carried_state.ResetEvalStates` before it, so validation starts from zero states.
+    """
+    stack = [TokenMetrics()] if task == "language-modeling" else []
+    if carry_state:
+        stack.insert(0, ResetEvalStates())
+    return stack
+
+
+def budget_callbacks(
+    initial_rate: float,
+    *,
+    epochs=None,
+    minutes=None,
+    steps_per_epoch=None,
+    lr_decay: bool = True,
+    time_used: float = 0.0,
+    first_epoch: int = 0,
+    progress_bar: bool = False,
+) -> list:
+    """The callbacks of a training budget and its schedule, shared by ``zoo train`` and ``zoo tune``
+    (:func:`fit_resumable` and :class:`zoo.tune.ZooHyperModel`), so a tuning trial trains as a run would.
+
+    ``minutes`` adds a :class:`TimeLimit` (``time_used`` of it already spent by a resumed run) and, with
+    ``progress_bar`` and no epoch budget, a progress bar of the time left; ``lr_decay`` adds the
+    :class:`LinearDecay` from ``initial_rate`` over the epochs and minutes.
+    """
+    stack = []
+    time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_used)
+    if time_limit is not None:
+        stack.append(time_limit)
+        if epochs is None and progress_bar:
+            stack.append(BudgetProgbar(time_limit))
+    if lr_decay:
+        stack.append(
+            LinearDecay(
+                initial_rate, epochs=epochs, steps_per_epoch=steps_per_epoch or 1, time_limit=time_limit,
+                first_epoch=first_epoch,
+            )
+        )  # fmt: skip
+    return stack
+
+
 def fit_resumable(
     model,
     train_data,
@@ -584,18 +629,10 @@ def fit_resumable(
         stack.append(
             keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True, delete_checkpoint=False)
         )
-    time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_before - segment_before)
-    if time_limit is not None:
-        stack.append(time_limit)
-        if epochs is None and verbose:
-            stack.append(BudgetProgbar(time_limit))
-    if lr_decay:
-        stack.append(
-            LinearDecay(
-                initial_rate, epochs=epochs, steps_per_epoch=steps_per_epoch or 1, time_limit=time_limit,
-                first_epoch=first_epoch,
-            )
-        )  # fmt: skip
+    stack += budget_callbacks(
+        initial_rate, epochs=epochs, minutes=minutes, steps_per_epoch=steps_per_epoch, lr_decay=lr_decay,
+        time_used=time_before - segment_before, first_epoch=first_epoch, progress_bar=bool(verbose),
+    )  # fmt: skip
     stack.extend(callbacks)
     for variable in ("ZOO_KILL_AFTER_EPOCH", "ZOO_PAUSE_AFTER_EPOCH"):
         if os.environ.get(variable):

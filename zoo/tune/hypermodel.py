@@ -7,11 +7,11 @@ import time
 import keras
 import keras_tuner
 
-from zoo.carried_state import ResetEvalStates, StateCarrier
+from zoo.carried_state import StateCarrier
 from zoo.metrics.language import bits_from_nats
 from zoo.registry import create_model, model_info
 from zoo.search_spaces import COMPILE_ARGS, declare, search_space
-from zoo.training import TimeLimit, TokenMetrics, compile_for_task
+from zoo.training import budget_callbacks, compile_for_task, task_callbacks
 
 
 def ensure_built(model, info) -> None:
@@ -31,8 +31,10 @@ class ZooHyperModel(keras_tuner.HyperModel):
     ``build(hp)`` declares the space on ``hp``, creates the model with the
     chosen values (and the ``fixed`` ones), builds its weights and compiles
     it for its task. ``fit(hp, model, *args, **kwargs)`` runs ``model.fit``
-    with whatever data, epochs and callbacks the tuner passes in and
-    returns the trial's metrics: the best ``val_loss`` (the objective),
+    with whatever data, epochs and callbacks the tuner passes in, plus the
+    callbacks ``zoo train`` uses (:func:`zoo.training.task_callbacks` and
+    :func:`zoo.training.budget_callbacks`: the same figures, time budget and
+    learning-rate decay), and returns the trial's metrics: the best ``val_loss`` (the objective),
     ``val_bpc`` for language models, ``val_accuracy`` where measured, the
     final ``loss``, ``params``, ``seconds`` and ``epochs_run``.
 
@@ -42,6 +44,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         learning_rate: Adam's step size when ``learning_rate`` is not searched.
         clipnorm: gradient-norm clipping (``None``: none).
         minutes: optional wall-clock budget per trial (on top of the epochs).
+        lr_decay: lower the learning rate linearly to a tenth over each trial's
+            budget, as ``zoo train`` does (:class:`zoo.training.LinearDecay`).
         seed: weights are initialised from this seed in every trial, so
             trials differ only in their hyperparameters.
         carry_state: ``{"batch_size": B, "eval_batch_size": E}`` to train a
@@ -62,6 +66,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         learning_rate=1e-3,
         clipnorm=None,
         minutes=None,
+        lr_decay=True,
         seed=0,
         carry_state=None,
         **fixed,
@@ -74,6 +79,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.learning_rate = learning_rate
         self.clipnorm = clipnorm
         self.minutes = minutes
+        self.lr_decay = lr_decay
         self.seed = seed
         self.fixed = dict(fixed)
 
@@ -106,13 +112,17 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return model
 
     def fit(self, hp, model, *args, callbacks=None, **kwargs):
-        callbacks = list(callbacks or [])
-        if self.info.task == "language-modeling":
-            callbacks.insert(0, TokenMetrics())
-        if self.carry_state:
-            callbacks.insert(0, ResetEvalStates())
-        if self.minutes is not None:
-            callbacks.append(TimeLimit(self.minutes * 60.0))
+        rate = hp.get("learning_rate") if "learning_rate" in self.space else self.learning_rate
+        # zoo's first, in fit_resumable's order, so the tuner's and the caller's callbacks see each
+        # epoch's figures and each batch's learning rate.
+        callbacks = [
+            *task_callbacks(self.info.task, carry_state=bool(self.carry_state)),
+            *budget_callbacks(
+                rate, epochs=kwargs.get("epochs"), minutes=self.minutes, steps_per_epoch=kwargs.get("steps_per_epoch"),
+                lr_decay=self.lr_decay,
+            ),
+            *(callbacks or []),
+        ]  # fmt: skip
         kwargs.setdefault("shuffle", False)  # tf.data pipelines arrive shuffled
         start = time.perf_counter()
         history = model.fit(*args, callbacks=callbacks, **kwargs)
