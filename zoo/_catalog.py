@@ -387,7 +387,8 @@ BUILTIN_MODELS += (
         task="object-detection",
         family="yolo",
         paper="Redmon et al., You Only Look Once: Unified, Real-Time Object Detection, 2016",
-        description="One-stage grid detector: VGG blocks to a stride-8 grid; each cell predicts a box, "
+        description="A YOLOv1-style one-stage grid detector (one box per cell, no anchor boxes; not the "
+        "anchor-based Tiny YOLO of YOLOv2/v3): VGG blocks to a stride-8 grid; each cell predicts a box, "
         "objectness and class scores in one pass.",
         target="zoo.detection.yolo:yolo_tiny",
         default_args={

@@ -590,7 +590,7 @@ def _add_training_flags(p, per_trial=False) -> None:
     budget = " per trial" if per_trial else ""
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="fix a builder argument (repeatable)")
     p.add_argument("--corpus", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)")
-    p.add_argument("--data", help="images: digits, lfw_faces, mnist or cifar10 (default: digits)")
+    p.add_argument("--data", help="images: digits, lfw_faces (face / not a face), mnist or cifar10 (default: digits)")
     p.add_argument("--upscale", type=positive_int_arg, help="images: enlarge by this integer factor (default 1)")
     p.add_argument("--scenes", type=positive_int_arg, help="scenes: training scenes to make (default 4000)")
     p.add_argument("--image-size", type=positive_int_arg, help="scenes: height and width in pixels (default 64)")

@@ -1,4 +1,7 @@
-"""A one-stage grid detector in the manner of YOLO (Redmon et al., 2016), note 002 V4.
+"""A one-stage grid detector in the manner of YOLOv1 (Redmon et al., 2016), note 002 V4.
+
+YOLOv1's design, small: one box per grid cell and no anchor boxes (the name
+``yolo_tiny`` means small, not the anchor-based Tiny YOLO of YOLOv2/v3).
 
 The image passes once through a CNN; every cell of the final ``stride``-pixel
 grid predicts one box, how likely it holds an object's centre
