@@ -10,6 +10,7 @@ import keras
 import pytest
 
 import zoo
+from zoo.registry import default_registry
 
 # (zoo name, feature channels of the last block), as keras.applications' test lists them.
 SHARED = [
@@ -87,3 +88,16 @@ def test_input_tensor_errors_name_the_problem():
         zoo.create_model("resnet50", include_top=False, input_shape=(32, 32, 3), input_tensor=tensor)
     with pytest.raises(ValueError, match="weights='imagenet' cannot be combined with input_tensor"):
         zoo.create_model("resnet50", include_top=False, weights="imagenet", input_tensor=tensor)
+
+
+@pytest.mark.parametrize("name", ["resnet18", "vgg_cifar", "lenet5", "densenet121"])
+def test_classes_is_keras_applications_name_for_num_classes(name):
+    """keras.applications spells it ``classes``: the builders and create_model take both names."""
+    shape = (32, 32, 1) if name == "lenet5" else (32, 32, 3)
+    by_classes = zoo.create_model(name, classes=7, input_shape=shape)
+    assert by_classes.output_shape == (None, 7)
+    assert zoo.create_model(name, classes=7, num_classes=7, input_shape=shape).output_shape == (None, 7)
+    builder = default_registry().builder(name)  # the function itself, e.g. zoo.cnn.resnet.resnet18
+    assert builder(classes=5, input_shape=shape).output_shape == (None, 5)
+    with pytest.raises(ValueError, match=rf"{name}: classes=7 and num_classes=3 disagree; give one of them"):
+        zoo.create_model(name, classes=7, num_classes=3, input_shape=shape)

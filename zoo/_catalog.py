@@ -133,6 +133,7 @@ BUILTIN_MODELS = (
             "classifier_activation": "softmax",
             "input_tensor": None,
             "name": "lenet5",
+            "classes": None,  # keras.applications' name for num_classes (zoo.cnn.conventions.takes_classes)
         },
         input=InputSpec((32, 32, 1)),
         contract=ContractConfig(overrides={}, input=InputSpec((32, 32, 1)), output=(10,)),
@@ -228,6 +229,7 @@ def _cnn(
     defaults.update(zip(COMMON_CNN_ARGS, (True, None, None, None, num_classes, "softmax", None), strict=True))
     defaults.update(after)
     defaults["name"] = name
+    defaults["classes"] = None  # keras.applications' name for num_classes (zoo.cnn.conventions.takes_classes)
     return ModelInfo(
         name=name,
         task="image-classification",

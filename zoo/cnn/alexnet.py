@@ -15,12 +15,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features, takes_classes
 from zoo.validation import check_rate
 
 MIN_SIZE = 63  # the smallest input whose third max pooling still sees a 3x3 map
 
 
+@takes_classes
 def alexnet(
     include_top=True,
     weights=None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 
 import keras
@@ -10,6 +12,33 @@ from zoo.cnn import COMMON_ARGS
 from zoo.validation import check_positive_int
 
 POOLINGS = (None, "avg", "max")
+
+
+def takes_classes(builder):
+    """Let ``builder`` take keras.applications' ``classes=`` as well as zoo's ``num_classes=``.
+
+    ``zoo.cnn.resnet50(classes=10)`` is ``zoo.cnn.resnet50(num_classes=10)``;
+    both at once must agree. The wrapper's signature shows ``classes=None``
+    after the builder's own arguments, so ``create_model`` accepts it too.
+    """
+    signature = inspect.signature(builder)
+
+    @functools.wraps(builder)
+    def build(*args, classes=None, **kwargs):
+        if classes is not None:
+            given = signature.bind_partial(*args, **kwargs).arguments
+            if "num_classes" in given and given["num_classes"] != classes:
+                raise ValueError(
+                    f"{builder.__name__}: classes={classes!r} and num_classes={given['num_classes']!r} disagree; "
+                    "give one of them (classes is keras.applications' name for num_classes)."
+                )
+            if "num_classes" not in given:
+                kwargs["num_classes"] = classes
+        return builder(*args, **kwargs)
+
+    classes_parameter = inspect.Parameter("classes", inspect.Parameter.KEYWORD_ONLY, default=None)
+    build.__signature__ = signature.replace(parameters=[*signature.parameters.values(), classes_parameter])
+    return build
 
 
 def check_arguments(

@@ -15,7 +15,15 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn.conventions import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
+from zoo.cnn.conventions import (
+    check_arguments,
+    classifier,
+    common_args,
+    image_input,
+    imagenet_weights,
+    load_weights,
+    takes_classes,
+)
 
 BN_EPSILON = 1.001e-5
 # keras.applications writes the channels axis of its channels-last graph as 3, not -1;
@@ -100,6 +108,7 @@ def densenet(
     return load_weights(model, weights, name)
 
 
+@takes_classes
 def densenet121(
     include_top=True,
     weights=None,
@@ -114,6 +123,7 @@ def densenet121(
     return densenet((6, 12, 24, 16), application="DenseNet121", **common_args(locals()))
 
 
+@takes_classes
 def densenet169(
     include_top=True,
     weights=None,
@@ -128,6 +138,7 @@ def densenet169(
     return densenet((6, 12, 32, 32), application="DenseNet169", **common_args(locals()))
 
 
+@takes_classes
 def densenet201(
     include_top=True,
     weights=None,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features, takes_classes
 
 # name: (1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection)
 INCEPTION = {
@@ -62,6 +62,7 @@ def auxiliary_head(x, num_classes, classifier_activation, name):
     return layers.Dense(num_classes, activation=classifier_activation, name=f"{name}_predictions")(x)
 
 
+@takes_classes
 def googlenet(
     include_top=True,
     weights=None,

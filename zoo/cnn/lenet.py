@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import keras
 
-from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features
+from zoo.cnn.conventions import check_arguments, image_input, load_weights, pooled_features, takes_classes
 
 MIN_SIZE = 16  # 16 -> conv 12 -> pool 6 -> conv 2 -> pool 1
 
 
+@takes_classes
 def lenet5(
     include_top=True,
     weights=None,

@@ -18,7 +18,15 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.cnn.conventions import check_arguments, classifier, common_args, image_input, imagenet_weights, load_weights
+from zoo.cnn.conventions import (
+    check_arguments,
+    classifier,
+    common_args,
+    image_input,
+    imagenet_weights,
+    load_weights,
+    takes_classes,
+)
 from zoo.validation import check_positive_int
 
 BN_EPSILON = 1.001e-5
@@ -123,6 +131,7 @@ def resnet(
     return load_weights(model, weights, name)
 
 
+@takes_classes
 def resnet18(
     include_top=True,
     weights=None,
@@ -138,6 +147,7 @@ def resnet18(
     return resnet(basic_block, (2, 2, 2, 2), **common_args(locals()))
 
 
+@takes_classes
 def resnet34(
     include_top=True,
     weights=None,
@@ -153,6 +163,7 @@ def resnet34(
     return resnet(basic_block, (3, 4, 6, 3), **common_args(locals()))
 
 
+@takes_classes
 def resnet50(
     include_top=True,
     weights=None,
@@ -167,6 +178,7 @@ def resnet50(
     return resnet(bottleneck_block, (3, 4, 6, 3), application="ResNet50", **common_args(locals()))
 
 
+@takes_classes
 def resnet101(
     include_top=True,
     weights=None,
@@ -181,6 +193,7 @@ def resnet101(
     return resnet(bottleneck_block, (3, 4, 23, 3), application="ResNet101", **common_args(locals()))
 
 
+@takes_classes
 def resnet152(
     include_top=True,
     weights=None,
@@ -195,6 +208,7 @@ def resnet152(
     return resnet(bottleneck_block, (3, 8, 36, 3), application="ResNet152", **common_args(locals()))
 
 
+@takes_classes
 def resnet_cifar(
     depth=20,
     width=16,

@@ -24,6 +24,7 @@ from zoo.cnn.conventions import (
     imagenet_weights,
     load_weights,
     pooled_features,
+    takes_classes,
 )
 from zoo.validation import check_positive_int, check_rate
 
@@ -120,6 +121,7 @@ def vgg(
     return load_weights(model, weights, name)
 
 
+@takes_classes
 def vgg11(
     include_top=True,
     weights=None,
@@ -134,6 +136,7 @@ def vgg11(
     return vgg("vgg11", **common_args(locals()))
 
 
+@takes_classes
 def vgg11_bn(
     include_top=True,
     weights=None,
@@ -148,6 +151,7 @@ def vgg11_bn(
     return vgg("vgg11", batch_norm=True, **common_args(locals()))
 
 
+@takes_classes
 def vgg13(
     include_top=True,
     weights=None,
@@ -162,6 +166,7 @@ def vgg13(
     return vgg("vgg13", **common_args(locals()))
 
 
+@takes_classes
 def vgg13_bn(
     include_top=True,
     weights=None,
@@ -176,6 +181,7 @@ def vgg13_bn(
     return vgg("vgg13", batch_norm=True, **common_args(locals()))
 
 
+@takes_classes
 def vgg16(
     include_top=True,
     weights=None,
@@ -190,6 +196,7 @@ def vgg16(
     return vgg("vgg16", **common_args(locals()))
 
 
+@takes_classes
 def vgg16_bn(
     include_top=True,
     weights=None,
@@ -204,6 +211,7 @@ def vgg16_bn(
     return vgg("vgg16", batch_norm=True, **common_args(locals()))
 
 
+@takes_classes
 def vgg19(
     include_top=True,
     weights=None,
@@ -218,6 +226,7 @@ def vgg19(
     return vgg("vgg19", **common_args(locals()))
 
 
+@takes_classes
 def vgg19_bn(
     include_top=True,
     weights=None,
@@ -232,6 +241,7 @@ def vgg19_bn(
     return vgg("vgg19", batch_norm=True, **common_args(locals()))
 
 
+@takes_classes
 def vgg_cifar(
     width=32,
     convs_per_block=2,
