@@ -133,6 +133,9 @@ def test_voc_detection_loader(tmp_path):
     assert [VOC_CLASSES[k] for k in data.labels[0]] == ["person"]  # the difficult dog is skipped
     with_difficult = load_voc_detection(tmp_path, "train", skip_difficult=False)
     assert [VOC_CLASSES[k] for k in with_difficult.labels[0]] == ["person", "dog"]
+    # kept for evaluation, and flagged so that mAP's VOC rule ignores detections of the dog
+    assert data.difficult is None and with_difficult.difficult[0].tolist() == [False, True]
+    assert with_difficult.subset([0]).difficult[0].tolist() == [False, True]
     # The red square of the JPEG is where the box says.
     assert data.images[0, 6:24, 11:29, 0].mean() > 0.7 and data.images[0, 30:, :, 0].mean() < 0.1
 

@@ -203,12 +203,14 @@ class ValidationMAP(keras.callbacks.Callback):
 
 
 def score_detections(found, scenes: Scenes, iou_threshold: float = 0.5):
-    """mAP of :class:`zoo.detection.Detections` against the scenes' boxes (:class:`zoo.detection.DetectionScores`)."""
-    from zoo.detection import mean_average_precision
+    """mAP (Pascal VOC's rule) of :class:`zoo.detection.Detections` against the scenes' boxes, ignoring
+    detections of objects the scenes flag difficult (:class:`zoo.metrics.DetectionScores`)."""
+    from zoo.metrics import mean_average_precision
 
     return mean_average_precision(
-        found.boxes, found.labels, found.scores, scenes.boxes, scenes.labels, scenes.num_classes, iou_threshold
-    )
+        found.boxes, found.labels, found.scores, scenes.boxes, scenes.labels, scenes.num_classes, iou_threshold,
+        true_difficult=scenes.difficult,
+    )  # fmt: skip
 
 
 def detection_scores(model, scenes: Scenes, iou_threshold: float = 0.5):

@@ -47,7 +47,9 @@ class Scenes:
     0 for background, ``k + 1`` for ``class_names[k]`` and 255 for pixels to
     ignore; ``boxes[i]`` a (k_i, 4) float32 array of ``(x_min, y_min, x_max,
     y_max)`` pixels and ``labels[i]`` its (k_i,) int32 indices into
-    ``class_names``; ``captions[i]`` a sentence (empty when unknown).
+    ``class_names``; ``captions[i]`` a sentence (empty when unknown);
+    ``difficult[i]``, when known, a (k_i,) bool array of the objects Pascal VOC
+    flags *difficult* (mAP's VOC rule ignores them), else None.
     """
 
     images: np.ndarray
@@ -56,6 +58,7 @@ class Scenes:
     labels: list
     captions: list
     class_names: tuple
+    difficult: list | None = None
 
     def __len__(self) -> int:
         return len(self.images)
@@ -79,6 +82,7 @@ class Scenes:
             labels=[self.labels[i] for i in idx],
             captions=[self.captions[i] for i in idx],
             class_names=self.class_names,
+            difficult=None if self.difficult is None else [self.difficult[i] for i in idx],
         )
 
     def __repr__(self) -> str:

@@ -73,6 +73,14 @@ def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tu
     Parsed with ``defusedxml``, which refuses DTDs and entity definitions
     (an annotation needs neither); every error names the file and the element.
     """
+    boxes, labels, difficult, shape = read_objects(path, class_names)
+    keep = ~difficult if skip_difficult else np.ones(len(labels), bool)
+    return boxes[keep], labels[keep], shape
+
+
+def read_objects(path, class_names=VOC_CLASSES) -> tuple:
+    """``(boxes, labels, difficult (k,) bool, (height, width))`` of every object in one VOC XML file,
+    the difficult ones included and flagged (as the VOC devkit's evaluation reads them)."""
     try:
         tree = DefusedET.parse(path, forbid_dtd=True)
     except DefusedXmlException as err:
@@ -81,22 +89,21 @@ def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tu
         raise ValueError(f"{path}: not well-formed XML ({err}).") from None
     size = tree.find("size")
     shape = (_number(path, size, "height", int), _number(path, size, "width", int)) if size is not None else None
-    boxes, labels = [], []
+    boxes, labels, difficult = [], [], []
     for obj in tree.iter("object"):
         name = (obj.findtext("name") or "").strip()
         if name not in class_names:
             raise ValueError(
                 f"{path}: <object><name> {name!r} is not one of the classes given ({', '.join(class_names)})."
             )
-        if skip_difficult and (obj.findtext("difficult") or "0").strip() == "1":
-            continue
         bb = obj.find("bndbox")
         if bb is None:
             raise ValueError(f"{path}: the <object> of class {name!r} has no <bndbox>.")
         xmin, ymin, xmax, ymax = (_number(path, bb, k) for k in ("xmin", "ymin", "xmax", "ymax"))
         boxes.append((xmin - 1, ymin - 1, xmax, ymax))
         labels.append(class_names.index(name))
-    return np.array(boxes, np.float32).reshape(-1, 4), np.array(labels, np.int32), shape
+        difficult.append((obj.findtext("difficult") or "0").strip() == "1")
+    return np.array(boxes, np.float32).reshape(-1, 4), np.array(labels, np.int32), np.array(difficult, bool), shape
 
 
 def _read_image(path, size):
@@ -137,20 +144,27 @@ def load_voc_detection(root, split="train", *, class_names=VOC_CLASSES, image_si
     """Images and boxes of a VOC detection split (``masks`` is None, captions empty).
 
     ``image_size`` ``(height, width)`` resizes every image (and scales its
-    boxes); without it all images must have one size.
+    boxes); without it all images must have one size. Objects flagged
+    difficult are left out (``skip_difficult``, for training) or kept and
+    flagged in ``Scenes.difficult`` (``skip_difficult=False``: for evaluation,
+    where mAP's VOC rule ignores detections of them, as the devkit does).
     """
     root = _root(root)
     names = _names(root, split, "Main", "Annotations", ".xml")
-    images, boxes, labels = [], [], []
+    images, boxes, labels, flags = [], [], [], []
     for name in names:
-        b, lab, _ = read_annotation(root / "Annotations" / f"{name}.xml", class_names, skip_difficult=skip_difficult)
+        b, lab, hard, _ = read_objects(root / "Annotations" / f"{name}.xml", class_names)
+        keep = ~hard if skip_difficult else np.ones(len(lab), bool)
+        b, lab = b[keep], lab[keep]
+        flags.append(hard[keep])
         image, (h, w) = _read_image(root / "JPEGImages" / f"{name}.jpg", image_size)
         if image_size is not None:
             b = b * np.array([image_size[1] / w, image_size[0] / h] * 2, np.float32)
         images.append(image)
         boxes.append(b)
         labels.append(lab)
-    return Scenes(_stack(images, "images", root), None, boxes, labels, [""] * len(names), tuple(class_names))
+    difficult = None if skip_difficult else flags
+    return Scenes(_stack(images, "images", root), None, boxes, labels, [""] * len(names), tuple(class_names), difficult)
 
 
 def load_voc_segmentation(root, split="train", *, class_names=VOC_CLASSES, image_size=None) -> Scenes:
