@@ -6,9 +6,9 @@ import pytest
 
 import zoo
 from zoo.data.scenes import make_scenes
+from zoo.decoding import beam_decode, greedy_decode
 from zoo.metrics import corpus_bleu
 from zoo.models.captioner import CAPTION_VOCABULARY, caption_images, decode_caption, encode_captions
-from zoo.models.decoding import beam_decode, greedy_decode
 
 
 def test_registry_vocabulary_size_matches():
@@ -61,3 +61,21 @@ def test_beam_search_of_width_one_is_greedy(trained):
     )
     beams = caption_images(trained, images, beam_width=3)
     assert len(beams) == 6 and all(isinstance(c, str) and c for c in beams)
+
+
+def test_stepwise_decoders_equal_the_prefix_decoders(trained):
+    """The captioner's LSTM stepped with carried states gives exactly the tokens of re-running it on
+    the whole prefix (the decoders zoo had before), greedy and beam search alike."""
+    from tests import prefix_decoding_reference as reference
+    from zoo.decoding import LSTMStepper
+
+    images = make_scenes(8, image_size=32, min_radius=4, max_radius=7, max_objects=2, seed=3).images
+    start, end = CAPTION_VOCABULARY.index("<start>"), CAPTION_VOCABULARY.index("<end>")
+    assert LSTMStepper.supports(trained)
+    np.testing.assert_array_equal(
+        greedy_decode(trained, images, start, end, 20), reference.greedy_decode(trained, images, start, end, 20)
+    )
+    np.testing.assert_array_equal(
+        beam_decode(trained, images, start, end, 20, beam_width=3),
+        reference.beam_decode(trained, images, start, end, 20, beam_width=3),
+    )

@@ -73,3 +73,34 @@ def test_variants_and_errors():
     assert luong.get_layer("attention").score == "multiplicative"
     with pytest.raises(ValueError, match="attention must be one of bahdanau, luong, none, got 'dot'"):
         zoo.create_model("seq2seq_attention", attention="dot")
+
+
+@pytest.mark.parametrize("attention", ["bahdanau", "luong", "none"])
+def test_stepwise_decoders_equal_the_prefix_decoders(attention, trained, monkeypatch):
+    """Stepping the LSTM with carried states (and batching beams) gives exactly the tokens of
+    re-running the model on the whole prefix, the decoders zoo had before; so does the generic
+    prefix stepper that any other model gets."""
+    from tests import prefix_decoding_reference as reference
+    from zoo.decoding import LSTMStepper
+
+    if attention == "bahdanau":
+        model = trained
+    else:
+        keras.utils.set_random_seed(1)
+        model = zoo.create_model("seq2seq_attention", units=24, embedding_dim=8, attention=attention)
+    assert LSTMStepper.supports(model)
+    x, _, _ = date_arrays(make_dates(10, seed=4))
+    x[3, 20:] = 0  # a shorter source: padding the attention must ignore
+    for width in (2, 3):
+        np.testing.assert_array_equal(
+            beam_decode(model, x, START_ID, END_ID, 11, beam_width=width),
+            reference.beam_decode(model, x, START_ID, END_ID, 11, beam_width=width),
+        )
+    np.testing.assert_array_equal(
+        greedy_decode(model, x, START_ID, END_ID, 11), reference.greedy_decode(model, x, START_ID, END_ID, 11)
+    )
+    monkeypatch.setattr(LSTMStepper, "supports", staticmethod(lambda model: False))
+    np.testing.assert_array_equal(
+        beam_decode(model, x[:4], START_ID, END_ID, 11, beam_width=2),
+        reference.beam_decode(model, x[:4], START_ID, END_ID, 11, beam_width=2),
+    )

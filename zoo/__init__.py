@@ -42,6 +42,7 @@ __all__ = [
     "create_model",
     "cnn",
     "data",
+    "decoding",
     "detection",
     "generate",
     "layers",
@@ -61,7 +62,9 @@ __all__ = [
 ]
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
-_SUBPACKAGES = ("cnn", "data", "detection", "layers", "metrics", "models", "segmentation", "studies", "tune")
+_SUBPACKAGES = (
+    "cnn", "data", "decoding", "detection", "layers", "metrics", "models", "segmentation", "studies", "tune",
+)  # fmt: skip
 
 # Attributes that import Keras, loaded on first access.
 _LAZY = {

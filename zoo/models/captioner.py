@@ -6,7 +6,7 @@ layer, becomes the LSTM's initial hidden and cell state. The LSTM then reads
 the caption shifted right, ``<start>`` first (teacher forcing), and predicts
 every next word, ``<end>`` last. At test time :func:`caption_images` writes
 captions word by word, greedily or with a beam search
-(:mod:`zoo.models.decoding`), and :mod:`zoo.metrics.bleu` scores them.
+(:mod:`zoo.decoding`), and :mod:`zoo.metrics.bleu` scores them.
 
 The default vocabulary is every word of :mod:`zoo.data.scenes`' captions.
 """
@@ -18,7 +18,7 @@ import numpy as np
 
 from zoo.cnn.conventions import headless_backbone
 from zoo.data.scenes import COLOURS, SHAPES, SIZE_WORDS
-from zoo.models.decoding import beam_decode, greedy_decode
+from zoo.decoding import beam_decode, greedy_decode
 from zoo.validation import check_int
 
 START, END = "<start>", "<end>"

@@ -20,8 +20,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from zoo.decoding import beam_decode, greedy_decode
 from zoo.layers.attention import AlignmentAttention
-from zoo.models.decoding import beam_decode, greedy_decode
 from zoo.validation import check_int
 
 __all__ = ["alignment", "beam_decode", "greedy_decode", "seq2seq_attention"]

@@ -1,12 +1,5 @@
-"""Decoding a conditional sequence model without teacher forcing: greedy and beam search.
-
-Both work for any Keras model called as ``model([condition, prefix])`` that
-returns (batch, T, vocab) next-token logits: the translation model
-(``condition`` = source ids) and the image captioner (``condition`` =
-images). Each step re-runs the model on the whole prefix (simple, and cheap
-at these lengths).
-"""
-
+"""The decoders zoo had before zoo.decoding stepped LSTM states: re-run the model on the whole prefix at
+every step, one beam-search row at a time. Kept verbatim as the reference the new decoders must equal."""
 from __future__ import annotations
 
 import keras
