@@ -57,9 +57,11 @@ def main(argv=None):
 
     rng = np.random.default_rng(0)
     keras.utils.set_random_seed(0)
+    sources = rng.integers(1, 59, (args.batch, 30)).astype("int32")
+    images = rng.random((args.batch, 64, 64, 3), dtype="float32")
     cases = {
-        "seq2seq_attention": (zoo.create_model("seq2seq_attention"), rng.integers(1, 59, (args.batch, 30)).astype("int32")),
-        "image_captioner": (zoo.create_model("image_captioner"), rng.random((args.batch, 64, 64, 3), dtype="float32")),
+        "seq2seq_attention": (zoo.create_model("seq2seq_attention"), sources),
+        "image_captioner": (zoo.create_model("image_captioner"), images),
     }
     start_id, never = 1, -1
     print(f"backend {keras.backend.backend()}, batch {args.batch}, {args.tokens} tokens per output")

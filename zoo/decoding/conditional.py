@@ -22,10 +22,15 @@ no length normalisation.
 
 from __future__ import annotations
 
+import weakref
+
 import keras
 import numpy as np
 
 from zoo.validation import check_positive_int
+
+# Per trained model: its encoder and step models, built once (each new Keras model traces anew).
+_PARTS = weakref.WeakKeyDictionary()
 
 
 class PrefixStepper:
@@ -59,35 +64,27 @@ class LSTMStepper:
     Reads the trained model's own layers by name: ``decoder`` (an LSTM whose
     cell is stepped), ``logits``, the word embedding, and for
     ``seq2seq_attention`` the ``attention`` and ``attentional`` layers over
-    the ``encoder``'s states.
+    the ``encoder``'s states. The step is one functional model of those
+    layers, so each step is one compiled call (``predict_on_batch``).
     """
 
     def __init__(self, model, conditions):
-        names = {layer.name for layer in model.layers}
-        self.model = model
-        self.cell = model.get_layer("decoder").cell
-        self.logits_layer = model.get_layer("logits")
-        self.attention = model.get_layer("attention") if "attention" in names else None
-        if "encoder" in names:  # seq2seq_attention: the source's states, and its padding mask for attention
-            self.embedding = model.get_layer("target_embedding")
-            encoder = keras.Model(model.inputs[0], model.get_layer("encoder").output)
-            encoded, h, c = (keras.ops.convert_to_numpy(t) for t in encoder.predict_on_batch(conditions))
-            self.encoded, self.source_mask = encoded, np.asarray(conditions) != 0
+        if model not in _PARTS:
+            _PARTS[model] = _decoder_parts(model)
+        encoder, self.step_model = _PARTS[model]
+        first = [keras.ops.convert_to_numpy(t) for t in encoder.predict_on_batch(conditions)]
+        if len(first) == 3:  # seq2seq_attention: the source's states, and its padding mask for attention
+            self.memory = [first[0], np.asarray(conditions) != 0]
         else:  # image_captioner: the image's projection is the first state
-            self.embedding = model.get_layer("word_embedding")
-            initial = keras.Model(model.inputs[0], [model.get_layer("init_h").output, model.get_layer("init_c").output])
-            h, c = (keras.ops.convert_to_numpy(t) for t in initial.predict_on_batch(conditions))
-            self.encoded = self.source_mask = None
-        self.states = [h, c]
+            self.memory = []
+        self.states = first[-2:]
 
     @staticmethod
     def supports(model) -> bool:
         """Whether ``model`` has the layers this stepper reads (zoo's seq2seq_attention and image_captioner)."""
         names = {layer.name for layer in model.layers}
         has_decoder = "decoder" in names and isinstance(model.get_layer("decoder"), keras.layers.LSTM)
-        seq2seq = {"encoder", "target_embedding"} <= names and (
-            "attention" not in names or "attentional" in names
-        )
+        seq2seq = {"encoder", "target_embedding"} <= names and ("attention" not in names or "attentional" in names)
         captioner = {"word_embedding", "init_h", "init_c"} <= names
         return has_decoder and "logits" in names and (seq2seq or captioner)
 
@@ -99,20 +96,43 @@ class LSTMStepper:
         """Feed ``tokens`` (after keeping only the states ``rows``, when given); returns the logits."""
         if rows is not None:
             self.states = [s[rows] for s in self.states]
-            if self.encoded is not None:
-                self.encoded, self.source_mask = self.encoded[rows], self.source_mask[rows]
+            self.memory = [m[rows] for m in self.memory]
         return self._advance(tokens)
 
     def _advance(self, tokens):
-        x = self.embedding(np.asarray(tokens, np.int32))
-        output, states = self.cell(x, self.states, training=False)
-        self.states = [keras.ops.convert_to_numpy(s) for s in states]
-        if self.attention is not None:
+        outputs = self.step_model.predict_on_batch([np.asarray(tokens, np.int32), *self.states, *self.memory])
+        logits, *self.states = (keras.ops.convert_to_numpy(t) for t in outputs)
+        return logits
+
+
+def _decoder_parts(model):
+    """The trained model's encoder (condition -> [encoded,] h, c) and its one-step decoder
+    (``[token (batch,), h, c, (encoded, source mask)] -> [logits, h, c]``), sharing its layers."""
+    names = {layer.name for layer in model.layers}
+    cell = model.get_layer("decoder").cell
+    if "encoder" in names:
+        embedding = model.get_layer("target_embedding")
+        encoder = keras.Model(model.inputs[0], model.get_layer("encoder").output)
+    else:
+        embedding = model.get_layer("word_embedding")
+        encoder = keras.Model(model.inputs[0], [model.get_layer("init_h").output, model.get_layer("init_c").output])
+    token = keras.Input((), dtype="int32", name="token")
+    h = keras.Input((cell.units,), name="h")
+    c = keras.Input((cell.units,), name="c")
+    x = keras.ops.take(embedding.embeddings, token, axis=0)  # the embedding's own table; no padding to mask
+    output, states = cell(x, [h, c])
+    inputs = [token, h, c]
+    if "encoder" in names:
+        encoded = keras.Input((None, cell.units), name="encoded")
+        source_mask = keras.Input((None,), dtype="bool", name="source_mask")
+        inputs += [encoded, source_mask]
+        if "attention" in names:
             query = keras.ops.expand_dims(output, 1)
-            context, _ = self.attention([query, self.encoded], mask=[None, self.source_mask])
+            context, _ = model.get_layer("attention")([query, encoded], mask=[None, source_mask])
             joined = keras.ops.concatenate([query, context], axis=-1)
-            output = self.model.get_layer("attentional")(joined)[:, 0]
-        return keras.ops.convert_to_numpy(self.logits_layer(output))
+            output = keras.ops.squeeze(model.get_layer("attentional")(joined), 1)
+    logits = model.get_layer("logits")(output)
+    return encoder, keras.Model(inputs, [logits, *states], name=f"{model.name}_step")
 
 
 def stepper(model, conditions):
