@@ -29,6 +29,7 @@ def test_captions_round_trip_with_start_and_end():
         encode_captions(["a red circle"], max_length=2)
 
 
+# The tests sharing a module fixture run in one test process (xdist's loadgroup), so it is made once.
 @pytest.fixture(scope="module")
 def trained():
     keras.utils.set_random_seed(0)
@@ -42,6 +43,7 @@ def trained():
     return model
 
 
+@pytest.mark.xdist_group("captioner-trained")
 def test_the_captioner_learns_to_describe_scenes(trained):
     test = make_scenes(60, image_size=32, min_radius=4, max_radius=7, max_objects=2, seed=1)
     greedy = caption_images(trained, test.images)
@@ -53,6 +55,7 @@ def test_the_captioner_learns_to_describe_scenes(trained):
     assert all(c.split()[0] == "a" for c in greedy)
 
 
+@pytest.mark.xdist_group("captioner-trained")
 def test_beam_search_of_width_one_is_greedy(trained):
     images = make_scenes(6, image_size=32, min_radius=4, max_radius=7, max_objects=2, seed=2).images
     start, end = CAPTION_VOCABULARY.index("<start>"), CAPTION_VOCABULARY.index("<end>")
@@ -63,6 +66,7 @@ def test_beam_search_of_width_one_is_greedy(trained):
     assert len(beams) == 6 and all(isinstance(c, str) and c for c in beams)
 
 
+@pytest.mark.xdist_group("captioner-trained")
 def test_stepwise_decoders_equal_the_prefix_decoders(trained):
     """The captioner's LSTM stepped with carried states gives exactly the tokens of re-running it on
     the whole prefix (the decoders zoo had before), greedy and beam search alike."""

@@ -28,6 +28,7 @@ def snapshot(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# The tests sharing a module fixture run in one test process (xdist's loadgroup), so it is made once.
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory):
     """A finished two-epoch zoo train run, and a pristine copy of its files."""
@@ -37,6 +38,7 @@ def finished_run(tmp_path_factory):
     return out, snapshot(out), proc
 
 
+@pytest.mark.xdist_group("run-folder-finished")
 def test_a_finished_run_lists_what_it_wrote_and_prints_no_tensorflow_noise(finished_run):
     out, files, proc = finished_run
     manifest = json.loads((out / MANIFEST).read_text())
@@ -51,6 +53,7 @@ def test_a_finished_run_lists_what_it_wrote_and_prints_no_tensorflow_noise(finis
         assert noise not in proc.stderr
 
 
+@pytest.mark.xdist_group("run-folder-finished")
 def test_a_finished_run_is_never_overwritten(finished_run, tmp_path):
     out, files, _ = finished_run
     proc = run_zoo(*TINY_TEXT, "--epochs", "2", "--out", str(out))
@@ -63,6 +66,7 @@ def test_a_finished_run_is_never_overwritten(finished_run, tmp_path):
     assert snapshot(out) == files
 
 
+@pytest.mark.xdist_group("run-folder-finished")
 def test_overwrite_replaces_only_zoos_files_and_continue_trains_further(finished_run, tmp_path):
     out, files, _ = finished_run
     copy = tmp_path / "copy"

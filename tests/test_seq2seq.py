@@ -26,6 +26,7 @@ def test_registry_vocabulary_sizes_match_the_data():
     assert (defaults["source_vocab_size"], defaults["target_vocab_size"]) == (len(SRC), len(TGT))
 
 
+# The tests sharing a module fixture run in one test process (xdist's loadgroup), so it is made once.
 @pytest.fixture(scope="module")
 def trained():
     """A small model with attention trained briefly on dates with teacher forcing."""
@@ -37,6 +38,7 @@ def trained():
     return model
 
 
+@pytest.mark.xdist_group("seq2seq-trained")
 def test_it_learns_to_translate_dates(trained):
     pairs = make_dates(200, seed=1)
     x, _, _ = date_arrays(pairs)
@@ -45,6 +47,7 @@ def test_it_learns_to_translate_dates(trained):
     assert exact > 0.8, exact
 
 
+@pytest.mark.xdist_group("seq2seq-trained")
 def test_beam_search_with_width_one_is_greedy_and_wider_beams_end_every_sequence(trained):
     x, _, _ = date_arrays(make_dates(12, seed=2))
     greedy = greedy_decode(trained, x, START_ID, END_ID, 11)
@@ -54,6 +57,7 @@ def test_beam_search_with_width_one_is_greedy_and_wider_beams_end_every_sequence
     assert all(END_ID in row for row in wide)
 
 
+@pytest.mark.xdist_group("seq2seq-trained")
 def test_alignment_weights(trained):
     pairs = make_dates(4, seed=3)
     x, y_in, _ = date_arrays(pairs)
@@ -75,6 +79,7 @@ def test_variants_and_errors():
         zoo.create_model("seq2seq_attention", attention="dot")
 
 
+@pytest.mark.xdist_group("seq2seq-trained")
 @pytest.mark.parametrize("attention", ["bahdanau", "luong", "none"])
 def test_stepwise_decoders_equal_the_prefix_decoders(attention, trained, monkeypatch):
     """Stepping the LSTM with carried states (and batching beams) gives exactly the tokens of
