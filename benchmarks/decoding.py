@@ -21,19 +21,9 @@ import argparse
 import os
 import pathlib
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # for tests/prefix_decoding_reference.py
-
-
-def timed(fn, repeats=3):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # the repository root
 
 
 def main(argv=None):
@@ -52,6 +42,7 @@ def main(argv=None):
     import numpy as np
 
     import zoo
+    from benchmarks.generation import timed
     from tests import prefix_decoding_reference as reference
     from zoo.decoding import beam_decode, greedy_decode
 

@@ -10,6 +10,7 @@ import pytest
 
 import zoo
 from tests.conftest import run_zoo
+from tests.recording import RateRecorder
 from zoo.run_folder import CHECKPOINT, LOCK, MANIFEST, RunFolder, RunFolderError, check_folder, foreign_files
 
 TINY_TEXT = [
@@ -149,25 +150,6 @@ def test_a_failed_start_leaves_nothing_behind(tmp_path):
             k: v for k, v in TINY_API.items() if k not in ("units", "num_layers", "embedding_dim")
         })  # fmt: skip
     assert not out.exists()
-
-
-class RateRecorder(keras.callbacks.Callback):
-    """The learning rate of every batch and the loss after each epoch's first batch."""
-
-    def __init__(self):
-        super().__init__()
-        self.rates, self.first_losses, self.epoch = {}, {}, 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_begin(self, batch, logs=None):
-        rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        self.rates[(self.epoch, batch)] = rate
-
-    def on_train_batch_end(self, batch, logs=None):
-        if batch == 0:
-            self.first_losses[self.epoch] = float(logs["loss"])
 
 
 class CrashAfter(keras.callbacks.Callback):

@@ -12,6 +12,7 @@ import pytest
 
 import zoo
 from tests.conftest import run_zoo
+from tests.recording import RateRecorder
 from zoo.carried_state import StateCarrier
 from zoo.cli import main
 from zoo.search_spaces import COMPILE_ARGS
@@ -129,17 +130,6 @@ def test_fit_reports_best_validation_loss_and_study_figures(tiny_data):
         hm.fit(hp, model, x=tiny_data.fit_kwargs["x"], steps_per_epoch=1, epochs=1, verbose=0)
 
 
-class _RateRecorder(keras.callbacks.Callback):
-    """The optimizer's learning rate at every batch, as the model trains with it."""
-
-    def __init__(self):
-        super().__init__()
-        self.rates = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
-
-
 def _fit_callback_names(model, monkeypatch):
     """Record the classes of the callbacks ``model.fit`` is given."""
     seen, fit = [], model.fit
@@ -161,7 +151,7 @@ def test_a_trial_trains_with_zoo_trains_callbacks_and_learning_rates(tiny_data, 
     hp = keras_tuner.HyperParameters()
     trial_model, run_model = hm.build(hp), hm.build(hp)
     trial_stack, run_stack = _fit_callback_names(trial_model, monkeypatch), _fit_callback_names(run_model, monkeypatch)
-    trial_rates, run_rates = _RateRecorder(), _RateRecorder()
+    trial_rates, run_rates = RateRecorder(), RateRecorder()
     data = tiny_data.fit_kwargs
     hm.fit(hp, trial_model, epochs=2, verbose=0, callbacks=[trial_rates], **data)
     fit_resumable(
@@ -169,12 +159,13 @@ def test_a_trial_trains_with_zoo_trains_callbacks_and_learning_rates(tiny_data, 
         verbose=0, extra_callbacks=task_callbacks("language-modeling", carry_state=True), callbacks=[run_rates],
     )  # fmt: skip
     zoo_callbacks = ["ResetEvalStates", "TokenMetrics", "TimeLimit", "LinearDecay"]
-    assert trial_stack[: len(zoo_callbacks)] == zoo_callbacks and trial_stack[-1] == "_RateRecorder"
-    assert [c for c in run_stack if c != "EpochLog"] == [*zoo_callbacks, "_RateRecorder"]
+    assert trial_stack[: len(zoo_callbacks)] == zoo_callbacks and trial_stack[-1] == "RateRecorder"
+    assert [c for c in run_stack if c != "EpochLog"] == [*zoo_callbacks, "RateRecorder"]
     assert len(trial_rates.rates) == 2 * data["steps_per_epoch"]
     # (rel 1e-3: the time share of a 10-hour budget in the first batch differs by microseconds)
     assert trial_rates.rates == pytest.approx(run_rates.rates, rel=1e-3)
-    assert trial_rates.rates[-1] < 0.6 * trial_rates.rates[0]  # it decays: not the constant rate trials once had
+    # it decays: not the constant rate trials once had
+    assert trial_rates.rates[(1, data["steps_per_epoch"] - 1)] < 0.6 * trial_rates.rates[(0, 0)]
 
 
 # -- the resumable grid oracle -----------------------------------------------------

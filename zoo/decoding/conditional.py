@@ -185,7 +185,7 @@ def beam_decode(model, conditions, start_id: int, end_id: int, max_length: int, 
     finished = [[] for _ in range(batch)]
     steps = stepper(model, conditions)
     logp = _log_softmax(steps.start(np.full(batch, start_id, np.int32)))
-    for _step in range(max_length):
+    for step in range(max_length):
         keep, next_tokens, next_scores, next_sequences = [], [], [], []
         for row in range(batch):
             beams = np.nonzero(rows == row)[0]
@@ -212,7 +212,7 @@ def beam_decode(model, conditions, start_id: int, end_id: int, max_length: int, 
         if not keep:
             break
         rows, scores, sequences = rows[keep], np.array(next_scores), next_sequences
-        if _step == max_length - 1:
+        if step == max_length - 1:
             break
         logp = _log_softmax(steps.step(np.array(next_tokens, np.int32), rows=np.array(keep)))
     live = [[] for _ in range(batch)]
