@@ -28,7 +28,7 @@ def main(argv=None):
 
     from zoo.cli import parse_overrides
     from zoo.data.images import load_digits
-    from zoo.training_images import train_image_classifier
+    from zoo.training.images import train_image_classifier
 
     data = load_digits()
     start = time.monotonic()

@@ -3,7 +3,7 @@
     python benchmarks/generation.py [--backend tensorflow|jax|torch] [--tokens 500] [--baseline-tokens 100]
 
 --backend sets KERAS_BACKEND for this run (default: the environment's, else
-tensorflow). Each backend decodes its own way (see zoo.generation): one XLA
+tensorflow). Each backend decodes its own way (see zoo.decoding.generation): one XLA
 ``tf.function`` on TensorFlow, one ``jax.jit`` with ``lax.while_loop`` on JAX,
 a device-side Python loop without host round trips on PyTorch.
 

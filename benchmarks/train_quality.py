@@ -41,8 +41,8 @@ REFERENCE = {
 
 def validation_scores(model, corpus, seq_len):
     """Bits per character on the whole validation split: carried-state streams and independent windows."""
-    from zoo.carried_state import stream_bits, window_bits
     from zoo.data import TextCodec
+    from zoo.training.carried_state import stream_bits, window_bits
 
     ids = TextCodec(model.vocabulary).encode(corpus.validation)
     return stream_bits(model, ids, seq_len, batch_size=8), window_bits(model, ids, seq_len)

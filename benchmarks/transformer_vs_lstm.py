@@ -32,9 +32,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import zoo
-    from zoo.carried_state import stream_bits, window_bits
     from zoo.data import TextCodec, load_corpus
-    from zoo.training import matched_units, text_recipe, text_vocabulary
+    from zoo.training.carried_state import stream_bits, window_bits
+    from zoo.training.text import matched_units, text_recipe, text_vocabulary
 
     corpus = load_corpus("stdlib", max_chars=args.max_chars)
     vocabulary = text_vocabulary(corpus)

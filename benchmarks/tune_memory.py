@@ -32,7 +32,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from zoo.tune import hypermodel, text_search_data
-    from zoo.tune.search import PROJECT, GridTuner
+    from zoo.tune.searching import PROJECT, GridTuner
 
     readings = []
 

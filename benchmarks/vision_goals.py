@@ -29,7 +29,7 @@ def _time_to(rows, key, goal):
 
 
 def segmentation(minutes, out):
-    from zoo.training_scenes import train_segmenter
+    from zoo.training.scenes import train_segmenter
 
     start = time.monotonic()
     model, rows, scores = train_segmenter("fcn8s", minutes=minutes, verbose=0, out_dir=out / "fcn8s", overwrite=True)
@@ -44,7 +44,7 @@ def segmentation(minutes, out):
 
 
 def detection(minutes, out):
-    from zoo.training_scenes import train_detector
+    from zoo.training.scenes import train_detector
 
     start = time.monotonic()
     model, rows, scores = train_detector(
@@ -68,9 +68,9 @@ def speed(detector, out, region_epochs=4, n_images=200):
     import matplotlib.pyplot as plt
 
     from zoo.data.scenes import make_scenes
-    from zoo.detection import detect, mean_average_precision
-    from zoo.detection.rcnn import RegionDetector
-    from zoo.training_scenes import TEST_SEED_OFFSET
+    from zoo.models.detection import detect, mean_average_precision
+    from zoo.models.detection.rcnn import RegionDetector
+    from zoo.training.scenes import TEST_SEED_OFFSET
 
     train = make_scenes(1500, seed=0)
     test = make_scenes(n_images, seed=TEST_SEED_OFFSET)

@@ -8,7 +8,7 @@ import zoo
 from zoo.data.scenes import make_scenes
 from zoo.decoding import beam_decode, greedy_decode
 from zoo.metrics import corpus_bleu
-from zoo.models.captioner import CAPTION_VOCABULARY, caption_images, decode_caption, encode_captions
+from zoo.models.multimodal.captioner import CAPTION_VOCABULARY, caption_images, decode_caption, encode_captions
 
 
 def test_registry_vocabulary_size_matches():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import small_text_generator
-from zoo.carried_state import StateCarrier, stream_bits, window_bits
 from zoo.data import stream_windows, text_streams
+from zoo.training.carried_state import StateCarrier, stream_bits, window_bits
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends

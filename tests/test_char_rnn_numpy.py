@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.layers import SimpleRNNCell
-from zoo.models.char_rnn import train_hello
+from zoo.models.rnn.char_rnn import train_hello
 from zoo.numpy_rnn import char_rnn_loss, numerical_gradient, relative_error, rnn_forward
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.cnn.arithmetic import conv_output_size, conv_params, dense_params, receptive_field
-from zoo.cnn.conventions import copy_weights
+from zoo.models.cnn.arithmetic import conv_output_size, conv_params, dense_params, receptive_field
+from zoo.models.cnn.conventions import copy_weights
 
 # keras.applications' counts at 224x224x3 with the 1000-class top.
 KERAS_APPLICATIONS = {

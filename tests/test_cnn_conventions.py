@@ -6,6 +6,9 @@ a vector, a custom input shape and a custom input tensor work, and the
 classifier activation is the one asked for. channels_first is refused with one line, never built wrongly.
 """
 
+import inspect
+import re
+
 import keras
 import pytest
 
@@ -97,7 +100,34 @@ def test_classes_is_keras_applications_name_for_num_classes(name):
     by_classes = zoo.create_model(name, classes=7, input_shape=shape)
     assert by_classes.output_shape == (None, 7)
     assert zoo.create_model(name, classes=7, num_classes=7, input_shape=shape).output_shape == (None, 7)
-    builder = default_registry().builder(name)  # the function itself, e.g. zoo.cnn.resnet.resnet18
+    builder = default_registry().builder(name)  # the function itself, e.g. zoo.models.cnn.resnet.resnet18
     assert builder(classes=5, input_shape=shape).output_shape == (None, 5)
     with pytest.raises(ValueError, match=rf"{name}: classes=7 and num_classes=3 disagree; give one of them"):
         zoo.create_model(name, classes=7, num_classes=3, input_shape=shape)
+
+
+CNN_CLASSIFIERS = [n for n in zoo.list_models() if zoo.model_info(n).target.startswith("zoo.models.cnn.")]
+
+
+@pytest.mark.parametrize("name", CNN_CLASSIFIERS)
+def test_every_cnn_variant_documents_each_argument_in_signature_order(name):
+    """The shared docstring template (``zoo.models.cnn.conventions.document``) lists every argument
+    of the variant's signature under ``Args:``, in order, and says what it returns."""
+    builder = default_registry().builder(name)
+    doc = inspect.getdoc(builder)
+    args_section = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    documented = re.findall(r"^    (\w+): ", args_section, re.M)
+    signature = [p for p in inspect.signature(builder).parameters if p != "classes"]  # under num_classes
+    assert documented == signature
+    assert "``classes=``" in doc and "\nReturns:\n" in doc
+
+
+def test_the_template_check_finds_an_undocumented_argument():
+    from zoo.models.cnn.conventions import document
+
+    def planted(width=8, include_top=True, name="planted"):
+        """A planted builder."""
+
+    document(planted, top="a head", default_shape=(8, 8, 3), min_size=1)  # no text for ``width``
+    documented = re.findall(r"^    (\w+): ", inspect.getdoc(planted).split("\nArgs:\n", 1)[1], re.M)
+    assert "width" not in documented and list(inspect.signature(planted).parameters) != documented

@@ -8,6 +8,7 @@ import copy
 import functools
 import inspect
 import json
+import pathlib
 
 import keras
 import numpy as np
@@ -223,3 +224,21 @@ def test_same_seed_same_weights_and_one_training_step_gives_finite_loss(name):
 
 def test_contract_covers_the_first_tenants():
     assert set(MODELS) >= {"lenet5", "text_generator"}
+
+
+LEGACY = pathlib.Path(__file__).parent / "data"
+
+
+def test_files_saved_before_the_layout_move_load_with_their_outputs():
+    """``.keras`` files saved by zoo 0.1's layout (``zoo.models.text_generator``, ``zoo.cnn``, ...,
+    before the move to one folder per family) still load with ``keras.saving.load_model``
+    (``safe_mode=True``) and give the outputs they gave then (TensorFlow, so other backends
+    within float32 round-off)."""
+    arrays = np.load(LEGACY / "layout-0.1-io.npz")
+    names = sorted({key.partition("/")[0] for key in arrays.files})
+    assert len(names) == 6, names
+    for name in names:
+        x = [arrays[f"{name}/input{i}"] for i in range(2) if f"{name}/input{i}" in arrays.files]
+        model = keras.saving.load_model(LEGACY / f"layout-0.1-{name}.keras", safe_mode=True)
+        y = forward(model, x[0] if len(x) == 1 else x)
+        np.testing.assert_allclose(y, arrays[f"{name}/output"], rtol=1e-4, atol=1e-5, err_msg=name)

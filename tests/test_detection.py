@@ -7,10 +7,10 @@ import pytest
 
 import zoo
 from zoo.data import make_scenes
-from zoo.detection import YoloLoss, box_iou, decode_predictions, detect, encode_targets
-from zoo.detection.boxes import suppress
-from zoo.detection.rcnn import RegionDetector, window_proposals
 from zoo.metrics import mean_average_precision
+from zoo.models.detection import YoloLoss, box_iou, decode_predictions, detect, encode_targets
+from zoo.models.detection.boxes import suppress
+from zoo.models.detection.rcnn import RegionDetector, window_proposals
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends

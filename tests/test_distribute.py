@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import kill_and_resume_training, run_python
-from zoo.training import text_training_data
+from zoo.training.text import text_training_data
 
 BACKENDS = ["tensorflow", "jax"]
 
@@ -14,12 +14,12 @@ BACKENDS = ["tensorflow", "jax"]
 # one pass over each whole stream: every replica carries the states of its own rows.
 _STREAMS_ON_TWO_DEVICES = """
 import numpy as np
-from zoo.distribute import split_cpu, use_all_devices
+from zoo.training.distribute import split_cpu, use_all_devices
 split_cpu(2)
 print(use_all_devices())
 import keras
 import zoo
-from zoo.carried_state import StateCarrier
+from zoo.training.carried_state import StateCarrier
 from zoo.data import stream_windows
 keras.utils.set_random_seed(0)
 model = zoo.create_model("text_generator", embedding_dim=8, units=16, num_layers=2)

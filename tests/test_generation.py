@@ -10,7 +10,7 @@ import pytest
 import zoo
 from tests.conftest import small_text_generator
 from zoo.data import decode_chars, encode_chars
-from zoo.generation import filter_logits, sample_next
+from zoo.decoding.generation import filter_logits, sample_next
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends

@@ -17,7 +17,7 @@ from zoo.data.images import (
     sample_image_names,
     upscale,
 )
-from zoo.training_images import train_image_classifier
+from zoo.training.images import train_image_classifier
 
 
 def test_digits_are_real_split_and_stratified():

@@ -4,6 +4,8 @@ a private module is imported only from inside its own package, and zoo's imports
 import ast
 import pathlib
 
+from tests.conftest import run_python
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = sorted(
     [*ROOT.glob("zoo/**/*.py"), *ROOT.glob("tests/*.py"), *ROOT.glob("benchmarks/*.py"), *ROOT.glob("tutorials/*.py")]
@@ -118,3 +120,24 @@ def test_zoo_imports_form_no_cycle():
 def test_the_cycle_check_finds_a_cycle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_every_exported_name_stays_itself_once_all_submodules_are_imported():
+    """A lazy package's exported function must not be shadowed by a submodule of the same name
+    (``zoo.tune.search`` once was the module once ``zoo.tune.search`` the module had been imported)."""
+    code = (
+        "import importlib, pkgutil, types, zoo\n"
+        "found = [m for m in pkgutil.walk_packages(zoo.__path__, 'zoo.') if m.name != 'zoo.__main__']\n"
+        "for m in found:\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = []\n"
+        "for m in found:\n"
+        "    module = importlib.import_module(m.name)\n"
+        "    if m.ispkg:\n"
+        "        bad += [f'{m.name}.{n}' for n in getattr(module, '__all__', ())\n"
+        "                if isinstance(getattr(module, n), types.ModuleType)]\n"
+        "print('SHADOWED', bad)\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "SHADOWED []" in proc.stdout

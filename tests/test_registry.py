@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from tests.conftest import run_python
-from zoo.registry import default_registry, signature_defaults
+from zoo.registry import builtin_metadata_modules, default_registry, read_defaults, signature_defaults
 
 
 def test_list_models_sorted_with_wildcards_and_task():
@@ -52,7 +52,8 @@ def test_model_info_is_a_dataclass_with_metadata():
 
 
 @pytest.mark.parametrize("name", [n for n in zoo.list_models() if zoo.model_info(n).target])
-def test_catalog_defaults_match_the_builder_signature(name):
+def test_defaults_read_from_the_source_match_the_builder_signature(name):
+    """The registry reads a built-in's defaults with ``ast``; importing the builder must give the same."""
     builder = default_registry().builder(name)
     assert dict(zoo.model_info(name).default_args) == signature_defaults(builder)
     assert inspect.getdoc(builder), f"{name}'s builder has no docstring"
@@ -133,9 +134,74 @@ def test_every_subpackage_is_an_attribute_of_zoo_and_metrics_need_no_keras():
         "import sys, zoo\n"
         "zoo.metrics.corpus_bleu, zoo.metrics.mean_average_precision\n"
         "print('KERAS', 'keras' in sys.modules)\n"
+        "assert zoo.cnn is zoo.models.cnn and zoo.detection is zoo.models.detection and zoo.models.rnn\n"
+        "print('KERAS-FREE FAMILIES', 'keras' not in sys.modules)\n"
         f"print('MISSING', [p for p in {packages!r} if not hasattr(getattr(zoo, p), '__path__')])\n"
-        "zoo.detection.detect, zoo.segmentation.fcn8s\n"
+        "zoo.detection.detect, zoo.segmentation.fcn8s, zoo.models.rnn.char_rnn\n"
     )
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "KERAS False" in proc.stdout and "MISSING []" in proc.stdout
+    assert "KERAS-FREE FAMILIES True" in proc.stdout
+
+
+def test_every_model_lives_in_the_folder_of_its_metadata():
+    """Each built-in's builder is in the family folder whose ``metadata.py`` declares it."""
+    import importlib
+
+    families = builtin_metadata_modules()
+    assert len(families) >= 7, families
+    for module in families:
+        folder = module.rpartition(".")[0]
+        for info in importlib.import_module(module).MODELS:
+            assert info.target.startswith(folder + "."), f"{info.name}: {info.target} is not in {folder}"
+
+
+def test_a_default_that_is_not_a_constant_is_refused_naming_the_builder(tmp_path, monkeypatch):
+    (tmp_path / "planted_builders.py").write_text(
+        "import math\nWIDTH = 8\n"
+        "def good(width=WIDTH, shape=(3, 4), *, name='good', extra=None):\n    pass\n"
+        "def bad(units=math.floor(3.5)):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert read_defaults("planted_builders:good") == {"width": 8, "shape": (3, 4), "name": "good", "extra": None}
+    with pytest.raises(ValueError, match=r"planted_builders:bad\(units=\): its default math.floor\(3.5\) is not"):
+        read_defaults("planted_builders:bad")
+    with pytest.raises(ValueError, match="no function or class 'missing'"):
+        read_defaults("planted_builders:missing")
+
+
+def test_adding_a_model_touches_one_folder(tmp_path):
+    """A new family folder, a builder module and a ``metadata.py``, and nothing else: the registry
+    lists it without importing Keras, and ``create_model`` builds it with the defaults of its source."""
+    family = tmp_path / "zoo_extra" / "tiny_mlp"
+    family.mkdir(parents=True)
+    (family / "__init__.py").write_text('"""A tiny MLP family."""\n')
+    (family / "builders.py").write_text(
+        "import keras\n\n"
+        "def tiny_mlp(num_classes=3, width=8, name='tiny_mlp'):\n"
+        '    """A two-layer MLP on 6 features."""\n'
+        "    inputs = keras.Input((6,))\n"
+        "    x = keras.layers.Dense(width, activation='relu')(inputs)\n"
+        "    return keras.Model(inputs, keras.layers.Dense(num_classes, activation='softmax')(x), name=name)\n"
+    )
+    (family / "metadata.py").write_text(
+        "from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo\n\n"
+        "MODELS = (\n"
+        "    ModelInfo(name='tiny_mlp', task='image-classification', family='mlp', paper=None,\n"
+        "              description='A two-layer MLP on 6 features.', target='zoo.models.tiny_mlp.builders:tiny_mlp',\n"
+        "              contract=ContractConfig(overrides={}, input=InputSpec((6,)), output=(3,))),\n"
+        ")\n"
+    )
+    code = (
+        "import sys, zoo.models\n"
+        f"zoo.models.__path__.append({str(family.parent)!r})  # the folder, as if it were in zoo/models/\n"
+        "import zoo\n"
+        "print('LISTED', zoo.list_models('tiny*'), zoo.model_info('tiny_mlp').default_args)\n"
+        "print('KERAS', 'keras' in sys.modules)\n"
+        "print('OUTPUT', zoo.create_model('tiny_mlp', width=4).output_shape)\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "LISTED ['tiny_mlp'] {'num_classes': 3, 'width': 8, 'name': 'tiny_mlp'}" in proc.stdout
+    assert "KERAS False" in proc.stdout and "OUTPUT (None, 3)" in proc.stdout

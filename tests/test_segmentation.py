@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.layers import bilinear_kernel, upsampling_layer
-from zoo.segmentation import convolutionalize, segmentation_scores, transfer_backbone
+from zoo.models.segmentation import convolutionalize, segmentation_scores, transfer_backbone
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends

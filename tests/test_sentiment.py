@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.data.reviews import CASES, NEGATIVE, POSITIVE, imdb_cached, load_imdb, make_reviews
-from zoo.models.sentiment import bag_of_words, encode_reviews, review_vocabulary
+from zoo.models.rnn.sentiment import bag_of_words, encode_reviews, review_vocabulary
 
 ORDER_DEPENDENT = ("contrast", "not_but")
 

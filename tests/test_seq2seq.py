@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.data.dates import END, START, decode, encode, make_dates, source_vocabulary, target_vocabulary
-from zoo.models.seq2seq import alignment, beam_decode, greedy_decode
+from zoo.models.rnn.seq2seq import alignment, beam_decode, greedy_decode
 
 SRC, TGT = source_vocabulary(), target_vocabulary()
 START_ID, END_ID = TGT.index(START), TGT.index(END)

@@ -7,7 +7,7 @@ import zoo
 from tests.conftest import kill_and_resume_training
 from zoo.data import load_corpus
 from zoo.run_folder import CHECKPOINT
-from zoo.training import history_column, read_history
+from zoo.training.fit import history_column, read_history
 
 
 def test_short_training_run_learns_and_saves(tmp_path):
@@ -79,7 +79,7 @@ def test_training_needs_a_budget():
 def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):
     import threading
 
-    from zoo.training import write_json_atomically
+    from zoo.json_files import write_json_atomically
 
     path = tmp_path / "search.json"
     errors = []

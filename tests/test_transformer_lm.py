@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import zoo
-import zoo.models.transformer_lm
+import zoo.models.transformer.transformer_lm
 from tests.conftest import run_zoo
-from zoo.generation import generate_ids
+from zoo.decoding.generation import generate_ids
 from zoo.studies.attention_cost import forward_costs, slopes
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
@@ -117,7 +117,7 @@ def test_trains_through_the_text_trainer_and_refuses_carried_state(tmp_path):
     bits = [r["val_bpc"] for r in rows]
     assert bits[-1] < bits[0] and bits[-1] < 2.5  # a repeated line is learnt well below log2(98) = 6.6 bits
     loaded = keras.saving.load_model(tmp_path / "model.keras")
-    assert isinstance(loaded, zoo.models.transformer_lm.TransformerLM) and loaded.max_length == 32
+    assert isinstance(loaded, zoo.models.transformer.transformer_lm.TransformerLM) and loaded.max_length == 32
     assert zoo.generate(loaded, "def ", 12, temperature=0) == zoo.generate(model, "def ", 12, temperature=0)
 
 

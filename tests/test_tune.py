@@ -13,11 +13,11 @@ import pytest
 import zoo
 from tests.conftest import run_zoo
 from tests.recording import RateRecorder
-from zoo.carried_state import StateCarrier
 from zoo.cli import main
-from zoo.search_spaces import COMPILE_ARGS
+from zoo.training.carried_state import StateCarrier
 from zoo.tune import hypermodel, parse_space_option, read_trials, search, search_space, text_search_data
 from zoo.tune.oracles import ResumableGridOracle
+from zoo.tune.spaces import COMPILE_ARGS
 from zoo.tune.study import depth_verdict, matched_pairs, plot_heatmap, plot_loss_vs_params, units_vs_depth
 
 TINY_TEXT = [
@@ -145,7 +145,8 @@ def _fit_callback_names(model, monkeypatch):
 def test_a_trial_trains_with_zoo_trains_callbacks_and_learning_rates(tiny_data, monkeypatch):
     """One callback stack for both: a tuning trial gets the figures, time budget and linear decay that
     ``fit_resumable`` (``zoo train``) gives the same model, and the same rate at every batch."""
-    from zoo.training import fit_resumable, task_callbacks
+    from zoo.training.callbacks import task_callbacks
+    from zoo.training.fit import fit_resumable
 
     hm = hypermodel("text_generator", {"units": [8]}, embedding_dim=4, minutes=600, **tiny_data.fixed)
     hp = keras_tuner.HyperParameters()
@@ -324,8 +325,8 @@ def test_study_plots_are_written(tmp_path):
             for n in (1, 2) for u in (32, 64) for c in ("lstm", "gru")]  # fmt: skip
     import matplotlib
 
-    from zoo.training import plot_history
-    from zoo.tune.search import plot_scores
+    from zoo.plotting import plot_history
+    from zoo.tune.searching import plot_scores
 
     previous = matplotlib.get_backend()
     matplotlib.use("svg")  # stands for a notebook's inline backend: saving plots must not switch it

@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.data.clips import FRAME_MOTIONS, MOTIONS, make_clips
-from zoo.models.video import video_classifier
+from zoo.models.multimodal.video import video_classifier
 
 SMALL_VGG = {"width": 8, "blocks": 2, "convs_per_block": 1}
 

@@ -7,8 +7,8 @@ import pytest
 import zoo
 from tests.conftest import kill_and_resume, run_zoo
 from zoo.metrics.segmentation import predict_masks, segmentation_scores
-from zoo.training import read_history
-from zoo.training_scenes import detection_scores, scene_splits
+from zoo.training.fit import read_history
+from zoo.training.scenes import detection_scores, scene_splits
 
 SMALL_FCN = ["--set", "width=4", "--set", "fc_units=8"]
 HELD_OUT = ["--validation-scenes", "48", "--test-scenes", "32"]

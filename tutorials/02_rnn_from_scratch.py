@@ -180,7 +180,7 @@ plt.show()
 # properties that point at the layer weights.
 
 # %%
-from zoo.models.char_rnn import train_hello
+from zoo.models.rnn.char_rnn import train_hello
 
 model, hist = train_hello(zoo.create_model("char_rnn"), steps=300)
 print("W_xh", model.W_xh.shape, "W_hh", model.W_hh.shape, "W_hy", model.W_hy.shape)

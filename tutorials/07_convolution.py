@@ -39,8 +39,8 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from zoo.cnn.arithmetic import conv_output_size, conv_params
 from zoo.data.images import load_sample_image
+from zoo.models.cnn.arithmetic import conv_output_size, conv_params
 
 # %% [markdown]
 # ## C1 · An image is a (height, width, channels) tensor
@@ -114,7 +114,7 @@ plt.show()
 # ## C3, C4 · Stride and padding
 # The output size along one axis is ⌊(n + 2p − k) / s⌋ + 1. Without padding the map shrinks
 # by k − 1; zero padding of (k − 1)/2 keeps it; stride s divides it by about s.
-# `zoo.cnn.conv_output_size` computes it; we check it against our NumPy convolution and
+# `zoo.models.cnn.conv_output_size` computes it; we check it against our NumPy convolution and
 # against Keras, for each setting.
 
 # %%
@@ -205,7 +205,7 @@ for op, layer_cls in ((np.max, keras.layers.MaxPooling2D), (np.mean, keras.layer
 
 # %%
 from zoo.data.images import load_digits
-from zoo.training_images import train_image_classifier
+from zoo.training.images import train_image_classifier
 
 digits = load_digits(upscale_factor=4)  # 32x32, LeNet's input size
 model, rows, accuracy = train_image_classifier("lenet5", digits, epochs=2 if SMOKE else 15, verbose=0, augment=False)

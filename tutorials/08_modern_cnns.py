@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import zoo
-from zoo.cnn.arithmetic import conv_params, receptive_field
+from zoo.models.cnn.arithmetic import conv_params, receptive_field
 
 # %% [markdown]
 # ## The zoo's parameter table (224×224×3, 1000 classes)
@@ -145,12 +145,12 @@ for fn in (keras.activations.relu, keras.activations.sigmoid, keras.activations.
 # %% [markdown]
 # ## C13 · Skip connections: a plain deep network against a residual one
 # From scratch: the same stack of 3×3 convolution blocks twice, once plain and once with
-# identity shortcuts (`zoo.cnn.resnet.basic_block`). Both are trained on the digits with
+# identity shortcuts (`zoo.models.cnn.resnet.basic_block`). Both are trained on the digits with
 # the same settings; we compare their training curves.
 
 # %%
-from zoo.cnn.resnet import basic_block
 from zoo.data.images import load_digits
+from zoo.models.cnn.resnet import basic_block
 
 
 def deep_net(blocks_per_stage, skip, width=16):

@@ -42,7 +42,7 @@ import numpy as np
 
 import zoo
 from zoo.data import make_scenes
-from zoo.visualize import mask_colours, overlay
+from zoo.plotting import mask_colours, overlay
 
 # %% [markdown]
 # ## V1 · A label for every pixel
@@ -72,7 +72,7 @@ plt.show()
 # union per class, averaged; `keras.metrics.MeanIoU`) is not fooled. Measured:
 
 # %%
-from zoo.segmentation import segmentation_scores
+from zoo.models.segmentation import segmentation_scores
 
 share = np.bincount(scenes.masks.ravel(), minlength=5) / scenes.masks.size
 print("pixel share per class:", dict(zip(("background", *scenes.class_names), share.round(3).tolist(), strict=True)))
@@ -103,7 +103,7 @@ assert np.allclose(dense_out, conv_out, atol=1e-4)
 # convolution and the rest into 1×1 convolutions. On LeNet-5:
 
 # %%
-from zoo.segmentation import convolutionalize
+from zoo.models.segmentation import convolutionalize
 
 keras.utils.set_random_seed(0)
 lenet = zoo.create_model("lenet5")
@@ -226,7 +226,7 @@ for name in ("fcn32s", "fcn16s", "fcn8s"):
 # make the masks finer, so mean IoU rises from 32s to 16s to 8s.
 
 # %%
-from zoo.training_scenes import train_segmenter
+from zoo.training.scenes import train_segmenter
 
 minutes = 0.05 if SMOKE else 2.5
 n_scenes = 128 if SMOKE else 4000
@@ -247,7 +247,7 @@ for name in ("fcn32s", "fcn16s", "fcn8s"):
 
 # %%
 from zoo.metrics import predict_masks
-from zoo.training_scenes import TEST_SEED_OFFSET
+from zoo.training.scenes import TEST_SEED_OFFSET
 
 test = make_scenes(6, seed=TEST_SEED_OFFSET)
 fig, axes = plt.subplots(4, 6, figsize=(12, 8.3))

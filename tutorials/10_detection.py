@@ -39,8 +39,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from zoo.data import make_scenes
-from zoo.training_scenes import TEST_SEED_OFFSET
-from zoo.visualize import draw_boxes
+from zoo.plotting import draw_boxes
+from zoo.training.scenes import TEST_SEED_OFFSET
 
 train = make_scenes(256 if SMOKE else 4000, seed=0)
 test = make_scenes(40 if SMOKE else 300, seed=TEST_SEED_OFFSET)
@@ -77,14 +77,14 @@ print("hits", hits, "precision", precision.round(3), "recall", recall)
 # Area under the interpolated curve: recall 0 -> 0.5 at precision 1, 0.5 -> 1 at precision 2/3.
 ap_by_hand = 0.5 * 1.0 + 0.5 * (2 / 3)
 
-from zoo.detection import mean_average_precision
+from zoo.models.detection import mean_average_precision
 
 boxes = [np.array([f[2] for f in found if f[1] == i], float) for i in (0, 1)]
 scores = [np.array([f[0] for f in found if f[1] == i]) for i in (0, 1)]
 labels = [np.zeros(len(b), int) for b in boxes]
 library = mean_average_precision(boxes, labels, scores, [np.array(truth[i], float) for i in (0, 1)],
                                  [np.zeros(1, int), np.zeros(1, int)], num_classes=1)  # fmt: skip
-print(f"AP by hand {ap_by_hand:.4f}; zoo.detection: {library.map:.4f}")
+print(f"AP by hand {ap_by_hand:.4f}; zoo.models.detection: {library.map:.4f}")
 assert abs(library.map - ap_by_hand) < 1e-9
 
 # %% [markdown]
@@ -98,8 +98,8 @@ assert abs(library.map - ap_by_hand) < 1e-9
 # windows with IoU < 0.3 with all objects (background).
 
 # %%
-from zoo.detection import box_iou
-from zoo.detection.rcnn import RegionDetector
+from zoo.models.detection import box_iou
+from zoo.models.detection.rcnn import RegionDetector
 
 region = RegionDetector.build(train.class_names, train.image_shape)
 recall = np.mean(np.concatenate([box_iou(b, region.proposals).max(1) >= 0.5 for b in test.boxes]))
@@ -125,7 +125,7 @@ print(f"region classifier trained in {time.monotonic() - start:.0f} s")
 # the cell that holds an object's centre is responsible for it. The training targets:
 
 # %%
-from zoo.detection import encode_targets
+from zoo.models.detection import encode_targets
 
 target = encode_targets(train.boxes[:1], train.labels[:1], (8, 8), stride=8)[0]
 cells = np.argwhere(target[..., 0] > 0)
@@ -135,7 +135,7 @@ for r, c in cells.tolist():
     print(f"  cell {r, c}: centre offset {offset}, log(size / 8) {log_size}, class {train.class_names[k]}")
 
 # %%
-from zoo.training_scenes import train_detector
+from zoo.training.scenes import train_detector
 
 start = time.monotonic()
 yolo, rows, yolo_scores = train_detector(
@@ -152,8 +152,8 @@ print(f"yolo_tiny ({yolo.count_params():,} parameters): {len(rows)} epochs, {tim
 # candidate boxes survive each step, on the test scenes:
 
 # %%
-from zoo.detection import detect
-from zoo.detection.yolo import grid_boxes
+from zoo.models.detection import detect
+from zoo.models.detection.yolo import grid_boxes
 
 raw = keras.ops.convert_to_numpy(yolo.predict_on_batch(test.images))
 candidates, cell_scores = grid_boxes(raw, 8)

@@ -171,9 +171,9 @@ for (kind, cost), k in fitted.items():
 # characters (the same context for both).
 
 # %%
-from zoo.carried_state import window_bits
 from zoo.data import TextCodec
-from zoo.training import matched_units, text_recipe, text_vocabulary
+from zoo.training.carried_state import window_bits
+from zoo.training.text import matched_units, text_recipe, text_vocabulary
 
 corpus = zoo.data.load_corpus("stdlib", max_chars=200_000 if SMOKE else 2_000_000)
 vocabulary = text_vocabulary(corpus)
@@ -228,7 +228,7 @@ plt.show()
 # the compiled loop save together, not the cache alone.)
 
 # %%
-from zoo.generation import generate_ids
+from zoo.decoding.generation import generate_ids
 
 prompt = TextCodec(vocabulary).encode("def ")[None]
 n_new = 20 if SMOKE else 100

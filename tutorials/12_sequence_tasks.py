@@ -39,7 +39,7 @@ import numpy as np
 
 import zoo
 from zoo.data.reviews import CASES, make_reviews
-from zoo.models.sentiment import bag_of_words, encode_reviews, review_vocabulary
+from zoo.models.rnn.sentiment import bag_of_words, encode_reviews, review_vocabulary
 
 # %% [markdown]
 # ## Many-to-one: sentiment
@@ -135,7 +135,7 @@ assert np.allclose(keras.ops.convert_to_numpy(weights)[0, 0], weights_by_hand, a
 assert np.allclose(keras.ops.convert_to_numpy(context)[0, 0], weights_by_hand @ keys[0], atol=1e-5)
 
 # %%
-from zoo.models.seq2seq import alignment, beam_decode, greedy_decode
+from zoo.models.rnn.seq2seq import alignment, beam_decode, greedy_decode
 
 SRC, TGT = source_vocabulary(), target_vocabulary()
 START_ID, END_ID = TGT.index(START), TGT.index(END)
@@ -225,7 +225,7 @@ plt.show()
 # order.
 
 # %%
-from zoo.cnn.conventions import headless_backbone
+from zoo.models.cnn.conventions import headless_backbone
 
 SMALL_VGG = {"width": 8, "blocks": 2, "convs_per_block": 1}
 

@@ -41,7 +41,7 @@ import numpy as np
 
 import zoo
 from zoo.data import make_scenes
-from zoo.models.captioner import CAPTION_VOCABULARY, caption_images, encode_captions, tokenize_caption
+from zoo.models.multimodal.captioner import CAPTION_VOCABULARY, caption_images, encode_captions, tokenize_caption
 
 train = make_scenes(600 if SMOKE else 6000, seed=0)
 test = make_scenes(40 if SMOKE else 300, seed=1)
@@ -180,5 +180,5 @@ for kind, vocabulary in (("shape", SHAPES), ("colour", tuple(COLOURS)), ("size",
 # - BLEU (by hand = `zoo.metrics.corpus_bleu`) and exact-caption accuracy measure it; an
 #   untrained model is the floor.
 #
-# The library: `zoo.create_model("image_captioner")`, `zoo.models.captioner.caption_images`,
+# The library: `zoo.create_model("image_captioner")`, `zoo.models.multimodal.captioner.caption_images`,
 # `zoo.metrics.corpus_bleu`.

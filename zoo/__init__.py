@@ -57,22 +57,23 @@ __all__ = [
     "train_image_classifier",
     "train_text_generator",
     "train_transformer_lm",
+    "training",
     "tune",
     "unregister_model",
 ]
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
-_SUBPACKAGES = (
-    "cnn", "data", "decoding", "detection", "layers", "metrics", "models", "segmentation", "studies", "tune",
-)  # fmt: skip
+_SUBPACKAGES = ("data", "decoding", "layers", "metrics", "models", "studies", "training", "tune")
+# Model families reachable as ``zoo.cnn``, ``zoo.detection`` and ``zoo.segmentation`` too.
+_FAMILY_SHORTCUTS = ("cnn", "detection", "segmentation")
 
 # Attributes that import Keras, loaded on first access.
 _LAZY = {
-    "generate": ("zoo.generation", "generate"),
+    "generate": ("zoo.decoding.generation", "generate"),
     "load_model": ("zoo.saving", "load_model"),
-    "train_text_generator": ("zoo.training", "train_text_generator"),
-    "train_transformer_lm": ("zoo.training", "train_transformer_lm"),
-    "train_image_classifier": ("zoo.training_images", "train_image_classifier"),
+    "train_text_generator": ("zoo.training.text", "train_text_generator"),
+    "train_transformer_lm": ("zoo.training.text", "train_transformer_lm"),
+    "train_image_classifier": ("zoo.training.images", "train_image_classifier"),
 }
 
 
@@ -84,10 +85,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in _SUBPACKAGES:
+    if name in _SUBPACKAGES or name in _FAMILY_SHORTCUTS:
         import importlib
 
-        return importlib.import_module(f"zoo.{name}")
+        return importlib.import_module(f"zoo.models.{name}" if name in _FAMILY_SHORTCUTS else f"zoo.{name}")
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 

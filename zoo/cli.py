@@ -241,16 +241,16 @@ def cmd_train(args):
     except RunFolderError as err:
         raise CommandError(str(err)) from None
     if args.cpu_devices and os.environ.get("KERAS_BACKEND") == "jax":
-        from zoo.distribute import split_cpu
+        from zoo.training.distribute import split_cpu
 
         split_cpu(args.cpu_devices)  # JAX takes its device count when it starts, so before Keras imports it
     _quiet_tensorflow(args.debug)
     if args.cpu_devices:
-        from zoo.distribute import split_cpu
+        from zoo.training.distribute import split_cpu
 
         split_cpu(args.cpu_devices)
     if args.distribute:
-        from zoo.distribute import use_all_devices
+        from zoo.training.distribute import use_all_devices
 
         print(use_all_devices(), flush=True)
     trainers = {"text": _train_text, "images": _train_images, "scenes": _train_scenes}
@@ -323,7 +323,7 @@ def _train_text(args, recipe):
         f"batches); output in {out_dir}",
         flush=True,
     )
-    from zoo.generation import generate
+    from zoo.decoding.generation import generate
 
     model, rows = recipe.load("trainer")(
         args.corpus,
@@ -411,7 +411,7 @@ _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
 
 def _tune_space(args) -> dict | None:
-    from zoo.search_spaces import parse_space_option, search_space
+    from zoo.tune.spaces import parse_space_option, search_space
 
     if not args.space:
         space = None
@@ -447,7 +447,9 @@ def cmd_tune(args):
     except RunFolderError as err:
         raise CommandError(str(err)) from None
     _quiet_tensorflow(args.debug)
-    import zoo.tune  # noqa: F401  (without keras-tuner: an ImportError naming our extra, printed as one line)
+    from zoo.tune import require_keras_tuner
+
+    require_keras_tuner()  # without keras-tuner: an ImportError naming our extra, printed as one line
     from zoo.tune.launch import run_distributed
 
     if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
@@ -475,9 +477,9 @@ def _strip_workers(argv) -> list:
 
 
 def _run_tune(args, space):
-    from zoo.tune.hypermodel import hypermodel
+    from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report
-    from zoo.tune.search import distributed_role, read_trials, search
+    from zoo.tune.searching import distributed_role, read_trials, search
 
     recipe = model_info(args.model).recipe
     make_data = recipe.load("search_data")
@@ -549,7 +551,7 @@ def _run_tune(args, space):
 
 def cmd_generate(args):
     _quiet_tensorflow(args.debug)
-    from zoo.generation import generate
+    from zoo.decoding.generation import generate
     from zoo.saving import load_model
 
     model = load_model(args.model)

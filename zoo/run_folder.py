@@ -358,7 +358,7 @@ def default_out_dir(model_name: str) -> str:
     return os.path.join("runs", model_name)
 
 
-#: What a ``zoo tune`` search folder holds once started (see :mod:`zoo.tune.search`).
+#: What a ``zoo tune`` search folder holds once started (see :mod:`zoo.tune.searching`).
 SEARCH_MANIFEST = "search.json"
 
 

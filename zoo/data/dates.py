@@ -87,6 +87,13 @@ def target_vocabulary() -> list:
     return ["", START, END, "-", *"0123456789"]
 
 
+#: The vocabularies of the date task: what ``seq2seq_attention``'s default sizes are read from.
+SOURCE_VOCABULARY = tuple(source_vocabulary())
+TARGET_VOCABULARY = tuple(target_vocabulary())
+SOURCE_VOCAB_SIZE = len(SOURCE_VOCABULARY)
+TARGET_VOCAB_SIZE = len(TARGET_VOCABULARY)
+
+
 def encode(texts, vocabulary, length: int) -> np.ndarray:
     """(len(texts), length) int32 character ids, padded with 0, unknown characters 1."""
     index = {c: i for i, c in enumerate(vocabulary)}

@@ -38,6 +38,12 @@ COLOURS = {
 }
 SIZE_WORDS = ("small", "large")
 
+#: The caption markers and vocabulary of the scenes' captions (``caption_for``): padding (id 0),
+#: the two markers, then every word a caption uses.
+CAPTION_START, CAPTION_END = "<start>", "<end>"
+CAPTION_VOCABULARY = ("", CAPTION_START, CAPTION_END, "a", "and", ",", *SIZE_WORDS, *COLOURS, *SHAPES)
+CAPTION_VOCAB_SIZE = len(CAPTION_VOCABULARY)
+
 
 @dataclasses.dataclass
 class Scenes:

@@ -15,7 +15,7 @@ and of many tools that export annotations. Nothing is downloaded: point
 Boxes come back as zoo's ``(x_min, y_min, x_max, y_max)`` with exclusive
 maxima: VOC's 1-based inclusive ``xmin=1, xmax=10`` becomes ``(0, 10)``.
 Masks keep VOC's values (class ``k`` of ``VOC_CLASSES[k - 1]``, 255 ignored by
-:func:`zoo.segmentation.segmentation_scores`).
+:func:`zoo.models.segmentation.segmentation_scores`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
-"""Decoding: greedy and beam search for conditional sequence models (translation, captioning).
+"""Decoding: sampling and generation for language models, greedy and beam search for
+conditional sequence models (translation, captioning).
 
-:mod:`zoo.decoding.conditional` steps zoo's LSTM decoders with carried
-states and batches beam search across rows and beams. (Language-model
-sampling and generation, ``zoo.generate``, are in :mod:`zoo.generation`.)
+- :mod:`zoo.decoding.generation`: ``zoo.generate`` and ``generate_ids``, temperature, top-k and
+  top-p sampling, compiled per backend (one XLA function on TensorFlow, ``jax.lax.while_loop``
+  on JAX);
+- :mod:`zoo.decoding.conditional`: greedy and beam search that step zoo's LSTM decoders with
+  carried states and batch beam search across rows and beams.
+
+Importing this package imports Keras.
 """
 
 from zoo.decoding.conditional import LSTMStepper, PrefixStepper, beam_decode, greedy_decode, stepper

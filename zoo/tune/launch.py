@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from zoo.tune.search import free_port
+from zoo.tune.searching import free_port
 
 
 def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None, poll=0.5) -> None:

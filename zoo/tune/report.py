@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from zoo.tune.search import format_table, plot_scores, read_trials, sorted_trials, total_epochs, write_results
+from zoo.tune.searching import format_table, plot_scores, read_trials, sorted_trials, total_epochs, write_results
 
 
 def print_report(directory, model=None, objective="val_loss") -> dict:

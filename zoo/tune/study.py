@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
-from zoo.tune.hypermodel import hypermodel
-from zoo.tune.search import read_trials, search, sorted_trials, text_search_data, write_results
+from zoo.tune.hypermodels import hypermodel
+from zoo.tune.searching import read_trials, search, sorted_trials, text_search_data, write_results
 
 
 @dataclasses.dataclass
@@ -27,7 +27,7 @@ class StudyResult:
 
     def table(self) -> str:
         """The trials as a text table, best first."""
-        from zoo.tune.search import format_table
+        from zoo.tune.searching import format_table
 
         names = ("cell", "units", "num_layers", "val_bpc", "params", "seconds")
         cols = [c for c in names if any(c in r for r in self.rows)]
@@ -168,7 +168,7 @@ def report_study(directory, tolerance=0.25) -> StudyResult:
         plot_heatmap(done, files["heatmap"])
         plot_loss_vs_params(done, files["loss_vs_params"])
     verdict = depth_verdict(rows, tolerance)
-    from zoo.training import write_json_atomically
+    from zoo.json_files import write_json_atomically
 
     files["verdict"] = directory / "verdict.json"
     write_json_atomically(files["verdict"], verdict)

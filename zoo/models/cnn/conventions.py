@@ -1,0 +1,327 @@
+"""Argument checks and heads shared by the CNN builders (keras.applications style)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import textwrap
+
+import keras
+
+from zoo.validation import check_positive_int
+
+POOLINGS = (None, "avg", "max")
+
+
+#: Arguments every CNN builder takes, in signature order (``name`` follows them).
+COMMON_ARGS = (
+    "include_top",
+    "weights",
+    "input_shape",
+    "pooling",
+    "num_classes",
+    "classifier_activation",
+    "input_tensor",
+)
+
+
+#: The arguments every CNN variant documents the same way (keras.applications' ``BASE_DOCSTRING``);
+#: :func:`document` fills in the variant's ``{top}``, ``{weights}`` and ``{input_shape}``.
+CNN_ARGUMENTS = (
+    ("include_top", "whether to add {top}; without it the network ends at its last feature map (or the "
+     "``pooling`` of it)."),
+    ("weights", "``None`` (random initialisation){weights}, or the path of a weights file to load."),
+    ("input_shape", "``(height, width, channels)``; default ``{default_shape}``. Height and width must be at "
+     "least {min_size}{fixed}."),
+    ("pooling", 'with ``include_top=False``: ``None`` (the last feature map, 4D), ``"avg"`` or ``"max"`` '
+     "(global average or max pooling to a vector)."),
+    ("num_classes", "number of classes of the classifier. ``classes=``, keras.applications' name for it, is "
+     "accepted too; given both, they must agree."),
+    ("classifier_activation", "activation of the classifier: a name, or ``None`` for logits."),
+    ("input_tensor", "a Keras tensor (a ``keras.Input`` or a layer's output) to build the network on, as in "
+     "keras.applications; the model's inputs are its source inputs."),
+)  # fmt: skip
+_RETURNS = "A functional ``keras.Model``: images in, class scores out (features with ``include_top=False``)."
+
+
+def _argument_lines(arguments) -> list:
+    lines = []
+    for name, text in arguments:
+        first, *rest = textwrap.wrap(f"{name}: {text}", 96)
+        lines += [f"    {first}", *(f"        {line}" for line in rest)]
+    return lines
+
+
+def document(builder, *, top, default_shape, min_size, imagenet=False, fixed_size=False, before=(), after=()):
+    """Give a CNN variant the docstring every variant shares: its own summary, then every argument.
+
+    ``before`` and ``after`` are ``(argument, text)`` pairs for the variant's own arguments that
+    come before and after the common ones (:data:`CNN_ARGUMENTS`) in its signature.
+    """
+    fields = {
+        "top": top,
+        "weights": ', ``"imagenet"`` (the weights keras.applications publishes)' if imagenet else "",
+        "default_shape": default_shape,
+        "min_size": min_size,
+        "fixed": "; the dense head needs a fixed height and width" if fixed_size else "",
+    }
+    common = [(name, text.format(**fields)) for name, text in CNN_ARGUMENTS]
+    arguments = [*before, *common, *after, ("name", "the model's name.")]
+    summary = inspect.cleandoc(builder.__doc__ or builder.__name__)
+    builder.__doc__ = "\n".join(
+        [summary, "", "Args:", *_argument_lines(arguments), "", "Returns:", f"    {_RETURNS}", ""]
+    )
+    return builder
+
+
+def takes_classes(builder):
+    """Let ``builder`` take keras.applications' ``classes=`` as well as zoo's ``num_classes=``.
+
+    ``zoo.models.cnn.resnet50(classes=10)`` is ``zoo.models.cnn.resnet50(num_classes=10)``;
+    both at once must agree. The wrapper's signature shows ``classes=None``
+    after the builder's own arguments, so ``create_model`` accepts it too.
+    """
+    signature = inspect.signature(builder)
+
+    @functools.wraps(builder)
+    def build(*args, classes=None, **kwargs):
+        if classes is not None:
+            given = signature.bind_partial(*args, **kwargs).arguments
+            if "num_classes" in given and given["num_classes"] != classes:
+                raise ValueError(
+                    f"{builder.__name__}: classes={classes!r} and num_classes={given['num_classes']!r} disagree; "
+                    "give one of them (classes is keras.applications' name for num_classes)."
+                )
+            if "num_classes" not in given:
+                kwargs["num_classes"] = classes
+        return builder(*args, **kwargs)
+
+    classes_parameter = inspect.Parameter("classes", inspect.Parameter.KEYWORD_ONLY, default=None)
+    build.__signature__ = signature.replace(parameters=[*signature.parameters.values(), classes_parameter])
+    return build
+
+
+def check_arguments(
+    model_name: str,
+    *,
+    include_top,
+    weights,
+    input_shape,
+    pooling,
+    num_classes,
+    classifier_activation,
+    default_shape: tuple,
+    min_size: int,
+    flattening_top: bool = False,
+    imagenet: str | None = None,
+    input_tensor=None,
+) -> tuple:
+    """Validate the common builder arguments and return the input shape to use.
+
+    Every error names the bad value and what would be accepted. Set
+    ``flattening_top`` for a head that flattens a feature map, which needs a
+    fixed height and width. ``imagenet`` names the keras.applications model
+    whose published weights ``weights="imagenet"`` loads (``None``: no such
+    weights exist for this architecture). With ``input_tensor`` (and no
+    ``input_shape``) the shape is the tensor's, as in keras.applications.
+    """
+    if not isinstance(include_top, bool):
+        raise ValueError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
+    if weights == "imagenet" and imagenet is None:
+        raise ValueError(
+            f"{model_name}: keras.applications publishes no ImageNet weights for this architecture; "
+            "use weights=None or the path to a weights file."
+        )
+    if weights not in (None, "imagenet") and not (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)):
+        accepted = "None (random initialisation), " + ("'imagenet', " if imagenet else "")
+        raise ValueError(
+            f"{model_name}: weights must be {accepted}or the path to an existing weights file; got {weights!r}."
+        )
+    if pooling not in POOLINGS:
+        raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
+    check_positive_int(f"{model_name}: num_classes", num_classes)
+    if classifier_activation is not None:
+        try:
+            keras.activations.get(classifier_activation)
+        except ValueError:
+            raise ValueError(
+                f"{model_name}: unknown classifier_activation {classifier_activation!r}; use None, "
+                "'softmax', or any name keras.activations knows."
+            ) from None
+
+    if keras.config.image_data_format() != "channels_last":
+        raise ValueError(
+            f"{model_name}: zoo's CNN builders take channels_last images (height, width, channels), but "
+            f"keras.config.image_data_format() is {keras.config.image_data_format()!r}; call "
+            "keras.config.set_image_data_format('channels_last') and transpose the images to NHWC."
+        )
+    if input_tensor is not None:
+        if weights == "imagenet":
+            raise ValueError(
+                f"{model_name}: weights='imagenet' cannot be combined with input_tensor here; build the model with "
+                "input_shape and call it on your tensor."
+            )
+        try:
+            tensor_shape = tuple(input_tensor.shape)[1:]
+        except (AttributeError, TypeError):
+            raise ValueError(
+                f"{model_name}: input_tensor must be a tensor (a keras.Input or a layer's output), "
+                f"got {type(input_tensor).__name__}."
+            ) from None
+        if input_shape is None:
+            input_shape = tensor_shape
+        elif any(a is not None and b is not None and a != b for a, b in zip(input_shape, tensor_shape, strict=False)):
+            raise ValueError(
+                f"{model_name}: input_shape {tuple(input_shape)!r} disagrees with input_tensor's shape "
+                f"{tensor_shape!r}."
+            )
+    if input_shape is None:
+        # keras.applications' convention: without a top, any height and width.
+        shape = default_shape if include_top else (None, None, default_shape[-1])
+    else:
+        shape = input_shape
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise ValueError(
+            f"{model_name}: input_shape must be a tuple (height, width, channels), got {input_shape!r}."
+        ) from None
+    if len(shape) != 3:
+        raise ValueError(
+            f"{model_name}: input_shape must have rank 3 (height, width, channels) without the "
+            f"batch axis; got {shape!r} of rank {len(shape)}."
+        )
+    if not all(d is None or (isinstance(d, int) and d > 0) for d in shape) or shape[-1] is None:
+        raise ValueError(
+            f"{model_name}: input_shape entries must be positive integers (height and width may be "
+            f"None), got {shape!r}."
+        )
+    if shape[0] in (1, 3) and shape[-1] not in (1, 3, 4) and (shape[1] is None or shape[1] > 4):
+        raise ValueError(
+            f"{model_name}: input_shape {shape!r} looks like channels_first (channels, height, width); zoo's "
+            f"CNNs take channels_last: pass {(shape[1], shape[2], shape[0])!r}."
+        )
+    small = [d for d in shape[:2] if d is not None and d < min_size]
+    if small:
+        raise ValueError(f"{model_name}: input height and width must be at least {min_size}, got {shape!r}.")
+    if weights == "imagenet":
+        if include_top and num_classes != 1000:
+            raise ValueError(
+                f"{model_name}: weights='imagenet' with include_top=True needs num_classes=1000 (the ImageNet "
+                f"head), got {num_classes}. Use include_top=False to put your own head on the features."
+            )
+        if shape[-1] != 3:
+            raise ValueError(f"{model_name}: weights='imagenet' needs 3-channel (RGB) input, got {shape!r}.")
+        if include_top and shape[:2] != tuple(default_shape[:2]):
+            raise ValueError(
+                f"{model_name}: weights='imagenet' with include_top=True needs input_shape "
+                f"{tuple(default_shape)}, got {shape!r}. Use include_top=False for other sizes."
+            )
+    if include_top and flattening_top and None in shape[:2]:
+        raise ValueError(
+            f"{model_name}: with include_top=True the dense head needs a fixed height and width; "
+            f"got {shape!r}. Give both, or use include_top=False."
+        )
+    return shape
+
+
+def image_input(shape, input_tensor=None):
+    """keras.applications' input handling: ``(tensor to build on, the model's inputs)``.
+
+    Without ``input_tensor`` both are a new ``keras.Input`` of ``shape``. With a
+    Keras tensor (a ``keras.Input`` or a layer's output) the network is built on
+    it and the model's inputs are that tensor's source inputs, so layers before
+    it become part of the model; any other tensor is wrapped in an ``Input``.
+    """
+    if input_tensor is None:
+        inputs = keras.Input(shape=shape, name="image")
+        return inputs, inputs
+    if not keras.backend.is_keras_tensor(input_tensor):
+        inputs = keras.Input(tensor=input_tensor, shape=shape, name="image")
+        return inputs, inputs
+    return input_tensor, keras.utils.get_source_inputs(input_tensor)
+
+
+def common_args(local_vars) -> dict:
+    """The common builder arguments out of a variant builder's ``locals()``, to pass on to the family builder."""
+    return {k: local_vars[k] for k in (*COMMON_ARGS, "name")}
+
+
+def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):
+    """The keras.applications top: global average pooling and a Dense classifier,
+    or, without the top, the requested pooling of the feature map."""
+    if not include_top:
+        return pooled_features(x, pooling)
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="top_dropout")(x)
+    return keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+
+
+def imagenet_weights(model, application: str, include_top: bool):
+    """Copy the ImageNet weights that keras.applications publishes into ``model``.
+
+    ``application`` is the keras.applications function name (``"ResNet50"``).
+    The reference model fetches its file with ``keras.utils.get_file`` (cached
+    under ``~/.keras/models``); this needs the network the first time.
+    """
+    reference_builder = getattr(keras.applications, application)
+    reference = reference_builder(include_top=include_top, weights="imagenet", input_shape=model.input_shape[1:])
+    copy_weights(reference, model)
+    return model
+
+
+def copy_weights(source, target):
+    """``target.set_weights(source.get_weights())``, with a clear error when the layouts differ."""
+    src, dst = source.get_weights(), target.get_weights()
+    if [w.shape for w in src] != [w.shape for w in dst]:
+        raise ValueError(
+            f"Cannot copy weights from {source.name} ({len(src)} arrays, {source.count_params():,} parameters) "
+            f"to {target.name} ({len(dst)} arrays, {target.count_params():,} parameters): layouts differ."
+        )
+    target.set_weights(src)
+    return target
+
+
+def pooled_features(x, pooling):
+    """Apply the ``pooling`` of an ``include_top=False`` model."""
+    if pooling == "avg":
+        return keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if pooling == "max":
+        return keras.layers.GlobalMaxPooling2D(name="max_pool")(x)
+    return x
+
+
+def load_weights(model, weights, model_name: str):
+    """Load a weights file into ``model``, explaining a mismatch."""
+    if weights is None:
+        return model
+    try:
+        model.load_weights(weights)
+    except Exception as err:  # Keras raises ValueError or OSError by file kind
+        raise ValueError(
+            f"{model_name}: the weights file {str(weights)!r} does not match this model "
+            f"({model.count_params():,} parameters, input {model.input_shape}): {err}"
+        ) from err
+    return model
+
+
+def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=None):
+    """The registered image classifier ``backbone`` without its head: an encoder for other models.
+
+    ``pooling=None`` keeps the last feature map (where things are);
+    ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
+    builder's arguments (``{"width": 8}``).
+    """
+    from zoo.registry import create_model, list_models
+
+    classifiers = list_models(task="image-classification")
+    if backbone not in classifiers:
+        raise ValueError(
+            f"backbone must be a registered image classifier such as 'lenet5', got {backbone!r}; "
+            f"choose from {classifiers}."
+        )
+    return create_model(
+        backbone, include_top=False, pooling=pooling, input_shape=tuple(input_shape), **dict(backbone_args or {})
+    )

@@ -1,0 +1,129 @@
+"""Registry entries of the CNN classifiers of this folder, LeNet to DenseNet; imports no Keras."""
+
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
+from zoo.registry.recipes import IMAGE_RECIPE, LEARNING_RATE
+
+
+def _cnn(
+    name,
+    family,
+    target,
+    paper,
+    description,
+    *,
+    default_input=(224, 224, 3),
+    contract_input=(32, 32, 3),
+    tunable=None,
+):
+    """A ModelInfo for a keras.applications-style CNN builder (its defaults are read from the builder)."""
+    return ModelInfo(
+        name=name,
+        task="image-classification",
+        family=family,
+        paper=paper,
+        description=description,
+        target=target,
+        input=InputSpec(default_input),
+        contract=ContractConfig(
+            overrides={"num_classes": 10, "input_shape": contract_input},
+            input=InputSpec(contract_input),
+            output=(10,),
+        ),
+        tunable=tunable or {},
+        recipe=IMAGE_RECIPE,
+    )
+
+
+_RESNET = "He et al., Deep Residual Learning for Image Recognition, 2015"
+_VGG = "Simonyan and Zisserman, Very Deep Convolutional Networks for Large-Scale Image Recognition, 2014"
+_DENSENET = "Huang et al., Densely Connected Convolutional Networks, 2017"
+
+MODELS = (
+    ModelInfo(
+        name="lenet5",
+        task="image-classification",
+        family="lenet",
+        paper="LeCun et al., Gradient-Based Learning Applied to Document Recognition, 1998",
+        description="LeNet-5: two 5x5 convolutions with average pooling, then 120-84-classes dense layers.",
+        target="zoo.models.cnn.lenet:lenet5",
+        input=InputSpec((32, 32, 1)),
+        contract=ContractConfig(overrides={}, input=InputSpec((32, 32, 1)), output=(10,)),
+        recipe=IMAGE_RECIPE,
+    ),
+    _cnn(
+        "alexnet",
+        "alexnet",
+        "zoo.models.cnn.alexnet:alexnet",
+        "Krizhevsky, Sutskever and Hinton, ImageNet Classification with Deep CNNs, 2012",
+        "AlexNet, single-stream (torchvision's form): 5 convolutions, 3 dense layers, ReLU, dropout.",
+        contract_input=(64, 64, 3),
+    ),
+    _cnn(
+        "googlenet",
+        "inception",
+        "zoo.models.cnn.googlenet:googlenet",
+        "Szegedy et al., Going Deeper with Convolutions, 2014",
+        "GoogLeNet (Inception v1): inception modules with 1x1 reductions, optional auxiliary heads.",
+    ),
+    *(
+        _cnn(
+            f"resnet{d}",
+            "resnet",
+            f"zoo.models.cnn.resnet:resnet{d}",
+            _RESNET,
+            f"ResNet-{d}: {'basic (3x3-3x3)' if d < 50 else 'bottleneck (1x1-3x3-1x1)'} residual blocks "
+            "with 1x1 projection shortcuts.",
+        )
+        for d in (18, 34, 50, 101, 152)
+    ),
+    _cnn(
+        "resnet_cifar",
+        "resnet",
+        "zoo.models.cnn.resnet:resnet_cifar",
+        _RESNET,
+        "The paper's CIFAR ResNet (6n+2 layers) for small images; depth and width are arguments.",
+        tunable={
+            "depth": {"values": (8, 14, 20, 32)},
+            "width": {"values": (8, 16, 32)},
+            "learning_rate": LEARNING_RATE,
+        },
+        default_input=(32, 32, 3),
+    ),
+    *(
+        _cnn(
+            f"vgg{d}{bn}",
+            "vgg",
+            f"zoo.models.cnn.vgg:vgg{d}{bn}",
+            _VGG,
+            f"VGG-{d}: 3x3 convolutions only, five blocks, 4096-4096 dense head"
+            + (", batch normalisation after each convolution." if bn else "."),
+        )
+        for d in (11, 13, 16, 19)
+        for bn in ("", "_bn")
+    ),
+    _cnn(
+        "vgg_cifar",
+        "vgg",
+        "zoo.models.cnn.vgg:vgg_cifar",
+        _VGG,
+        "A narrow VGG with batch normalisation for small images; width and depth are arguments.",
+        tunable={
+            "width": {"values": (8, 16, 32, 64)},
+            "convs_per_block": {"values": (1, 2, 3)},
+            "blocks": {"values": (2, 3)},
+            "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+            "learning_rate": LEARNING_RATE,
+        },
+        default_input=(32, 32, 3),
+    ),
+    *(
+        _cnn(
+            f"densenet{d}",
+            "densenet",
+            f"zoo.models.cnn.densenet:densenet{d}",
+            _DENSENET,
+            f"DenseNet-{d}: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
+        )
+        for d in (121, 169, 201)
+    ),
+)

@@ -1,0 +1,29 @@
+"""Object detection (note 002, V4): a one-stage grid detector (yolo_tiny), an R-CNN-style
+region detector to compare it with, box utilities, and mean average precision.
+
+Importing this package does not import Keras; the names below do, on first use. Decoding
+uses TensorFlow's ``tf.image.combined_non_max_suppression``.
+"""
+
+import importlib
+
+_WHERE = {
+    "box_iou": "zoo.models.detection.boxes",
+    "encode_targets": "zoo.models.detection.boxes",
+    "Detections": "zoo.models.detection.yolo",
+    "YoloLoss": "zoo.models.detection.yolo",
+    "decode_predictions": "zoo.models.detection.yolo",
+    "detect": "zoo.models.detection.yolo",
+    "yolo_tiny": "zoo.models.detection.yolo",
+    "DetectionScores": "zoo.metrics.detection",
+    "average_precision": "zoo.metrics.detection",
+    "mean_average_precision": "zoo.metrics.detection",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

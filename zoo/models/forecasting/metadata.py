@@ -1,0 +1,38 @@
+"""Registry entries of the forecasters (zoo.models.forecasting.forecasters); imports no Keras."""
+
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
+from zoo.registry.recipes import LEARNING_RATE
+
+MODELS = (
+    ModelInfo(
+        name="autoregressive_forecaster",
+        task="forecasting",
+        family="autoregressive",
+        paper="Notes 001 and 002 (sequence models); d2l.ai, Sequence Models",
+        description="Next value from the last tau values with an MLP (tau=1: Markov model; hidden_units=0: linear AR).",
+        target="zoo.models.forecasting.forecasters:autoregressive_forecaster",
+        input=InputSpec((4,)),
+        contract=ContractConfig(overrides={}, input=InputSpec((4,)), output=(1,)),
+        tunable={
+            "tau": {"values": (1, 2, 4, 8, 16)},
+            "hidden_units": {"values": (0, 10, 32, 64)},
+            "num_layers": {"values": (1, 2, 3)},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+    ModelInfo(
+        name="latent_forecaster",
+        task="forecasting",
+        family="rnn",
+        paper="Notes 001 and 002 (latent autoregressive model)",
+        description="Next value read off a GRU's hidden state, which summarises the whole past.",
+        target="zoo.models.forecasting.forecasters:latent_forecaster",
+        input=InputSpec((None,)),
+        contract=ContractConfig(overrides={}, input=InputSpec((12,)), output=(1,)),
+        tunable={
+            "units": {"values": (8, 16, 32, 64)},
+            "cell": {"values": ("gru", "lstm")},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+)

@@ -1,0 +1,62 @@
+"""Registry entries of the models that join a CNN and an RNN (video, captioning); imports no Keras."""
+
+from zoo.data.scenes import CAPTION_VOCABULARY
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
+from zoo.registry.recipes import LEARNING_RATE
+
+_CAPTION_VOCAB = len(CAPTION_VOCABULARY)
+
+MODELS = (
+    ModelInfo(
+        name="video_classifier",
+        task="video-classification",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: many-to-one and many-to-many); Donahue et al., Long-term "
+        "Recurrent Convolutional Networks, 2015; Shi et al., Convolutional LSTM Network, 2015",
+        description="A zoo CNN on every frame and an LSTM or GRU over time, or a ConvLSTM2D; one class per "
+        "clip or per frame.",
+        target="zoo.models.multimodal.video:video_classifier",
+        input=InputSpec((8, 32, 32, 3)),
+        contract=ContractConfig(
+            overrides={
+                "units": 8,
+                "input_shape": (3, 32, 32, 3),
+                "backbone_args": {"width": 4, "blocks": 2, "convs_per_block": 1},
+            },
+            input=InputSpec((3, 32, 32, 3)),
+            output=(7,),
+        ),
+        tunable={
+            "variant": {"values": ("cnn_rnn", "convlstm")},
+            "cell": {"values": ("lstm", "gru")},
+            "units": {"values": (16, 32, 64)},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+    ModelInfo(
+        name="image_captioner",
+        task="image-captioning",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: one-to-many); Vinyals et al., Show and Tell: A Neural Image "
+        "Caption Generator, 2015; Karpathy and Fei-Fei, Deep Visual-Semantic Alignments, 2015",
+        description="A zoo CNN's image features start an LSTM that writes the caption word by word "
+        "(<start> ... <end>); greedy and beam decoding.",
+        target="zoo.models.multimodal.captioner:image_captioner",
+        input=(InputSpec((64, 64, 3)), InputSpec((None,), dtype="int32", high=_CAPTION_VOCAB)),
+        contract=ContractConfig(
+            overrides={
+                "input_shape": (32, 32, 3),
+                "backbone_args": {"width": 4, "blocks": 2},
+                "embedding_dim": 4,
+                "units": 8,
+            },
+            input=(InputSpec((32, 32, 3)), InputSpec((6,), dtype="int32", high=_CAPTION_VOCAB)),
+            output=(6, _CAPTION_VOCAB),
+        ),
+        tunable={
+            "units": {"values": (64, 128, 256)},
+            "embedding_dim": {"values": (16, 32, 64)},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+)

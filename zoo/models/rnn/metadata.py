@@ -1,0 +1,114 @@
+"""Registry entries of the recurrent models of this folder; imports no Keras."""
+
+from zoo.data.dates import SOURCE_VOCABULARY, TARGET_VOCABULARY
+from zoo.data.text import DEFAULT_CHAR_VOCABULARY
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.recipes import LEARNING_RATE
+
+_CHARS = len(DEFAULT_CHAR_VOCABULARY)  # text_generator's vocabulary on the built-in corpora
+_DATE_SOURCE_VOCAB = len(SOURCE_VOCABULARY)
+_DATE_TARGET_VOCAB = len(TARGET_VOCABULARY)
+
+# How zoo train and zoo tune train each kind of model; the defaults of both
+# commands and of the Python trainers come from here.
+TEXT_RECIPE = TrainingRecipe(
+    data="text",
+    trainer="zoo.training.text:train_text_generator",
+    search_data="zoo.tune.searching:text_search_data",
+    batch_size=32,
+    learning_rate=3e-3,
+    seq_len=64,
+    # Chosen on a 2-core CPU by benchmarks/train_quality.py (see the README's figures).
+    model_defaults={"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"},
+)
+
+MODELS = (
+    ModelInfo(
+        name="char_rnn",
+        task="language-modeling",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10, 2016); Karpathy, The Unreasonable Effectiveness of "
+        "Recurrent Neural Networks, 2015",
+        description="Character RNN of note 003: one-hot characters, W_xh, W_hh, W_hy, scores per step "
+        '(the "hello" example).',
+        target="zoo.models.rnn.char_rnn:CharRNN",
+        input=InputSpec((None, 4)),
+        contract=ContractConfig(overrides={}, input=InputSpec((4, 4)), output=(4, 4)),
+        tunable={"hidden_size": {"values": (3, 8, 16, 32)}, "learning_rate": LEARNING_RATE},
+    ),
+    ModelInfo(
+        name="text_generator",
+        task="language-modeling",
+        family="rnn",
+        paper="Note 004 (LSTM basics and the Keras TextGenerator); Graves, Generating Sequences "
+        "With Recurrent Neural Networks, 2013",
+        description="Embedding, stacked recurrent layers (LSTM, GRU or simple RNN) returning "
+        "sequences, and a Dense layer giving next-token logits.",
+        target="zoo.models.rnn.text_generator:TextGenerator",
+        input=InputSpec((None,), dtype="int32", high=_CHARS),
+        contract=ContractConfig(
+            overrides={"embedding_dim": 8, "units": 16},
+            input=InputSpec((12,), dtype="int32", high=_CHARS),
+            output=(12, _CHARS),
+        ),
+        # One shared ``units`` for every layer, so trials read back cleanly
+        # (per-layer units_i leave stale values: keras-tuner issues 302, 1034).
+        tunable={
+            "units": {"values": (32, 64, 128, 256, 512)},
+            "num_layers": {"values": (1, 2, 3, 4)},
+            "embedding_dim": {"values": (16, 32, 64, 128)},
+            "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+            "cell": {"values": ("lstm", "gru", "rnn")},
+            "learning_rate": LEARNING_RATE,
+        },
+        recipe=TEXT_RECIPE,
+    ),
+    ModelInfo(
+        name="sentiment_rnn",
+        task="text-classification",
+        family="rnn",
+        paper="Note 003 (cs231n lecture 10: many-to-one); Schuster and Paliwal, Bidirectional Recurrent "
+        "Neural Networks, 1997",
+        description="Many-to-one: word embeddings, a bidirectional LSTM or GRU over the review, P(positive).",
+        target="zoo.models.rnn.sentiment:sentiment_rnn",
+        input=InputSpec((None,), dtype="int32", high=20_000),
+        contract=ContractConfig(
+            overrides={"vocab_size": 50, "embedding_dim": 8, "units": 8},
+            input=InputSpec((12,), dtype="int32", high=50),
+            output=(1,),
+        ),
+        tunable={
+            "units": {"values": (8, 16, 32, 64)},
+            "cell": {"values": ("lstm", "gru")},
+            "bidirectional": {"values": (True, False)},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+    ModelInfo(
+        name="seq2seq_attention",
+        task="translation",
+        family="rnn",
+        paper="Bahdanau, Cho and Bengio, Neural Machine Translation by Jointly Learning to Align and "
+        "Translate, 2015; Luong, Pham and Manning, Effective Approaches to Attention-based NMT, 2015",
+        description="Many-to-many: LSTM encoder-decoder with additive (Bahdanau), multiplicative (Luong) "
+        "or no attention; teacher forcing, greedy and beam decoding.",
+        target="zoo.models.rnn.seq2seq:seq2seq_attention",
+        input=(
+            InputSpec((None,), dtype="int32", high=_DATE_SOURCE_VOCAB),
+            InputSpec((None,), dtype="int32", high=_DATE_TARGET_VOCAB),
+        ),
+        contract=ContractConfig(
+            overrides={"embedding_dim": 8, "units": 8},
+            input=(
+                InputSpec((10,), dtype="int32", high=_DATE_SOURCE_VOCAB),
+                InputSpec((6,), dtype="int32", high=_DATE_TARGET_VOCAB),
+            ),
+            output=(6, _DATE_TARGET_VOCAB),
+        ),
+        tunable={
+            "units": {"values": (16, 32, 64, 128)},
+            "attention": {"values": ("bahdanau", "luong", "none")},
+            "learning_rate": LEARNING_RATE,
+        },
+    ),
+)

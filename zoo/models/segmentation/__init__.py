@@ -1,0 +1,25 @@
+"""Semantic segmentation (note 002, V1-V3): FCN-32s/16s/8s and convolutionalization.
+
+Its scores (pixel accuracy, mean IoU) are in :mod:`zoo.metrics.segmentation`.
+Importing this package does not import Keras; the names below do, on first use.
+"""
+
+import importlib
+
+_WHERE = {
+    "SegmentationScores": "zoo.metrics.segmentation",
+    "segmentation_scores": "zoo.metrics.segmentation",
+    "convolutionalize": "zoo.models.segmentation.convolutionalization",
+    "fcn8s": "zoo.models.segmentation.fcn",
+    "fcn16s": "zoo.models.segmentation.fcn",
+    "fcn32s": "zoo.models.segmentation.fcn",
+    "transfer_backbone": "zoo.models.segmentation.fcn",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""The decoder-only Transformer language model (note 002)."""

@@ -1,0 +1,183 @@
+"""A decoder-only Transformer language model (note 002's closing section; A1-A6).
+
+Token embeddings plus position codes, ``num_layers`` causal
+:class:`~zoo.layers.TransformerEncoderBlock`s, and a Dense layer giving the
+next token's logits: the same interface as :class:`TextGenerator`, so it
+trains with ``zoo train`` and samples with :func:`zoo.generate`.
+
+Generation keeps a key/value cache: every block stores the keys and values
+of the positions already read, so each new token costs one query against the
+cache instead of re-running the whole prefix. The context is ``max_length``
+tokens; :func:`zoo.generate` slides a window over longer outputs.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from zoo.layers.attention import PositionEmbedding, SinusoidalPositionalEncoding, TransformerEncoderBlock
+from zoo.models.rnn.text_generator import model_vocabulary, resolve_vocabulary
+from zoo.validation import check_positive_int, check_rate
+
+POSITIONS = {"learned": PositionEmbedding, "sinusoidal": SinusoidalPositionalEncoding}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TransformerLM(keras.Model):
+    """Next-token Transformer: Embedding + positions, causal Transformer blocks, Dense.
+
+    Args:
+        vocab_size, vocabulary: as for :class:`~zoo.models.rnn.text_generator.TextGenerator`
+            (default: the 98 printable characters).
+        max_length: the context: the longest sequence the model reads at once.
+        embed_dim: width of the token vectors and of every block.
+        num_heads: attention heads per block (``embed_dim`` must divide by it).
+        ff_dim: hidden width of each block's feed-forward network.
+        num_layers: how many blocks are stacked.
+        dropout: dropout rate on attention weights and residual branches.
+        positional: ``"learned"`` position vectors or fixed ``"sinusoidal"`` codes.
+
+    Called on (batch, time) token ids it returns (batch, time, vocab_size)
+    logits; ``return_attention_scores=True`` also returns each block's
+    attention weights, (batch, heads, time, time).
+    """
+
+    def __init__(
+        self,
+        vocab_size=None,
+        vocabulary=None,
+        max_length=256,
+        embed_dim=128,
+        num_heads=4,
+        ff_dim=512,
+        num_layers=2,
+        dropout=0.0,
+        positional="learned",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
+        for arg, value in (
+            ("max_length", max_length),
+            ("embed_dim", embed_dim),
+            ("num_heads", num_heads),
+            ("ff_dim", ff_dim),
+            ("num_layers", num_layers),
+        ):
+            check_positive_int(arg, value)
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim={embed_dim} must be divisible by num_heads={num_heads}.")
+        if positional not in POSITIONS:
+            raise ValueError(f"positional must be one of {sorted(POSITIONS)}, got {positional!r}.")
+        check_rate("dropout", dropout)
+        self._vocab_size_arg = vocab_size
+        self._vocabulary_arg = vocabulary
+        self.vocab_size = resolved_size
+        self.max_length = max_length
+        self.embed_dim = embed_dim
+        self.num_heads = num_heads
+        self.ff_dim = ff_dim
+        self.num_layers = num_layers
+        self.dropout = float(dropout)
+        self.positional = positional
+
+        self.embedding = keras.layers.Embedding(resolved_size, embed_dim, name="embedding")
+        self.positions = POSITIONS[positional](max_length, name="positions")
+        self.blocks = [
+            TransformerEncoderBlock(num_heads, ff_dim, dropout=self.dropout, causal=True, name=f"block_{i + 1}")
+            for i in range(num_layers)
+        ]
+        self.embedding_dropout = keras.layers.Dropout(self.dropout)
+        self.head = keras.layers.Dense(resolved_size, name="logits")
+        self.build((None, None))  # weights from the start, so saving never loses them
+
+    @property
+    def vocabulary(self):
+        """The tokens, position = id: the given list, or the default characters."""
+        return model_vocabulary(self._vocab_size_arg, self._vocabulary_arg)
+
+    @property
+    def head_dim(self):
+        return self.embed_dim // self.num_heads
+
+    def build(self, input_shape):
+        shape = (*tuple(input_shape), self.embed_dim)
+        for layer, layer_shape in (
+            (self.embedding, tuple(input_shape)),
+            (self.positions, shape),
+            *((block, shape) for block in self.blocks),
+            (self.head, shape),
+        ):
+            if not layer.built:
+                layer.build(layer_shape)
+        self.built = True
+
+    def _check_length(self, length):
+        if length is not None and length > self.max_length:
+            raise ValueError(
+                f"The sequence has {length} tokens but this TransformerLM reads at most max_length="
+                f"{self.max_length}; use shorter windows or build the model with a larger max_length."
+            )
+
+    def call(self, inputs, training=None, return_attention_scores=False):
+        self._check_length(inputs.shape[1])
+        x = self.positions(self.embedding(inputs) * self.embed_dim**0.5)
+        x = self.embedding_dropout(x, training=training)
+        maps = []
+        for block in self.blocks:
+            x, weights = block(x, return_attention_scores=True, training=training)
+            maps.append(weights)
+        logits = self.head(x)
+        return (logits, maps) if return_attention_scores else logits
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape), self.vocab_size)
+
+    # -- generation with a key/value cache ---------------------------------
+    def initial_states(self, batch):
+        """An empty cache for ``batch`` sequences: ``[position, [keys, values] per block]``."""
+        shape = (batch, self.num_heads, self.max_length, self.head_dim)
+        return [ops.zeros((), "int32"), *([ops.zeros(shape), ops.zeros(shape)] for _ in self.blocks)]
+
+    def _cached(self, token_ids, states):
+        """Read (batch, T) tokens after the cached ones: ``(logits (batch, T, vocab), states)``."""
+        position, *caches = states
+        length = token_ids.shape[1]
+        positions = position + ops.arange(length, dtype="int32")
+        x = self.embedding(token_ids) * self.embed_dim**0.5 + self.positions.codes(positions)[None]
+        new_caches = []
+        for block, cache in zip(self.blocks, caches, strict=True):
+            x, cache = block.call_cached(x, cache, position)
+            new_caches.append(list(cache))
+        return self.head(x), [position + length, *new_caches]
+
+    def prefill(self, token_ids):
+        """Read a (batch, time) prompt at once, filling the cache: ``(last logits, states)``."""
+        self._check_length(token_ids.shape[1])
+        logits, states = self._cached(token_ids, self.initial_states(token_ids.shape[0]))
+        return logits[:, -1, :], states
+
+    def step(self, token_ids, states):
+        """Advance one token: ``(batch,)`` ids and the cache -> ``(logits, cache)``; no dropout.
+
+        The caller keeps the position below ``max_length`` (:func:`zoo.generate`
+        re-reads the last half of the context when it is full).
+        """
+        logits, states = self._cached(ops.expand_dims(token_ids, 1), states)
+        return logits[:, 0, :], states
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "vocab_size": self._vocab_size_arg,
+            "vocabulary": self._vocabulary_arg,
+            "max_length": self.max_length,
+            "embed_dim": self.embed_dim,
+            "num_heads": self.num_heads,
+            "ff_dim": self.ff_dim,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout,
+            "positional": self.positional,
+        }

@@ -1,0 +1,125 @@
+"""What the registry records of a model: its entry, input, contract configuration and training recipe.
+
+Plain frozen dataclasses, free of Keras, so that a family's ``metadata.py``
+can declare its models and ``zoo list`` can read them without building anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+TASKS = (
+    "image-classification",
+    "language-modeling",
+    "semantic-segmentation",
+    "object-detection",
+    "text-classification",
+    "translation",
+    "video-classification",
+    "image-captioning",
+    "forecasting",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class InputSpec:
+    """What a model expects as input: per-example shape and dtype.
+
+    ``shape`` excludes the batch axis; ``None`` marks an axis of free length
+    (for example the time axis of a sequence model).
+    """
+
+    shape: tuple
+    dtype: str = "float32"
+    high: int | None = None  # exclusive upper bound for integer token inputs
+
+    def describe(self) -> str:
+        dims = ", ".join("None" if d is None else str(d) for d in self.shape)
+        return f"(batch, {dims}) {self.dtype}" if dims else f"(batch,) {self.dtype}"
+
+
+def describe_input(spec) -> str:
+    """An :class:`InputSpec`, or a tuple of them for a model with several inputs, as text."""
+    if isinstance(spec, (tuple, list)):
+        return " + ".join(s.describe() for s in spec)
+    return spec.describe()
+
+
+@dataclasses.dataclass(frozen=True)
+class ContractConfig:
+    """A small configuration the contract tests build and run.
+
+    ``overrides`` are passed to the builder on top of its defaults, ``input``
+    (an :class:`InputSpec`, or a tuple of them for several inputs) is the
+    concrete example shape fed to the model and ``output`` the shape
+    the model must return for it (both without the batch axis).
+    """
+
+    overrides: Mapping[str, Any]
+    input: InputSpec
+    output: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingRecipe:
+    """How ``zoo train`` and ``zoo tune`` train a model: the one place for its training defaults.
+
+    ``data`` is the kind of data the model trains on (``"text"``,
+    ``"images"`` or ``"scenes"``; it picks the command-line data flags), ``trainer`` and
+    ``search_data`` are the ``"module:function"`` that train it and that make
+    a tuning data set, ``batch_size``, ``learning_rate`` and ``seq_len`` (text
+    windows) the defaults, and ``model_defaults`` the builder arguments used
+    for training unless given (they may differ from the builder's own
+    defaults, which suit other hardware).
+    """
+
+    data: str
+    trainer: str
+    batch_size: int
+    learning_rate: float
+    search_data: str | None = None  # None: zoo tune does not search this model
+    seq_len: int | None = None
+    model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly view of the recipe."""
+        return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
+
+    def load(self, which: str):
+        """The function named by ``trainer`` or ``search_data`` (imports it)."""
+        module_name, _, attr = getattr(self, which).partition(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelInfo:
+    """Everything the registry knows about one model, without building it."""
+
+    name: str
+    task: str
+    family: str
+    paper: str | None
+    description: str
+    default_args: Mapping[str, Any] | None = None  # None: read from the builder's source on registration
+    input: InputSpec | None = None
+    contract: ContractConfig | None = None
+    tunable: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    target: str | None = None  # "module:attribute" of a built-in builder
+    recipe: TrainingRecipe | None = None  # how zoo train / zoo tune train it (None: they do not)
+
+    def as_dict(self) -> dict:
+        """A JSON-friendly view of the entry."""
+        return {
+            "name": self.name,
+            "task": self.task,
+            "family": self.family,
+            "paper": self.paper,
+            "description": self.description,
+            "default_args": dict(self.default_args),
+            "input": describe_input(self.input) if self.input else None,
+            "tunable": dict(self.tunable),
+            "recipe": self.recipe.as_dict() if self.recipe else None,
+        }

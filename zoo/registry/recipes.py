@@ -1,0 +1,21 @@
+"""The training recipes and search ranges that several model families share.
+
+A recipe (:class:`~zoo.registry.entries.TrainingRecipe`) is how ``zoo train``
+and ``zoo tune`` train a kind of model; a family's ``metadata.py`` names the
+one its models use. The recipes' ``trainer`` and ``search_data`` are
+``"module:function"`` strings, so reading them imports nothing.
+"""
+
+from zoo.registry.entries import TrainingRecipe
+
+# Search-space declarations (see zoo.tune.spaces): "values" is a choice,
+# "min"/"max" (with "step" or "sampling") a range.
+LEARNING_RATE = {"min": 1e-4, "max": 1e-2, "sampling": "log"}
+
+IMAGE_RECIPE = TrainingRecipe(
+    data="images",
+    trainer="zoo.training.images:train_image_classifier",
+    search_data="zoo.tune.searching:image_search_data",
+    batch_size=64,
+    learning_rate=2e-3,
+)

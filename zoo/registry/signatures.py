@@ -1,0 +1,99 @@
+"""A builder's arguments and defaults, read from its source with :mod:`ast`, without importing it.
+
+The registry lists built-in models without importing Keras, so it cannot call
+:func:`inspect.signature` on their builders. It reads the ``def`` (or the
+class's ``__init__``) from the module's source instead. A default must be a
+literal, a module-level constant of the same module, or a name imported from
+a module that does not import Keras (a data module's vocabulary size); anything
+else is refused with the builder and the argument named.
+``tests/test_registry.py`` checks the result against ``inspect.signature`` for
+every built-in model.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import importlib.util
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+#: Arguments a decorator adds to a builder's signature: ``zoo.models.cnn.conventions.takes_classes``
+#: adds keras.applications' ``classes=None``.
+ADDED_BY_DECORATOR = {"takes_classes": {"classes": None}}
+
+
+@functools.cache
+def _module_tree(module_name: str) -> ast.Module:
+    spec = importlib.util.find_spec(module_name)  # imports the parent packages only
+    if spec is None or not spec.origin:
+        raise ValueError(f"Cannot find the source of module {module_name!r}.")
+    with open(spec.origin, encoding="utf-8") as f:
+        return ast.parse(f.read(), filename=spec.origin)
+
+
+def _constant(tree: ast.Module, module_name: str, name: str, where: str):
+    """The value of a module-level ``name`` of ``tree``: a literal assignment or an import."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return _value(node.value, tree, module_name, where)
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return getattr(importlib.import_module(node.module), alias.name)
+    raise ValueError(f"{where}: its default {name} is not a constant of {module_name}.")
+
+
+def _value(node: ast.expr, tree: ast.Module, module_name: str, where: str):
+    if isinstance(node, ast.Name):
+        return _constant(tree, module_name, node.id, where)
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise ValueError(
+            f"{where}: its default {ast.unparse(node)} is not a literal or a module-level constant."
+        ) from None
+
+
+def _parameters(function: ast.FunctionDef, tree, module_name, where) -> dict:
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    out = {}
+    for arg, default in zip(positional, defaults, strict=True):
+        if arg.arg != "self":
+            out[arg.arg] = None if default is None else _value(default, tree, module_name, f"{where}({arg.arg}=)")
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        out[arg.arg] = None if default is None else _value(default, tree, module_name, f"{where}({arg.arg}=)")
+    return out
+
+
+def read_defaults(target: str) -> dict:
+    """Each argument of the builder ``"module:attribute"`` and its default (None when it has none)."""
+    module_name, _, attribute = target.partition(":")
+    tree = _module_tree(module_name)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == attribute:
+            out = _parameters(node, tree, module_name, target)
+            for decorator in node.decorator_list:
+                out.update(ADDED_BY_DECORATOR.get(getattr(decorator, "id", None), {}))
+            return out
+        if isinstance(node, ast.ClassDef) and node.name == attribute:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    return _parameters(item, tree, module_name, target)
+            raise ValueError(f"{target}: the class defines no __init__.")
+    raise ValueError(f"{target}: no function or class {attribute!r} at the top level of {module_name}.")
+
+
+def signature_defaults(builder: Callable[..., Any]) -> dict:
+    """Each argument of a builder function (or a class's ``__init__``) and its default (None when it has none)."""
+    target = builder.__init__ if inspect.isclass(builder) else builder
+    out = {}
+    for p in inspect.signature(target).parameters.values():
+        if p.name == "self" or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+            continue
+        out[p.name] = None if p.default is p.empty else p.default
+    return out

@@ -1,0 +1,39 @@
+"""Training: one toolkit that ``zoo train``, ``zoo tune`` and the Python trainers share.
+
+- :mod:`zoo.training.callbacks`: the time budget, the learning-rate schedule, per-epoch figures and
+  the history file, assembled by ``task_callbacks`` and ``budget_callbacks``;
+- :mod:`zoo.training.fit`: ``fit_resumable`` (a budgeted ``model.fit`` that resumes after a kill),
+  ``compile_for_task`` and what a run folder records;
+- one trainer module per kind of data: :mod:`zoo.training.text` (language models),
+  :mod:`zoo.training.images` (image classifiers), :mod:`zoo.training.scenes` (segmenters, detectors);
+- :mod:`zoo.training.carried_state` (LSTM states carried across windows) and
+  :mod:`zoo.training.distribute` (every local device, or CPU cores split into devices).
+
+The names below are loaded on first use: ``import zoo.training`` does not import Keras.
+"""
+
+import importlib
+
+_HOMES = {
+    "callbacks": ("BudgetProgbar", "EpochLog", "LinearDecay", "TimeLimit", "TokenMetrics", "budget_callbacks",
+                  "task_callbacks"),
+    "fit": ("check_budget", "compile_for_task", "fit_resumable", "history_column", "read_history"),
+    "text": ("text_recipe", "text_training_data", "text_vocabulary", "train_text_generator", "train_transformer_lm"),
+    "images": ("train_image_classifier",),
+    "scenes": ("train_detector", "train_segmenter"),
+}  # fmt: skip
+_WHERE = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"zoo.training.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'zoo.training' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,178 @@
+"""Resumable training: ``model.fit`` with a time or epoch budget in a run folder.
+
+With an output folder, a run writes there (see :func:`fit_resumable`):
+
+- ``backup/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
+  saved after every epoch and removed when the run is marked finished;
+- ``history.json``: one row per finished epoch, written atomically;
+- ``model.keras`` at the end.
+
+Killing a run (even with SIGKILL) and starting it again with the same
+arguments and folder resumes after the last finished epoch, with the learning
+rates of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import keras
+import numpy as np
+
+from zoo.json_files import read_json
+from zoo.run_folder import HISTORY
+from zoo.training.callbacks import (
+    EpochLog,
+    InterruptAfterEpoch,
+    budget_callbacks,
+)
+from zoo.validation import check_positive_int, check_positive_number
+
+read_history = read_json
+
+
+def compile_for_task(model, task: str, learning_rate: float, clipnorm: float | None = None):
+    """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
+
+    language-modeling: cross-entropy on logits; image-classification:
+    cross-entropy on probabilities with accuracy; forecasting: mean squared
+    error with mean absolute error.
+    """
+    losses = {
+        "language-modeling": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), None),
+        "image-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
+        "forecasting": (keras.losses.MeanSquaredError(), ["mae"]),
+    }
+    if task not in losses:
+        raise ValueError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
+    loss, metrics = losses[task]
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss, metrics=metrics)
+    return model
+
+
+def check_budget(epochs, minutes) -> None:
+    """Refuse a training budget that is missing, zero, negative, NaN or not a number."""
+    if epochs is None and minutes is None:
+        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+    check_positive_int("epochs", epochs, optional=True)
+    check_positive_number("minutes", minutes, optional=True)
+
+
+def fingerprint(*texts) -> str:
+    """A short SHA-256 of texts or arrays: the data identity a run folder records."""
+    digest = hashlib.sha256()
+    for part in texts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else np.ascontiguousarray(part).tobytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def settings_of(model_args: dict) -> dict:
+    """Builder arguments as a run folder records them: JSON values, a vocabulary by its fingerprint."""
+    out = {}
+    for key, value in sorted(model_args.items()):
+        if key == "vocabulary":
+            value = "sha256:" + fingerprint("\n".join(value))
+        elif not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+            value = repr(value)
+        out[key] = value
+    return out
+
+
+def _resume_point(run, model) -> tuple[int, float, list]:
+    """Where this invocation starts in ``run``: ``(first_epoch, time_before, rows)``.
+
+    ``first_epoch`` is the epoch the current segment began at (0, or the
+    epochs a continued run had finished), ``time_before`` the training time
+    spent before this invocation, ``rows`` the history kept. A continued
+    run's model takes the saved model's weights unless a checkpoint of the
+    segment has newer ones.
+    """
+    first_epoch, done = run.segment["first_epoch"], run.start_epoch()
+    history = run.path / HISTORY
+    rows = [r for r in read_json(history) if r["epoch"] <= done] if history.exists() else []
+    if first_epoch and done == first_epoch:
+        from zoo.saving import load_model
+
+        model.set_weights(load_model(run.path / "model.keras", compile=False).get_weights())
+    time_before = rows[-1]["time_s"] if rows and done > first_epoch else run.segment["time_before"]
+    return first_epoch, time_before, rows
+
+
+def fit_resumable(
+    model,
+    train_data,
+    validation_data,
+    *,
+    epochs=None,
+    minutes=None,
+    steps_per_epoch=None,
+    lr_decay=True,
+    run=None,
+    verbose=1,
+    extra_callbacks=(),
+    callbacks=(),
+    final_model=None,
+):
+    """``model.fit`` with a time or epoch budget, resumable in a run folder; returns the history rows.
+
+    Args:
+        model: a compiled model (or a training wrapper of the model).
+        epochs, minutes: the budget; with a run folder, the budget of the
+            run (a resumed run trains what was left of it) or, continuing a
+            finished run, of the new segment.
+        lr_decay: lower the learning rate linearly from the compiled rate to
+            a tenth over the budget (:class:`LinearDecay`).
+        run: a :class:`zoo.run_folder.RunFolder`: Keras's ``BackupAndRestore``
+            saves weights, optimizer and epoch there after every epoch, every
+            epoch's logs go to ``history.json`` atomically, and ``model.keras``
+            is written at the end. A run killed at any point and started again
+            on the same folder resumes after its last finished epoch, with the
+            learning rates and training time of an uninterrupted run.
+        extra_callbacks: run first, so they can add to each epoch's logs.
+        callbacks: the caller's own, run after zoo's (they see the rate
+            :class:`LinearDecay` set for each batch).
+        final_model: what ``model.keras`` holds when ``model`` is a training
+            wrapper (default: ``model`` itself).
+    """
+    saved = final_model or model
+    first_epoch, time_before, rows = _resume_point(run, saved) if run is not None else (0, 0.0, [])
+    segment_before = run.segment["time_before"] if run is not None else 0.0
+    initial_rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))  # before any restore
+    log = EpochLog(run.file(HISTORY) if run is not None else None, rows=rows, time_before=time_before)
+    stack = [*extra_callbacks, log]
+    if run is not None:
+        # After the log: a kill between the two writes makes the resumed run
+        # redo that epoch and overwrite its row, so no row is ever missing.
+        # The checkpoint outlives fit: the run folder removes it once model.keras is saved and the run is
+        # marked finished, so a kill at any moment before that still resumes.
+        stack.append(
+            keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True, delete_checkpoint=False)
+        )
+    stack += budget_callbacks(
+        initial_rate, epochs=epochs, minutes=minutes, steps_per_epoch=steps_per_epoch, lr_decay=lr_decay,
+        time_used=time_before - segment_before, first_epoch=first_epoch, progress_bar=bool(verbose),
+    )  # fmt: skip
+    stack.extend(callbacks)
+    for variable in ("ZOO_KILL_AFTER_EPOCH", "ZOO_PAUSE_AFTER_EPOCH"):
+        if os.environ.get(variable):
+            stack.append(InterruptAfterEpoch(int(os.environ[variable]), kill=variable == "ZOO_KILL_AFTER_EPOCH"))
+    model.fit(
+        train_data,
+        initial_epoch=first_epoch,
+        epochs=first_epoch + epochs if epochs else 10**6,
+        steps_per_epoch=steps_per_epoch,
+        validation_data=validation_data,
+        callbacks=stack,
+        shuffle=False,  # data sets arrive shuffled by tf.data
+        verbose=verbose,
+    )
+    if run is not None:
+        saved.save(run.file("model.keras"))
+    return log.rows
+
+
+def history_column(rows, key) -> np.ndarray:
+    """One column of the history rows as an array (``history_column(rows, "val_bpc")``)."""
+    return np.array([r[key] for r in rows], dtype=float)

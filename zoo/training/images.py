@@ -1,0 +1,131 @@
+"""Training image classifiers from the registry on offline data, resumable after a kill."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zoo.plotting import plot_history
+from zoo.registry import create_model, model_info
+from zoo.registry.recipes import IMAGE_RECIPE
+from zoo.run_folder import open_run
+from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of
+from zoo.validation import check_number, check_positive_int, check_positive_number
+
+
+def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1):
+    """``(train, validation, n_train)``: a shuffled, optionally augmented training
+    ``tf.data`` pipeline and a held-out validation split of ``data.x_train``."""
+    import tensorflow as tf
+
+    from zoo.data.images import augmentation
+
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(data.x_train))
+    n_val = max(1, int(len(order) * validation_fraction))
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    train = tf.data.Dataset.from_tensor_slices((data.x_train[train_idx], data.y_train[train_idx]))
+    train = train.shuffle(len(train_idx), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    if augment:
+        pipeline = augmentation(flip=data.name not in ("digits", "mnist"), seed=seed)
+        train = train.map(lambda x, y: (pipeline(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+    val = tf.data.Dataset.from_tensor_slices((data.x_train[val_idx], data.y_train[val_idx])).batch(256)
+    return train.prefetch(tf.data.AUTOTUNE), val, len(train_idx)
+
+
+def train_image_classifier(
+    model_name,
+    data="digits",
+    *,
+    epochs=None,
+    minutes=None,
+    batch_size=None,
+    learning_rate=None,
+    augment=True,
+    validation_fraction=0.1,
+    lr_decay=True,
+    out_dir=None,
+    seed=0,
+    verbose=1,
+    overwrite=False,
+    extend=False,
+    callbacks=(),
+    **model_args,
+):
+    """Train a registered image classifier and return ``(model, history_rows, test_accuracy)``.
+
+    Args:
+        model_name: any ``image-classification`` model of the registry.
+        data: an :class:`zoo.data.images.ImageData` or a data set name
+            (``digits``, ``lfw_faces``, ``mnist``, ``cifar10``).
+        epochs, minutes: the budget (at least one).
+        batch_size, learning_rate: default: the registry's recipe for the
+            model (``zoo.model_info(model_name).recipe``).
+        augment: random rotation, zoom, translation (and flips for photos).
+        validation_fraction: share of the training images held out for the
+            per-epoch validation; the test split is only used at the end.
+        out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints,
+            ``history.json``, ``model.keras`` and ``curve.png``; a killed run
+            restarted with the same folder and settings resumes.
+        overwrite, extend, callbacks: as :func:`zoo.train_text_generator`.
+        **model_args: builder arguments (``depth``, ``width``, ``dropout``...).
+    """
+    import keras
+
+    from zoo.data.images import load_image_data
+
+    info = model_info(model_name)
+    if info.task != "image-classification":
+        raise ValueError(
+            f"{model_name} is a {info.task} model; train_image_classifier takes image-classification models."
+        )
+    check_budget(epochs, minutes)
+    recipe = info.recipe or IMAGE_RECIPE  # a user's classifier registered without a recipe
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
+    check_positive_int("batch_size", batch_size)
+    check_positive_number("learning_rate", learning_rate)
+    check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
+    if isinstance(data, str):
+        data = load_image_data(data)
+    settings = {
+        "trainer": "images",
+        "model": model_name,
+        "data": data.name,
+        "data_sha256": fingerprint(data.x_train, data.y_train),
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "epochs": epochs,
+        "minutes": minutes,
+        "augment": augment,
+        "validation_fraction": validation_fraction,
+        "lr_decay": lr_decay,
+        "seed": seed,
+        "model_args": settings_of(model_args),
+    }
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        keras.utils.set_random_seed(seed)
+        model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
+        if len(model.outputs) != 1:
+            raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
+        compile_for_task(model, "image-classification", learning_rate)
+        train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction)
+        steps = -(-n_train // batch_size)
+        train = train.repeat()
+        if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
+            train = train.skip(run.start_epoch() * steps)
+        rows = fit_resumable(
+            model,
+            train,
+            val,
+            epochs=epochs,
+            minutes=minutes,
+            steps_per_epoch=steps,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0)
+        if run is not None:
+            plot_history(rows, run.file("curve.png"), ("accuracy", "val_accuracy"), "accuracy")
+    return model, rows, float(test_accuracy)

@@ -1,0 +1,164 @@
+"""Registry models as keras-tuner hypermodels."""
+
+from __future__ import annotations
+
+import time
+
+import keras
+import keras_tuner
+
+from zoo.metrics.language import bits_from_nats
+from zoo.registry import create_model, model_info
+from zoo.training.callbacks import budget_callbacks, task_callbacks
+from zoo.training.carried_state import StateCarrier
+from zoo.training.fit import compile_for_task
+from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
+
+
+def ensure_built(model, info) -> None:
+    """Create a subclassed model's weights from the registry's input spec, so
+    ``count_params`` and ``load_weights`` work before the first fit
+    (keras-tuner issue 933)."""
+    if not model.built:
+        spec = info.input or (info.contract.input if info.contract else None)
+        if spec is None:
+            raise ValueError(f"{info.name} has no input spec in the registry, so it cannot be built before fit.")
+        model.build((None,) + tuple(spec.shape))
+
+
+class ZooHyperModel(keras_tuner.HyperModel):
+    """A registered model with a search space over some of its arguments.
+
+    ``build(hp)`` declares the space on ``hp``, creates the model with the
+    chosen values (and the ``fixed`` ones), builds its weights and compiles
+    it for its task. ``fit(hp, model, *args, **kwargs)`` runs ``model.fit``
+    with whatever data, epochs and callbacks the tuner passes in, plus the
+    callbacks ``zoo train`` uses (:func:`zoo.training.callbacks.task_callbacks` and
+    :func:`zoo.training.callbacks.budget_callbacks`: the same figures, time budget and
+    learning-rate decay), and returns the trial's metrics: the best ``val_loss`` (the objective),
+    ``val_bpc`` for language models, ``val_accuracy`` where measured, the
+    final ``loss``, ``params``, ``seconds`` and ``epochs_run``.
+
+    Args:
+        model_name: a registry name.
+        space: see :func:`zoo.tune.spaces.search_space`.
+        learning_rate: Adam's step size when ``learning_rate`` is not searched.
+        clipnorm: gradient-norm clipping (``None``: none).
+        minutes: optional wall-clock budget per trial (on top of the epochs).
+        lr_decay: lower the learning rate linearly to a tenth over each trial's
+            budget, as ``zoo train`` does (:class:`zoo.training.callbacks.LinearDecay`).
+        seed: weights are initialised from this seed in every trial, so
+            trials differ only in their hyperparameters.
+        carry_state: ``{"batch_size": B, "eval_batch_size": E}`` to train a
+            language model as ``zoo train`` does, on continuous streams with
+            the recurrent states carried between batches: ``build`` then
+            returns a :class:`~zoo.training.carried_state.StateCarrier` around the
+            model (its ``generator`` is the model). ``text_search_data`` puts
+            this in its ``fixed``.
+        **fixed: builder arguments held fixed (e.g. ``vocabulary``,
+            ``input_shape``, ``num_classes``).
+    """
+
+    def __init__(
+        self,
+        model_name,
+        space=None,
+        *,
+        learning_rate=1e-3,
+        clipnorm=None,
+        minutes=None,
+        lr_decay=True,
+        seed=0,
+        carry_state=None,
+        **fixed,
+    ):
+        super().__init__(name=model_name, tunable=True)
+        self.carry_state = dict(carry_state) if carry_state else None
+        self.model_name = model_name
+        self.info = model_info(model_name)
+        self.space = search_space(model_name, space, fixed=fixed)
+        self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.minutes = minutes
+        self.lr_decay = lr_decay
+        self.seed = seed
+        self.fixed = dict(fixed)
+
+    def _default(self, name):
+        if name == "learning_rate":
+            return self.learning_rate
+        return self.fixed.get(name, self.info.default_args.get(name))
+
+    def declare_hyperparameters(self, hp):
+        for name, spec in self.space.items():
+            declare(hp, name, spec, self._default(name))
+
+    def build(self, hp):
+        args, learning_rate = dict(self.fixed), self.learning_rate
+        for name, spec in self.space.items():
+            value = declare(hp, name, spec, self._default(name))
+            if name in COMPILE_ARGS:
+                learning_rate = value
+            else:
+                args[name] = value
+        keras.utils.set_random_seed(self.seed)
+        model = create_model(self.model_name, **args)
+        ensure_built(model, self.info)
+        if self.carry_state:
+            model = StateCarrier(model, **self.carry_state)
+        compile_for_task(model, self.info.task, learning_rate, clipnorm=self.clipnorm)
+        # Optimizer variables exist now, so a Hyperband trial continued from a
+        # checkpoint gets its Adam moments back along with the weights.
+        model.optimizer.build(model.trainable_variables)
+        return model
+
+    def fit(self, hp, model, *args, callbacks=None, **kwargs):
+        rate = hp.get("learning_rate") if "learning_rate" in self.space else self.learning_rate
+        # zoo's first, in fit_resumable's order, so the tuner's and the caller's callbacks see each
+        # epoch's figures and each batch's learning rate.
+        callbacks = [
+            *task_callbacks(self.info.task, carry_state=bool(self.carry_state)),
+            *budget_callbacks(
+                rate, epochs=kwargs.get("epochs"), minutes=self.minutes, steps_per_epoch=kwargs.get("steps_per_epoch"),
+                lr_decay=self.lr_decay,
+            ),
+            *(callbacks or []),
+        ]  # fmt: skip
+        kwargs.setdefault("shuffle", False)  # tf.data pipelines arrive shuffled
+        start = time.perf_counter()
+        history = model.fit(*args, callbacks=callbacks, **kwargs)
+        return trial_metrics(history.history, model, time.perf_counter() - start, self.info.task)
+
+
+def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
+    """The metrics a trial reports: best validation loss and the figures the studies plot."""
+    if not logs.get("val_loss"):
+        raise ValueError("The search needs validation data: pass validation_data to search().")
+    val = [float(v) for v in logs["val_loss"]]
+    best = min(range(len(val)), key=val.__getitem__)
+    out = {
+        "val_loss": val[best],
+        "loss": float(logs["loss"][-1]),
+        "params": float(getattr(model, "generator", model).count_params()),  # not a StateCarrier's states
+        "seconds": float(seconds),
+        "epochs_run": float(len(val)),
+    }
+    if task == "language-modeling":
+        out["val_bpc"] = bits_from_nats(val[best])
+    if "val_accuracy" in logs:
+        out["val_accuracy"] = float(logs["val_accuracy"][best])
+    return out
+
+
+def hypermodel(name, space=None, **kwargs) -> ZooHyperModel:
+    """A ``keras_tuner.HyperModel`` for the registered model ``name``.
+
+    ``space`` picks what to search (default: every tunable argument the
+    registry declares); other keyword arguments are passed to
+    :class:`ZooHyperModel` (``learning_rate``, ``clipnorm``, ``minutes``,
+    ``seed``) or held fixed as builder arguments::
+
+        hm = zoo.tune.hypermodel("text_generator", {"units": [64, 128]}, vocabulary=vocab)
+        model = hm.build(keras_tuner.HyperParameters())   # built and compiled
+    """
+    return ZooHyperModel(name, space, **kwargs)

@@ -1,0 +1,355 @@
+"""Tuners, search data and search results.
+
+Every search lives in one directory: keras-tuner's project (``oracle.json``
+and one ``trial_*/`` folder per trial with ``trial.json`` and the best
+checkpoint), ``search.json`` (what was searched, so a restart with other
+settings is refused instead of mixing two searches), ``events.jsonl``
+(one line per trial start and end, from every process), TensorBoard logs
+with HParams, and at the end ``results.csv``, ``results.json`` and plots.
+A search killed at any point and started again with the same directory
+keeps its completed trials and reruns only the unfinished one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import signal
+import time
+
+import keras
+import keras_tuner
+
+from zoo.json_files import write_json_atomically
+from zoo.tune.oracles import ResumableGridOracle
+
+TUNERS = ("grid", "random", "bayesian", "hyperband")
+PROJECT = "search"
+
+
+class _ZooTunerMixin:
+    """Progress events, and a pause between polls when the oracle is busy."""
+
+    def on_trial_begin(self, trial):
+        self._polls = 0
+        self._event("begin", trial)
+        if os.environ.get("ZOO_KILL_AT_TRIAL") == trial.trial_id:  # fault injection for tests: a kill mid-search
+            os.kill(os.getpid(), signal.SIGKILL)
+        super().on_trial_begin(trial)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        self._event("end", trial, status=str(trial.status))
+
+    def pre_create_trial(self):
+        # keras-tuner asks again at once when the oracle answers IDLE (a
+        # distributed grid waiting for its last trials); do not spin.
+        self._polls = getattr(self, "_polls", 0) + 1
+        if self._polls > 1:
+            time.sleep(0.5)
+
+    def _event(self, kind, trial, **extra):
+        line = {"event": kind, "trial_id": trial.trial_id, "tuner_id": self.tuner_id, "time": time.time()}
+        line["values"] = {k: v for k, v in trial.hyperparameters.values.items() if not k.startswith("tuner/")}
+        line.update(extra)
+        path = pathlib.Path(self.project_dir) / "events.jsonl"
+        with open(path, "a", encoding="utf-8") as f:  # one short append per line: safe across processes
+            f.write(json.dumps(line) + "\n")
+
+
+class GridTuner(_ZooTunerMixin, keras_tuner.Tuner):
+    """Grid search that resumes after a kill (see :class:`ResumableGridOracle`)."""
+
+    def __init__(self, hypermodel, objective="val_loss", max_trials=None, seed=None, **kwargs):
+        oracle = ResumableGridOracle(objective=objective, max_trials=max_trials, seed=seed)
+        super().__init__(oracle, hypermodel, **kwargs)
+
+
+class RandomTuner(_ZooTunerMixin, keras_tuner.RandomSearch):
+    """keras-tuner's random search with zoo's progress events."""
+
+
+class BayesianTuner(_ZooTunerMixin, keras_tuner.BayesianOptimization):
+    """keras-tuner's Bayesian optimisation with zoo's progress events."""
+
+
+class HyperbandTuner(_ZooTunerMixin, keras_tuner.Hyperband):
+    """keras-tuner's Hyperband with zoo's progress events."""
+
+
+def make_tuner(
+    kind, hypermodel, directory, *, objective="val_loss", max_trials=None, max_epochs=None, factor=3, seed=0
+):
+    """A tuner of ``kind`` (one of :data:`TUNERS`) searching in ``directory``.
+
+    The directory is never wiped (keras-tuner's ``overwrite=True`` would
+    delete it from every process of a distributed search): an existing
+    search there is reloaded and continued.
+    """
+    if kind not in TUNERS:
+        raise ValueError(f"Unknown tuner {kind!r}. Accepted: {', '.join(TUNERS)}.")
+    common = {"directory": str(directory), "project_name": PROJECT, "overwrite": False, "seed": seed}
+    if kind == "grid":
+        return GridTuner(hypermodel, objective, max_trials=max_trials, **common)
+    if kind == "hyperband":
+        if not max_epochs:
+            raise ValueError("Hyperband needs max_epochs (the most epochs any trial trains for).")
+        return HyperbandTuner(hypermodel, objective=objective, max_epochs=max_epochs, factor=factor, **common)
+    trials = max_trials or 10
+    if kind == "random":
+        return RandomTuner(hypermodel, objective=objective, max_trials=trials, **common)
+    return BayesianTuner(hypermodel, objective=objective, max_trials=trials, **common)
+
+
+# -- data ---------------------------------------------------------------------
+@dataclasses.dataclass
+class SearchData:
+    """What a search trains on: builder arguments the data fixes, and ``fit`` arguments."""
+
+    fixed: dict
+    fit_kwargs: dict
+    description: str
+
+
+def text_search_data(
+    corpus="stdlib",
+    *,
+    tokens="char",
+    max_tokens=None,
+    max_chars=2_000_000,
+    seq_len=None,
+    batch_size=None,
+    steps_per_epoch=200,
+    validation_steps=20,
+    carry_state=True,
+    seed=0,
+) -> SearchData:
+    """A text corpus for a ``text_generator`` search, read as ``zoo train`` reads it.
+
+    ``seq_len`` and ``batch_size`` default to the registry's recipe. With
+    ``carry_state`` (the default, as in ``zoo train``) the text is read as
+    continuous streams and ``fixed`` carries the stream counts, so
+    :func:`zoo.tune.hypermodel` trains every trial through a
+    :class:`~zoo.training.carried_state.StateCarrier`; otherwise as shuffled windows.
+    """
+    from zoo.data.text import load_corpus
+    from zoo.data.vocab import TextCodec
+    from zoo.training.text import text_recipe, text_training_data, text_vocabulary
+
+    recipe = text_recipe()
+    carry_state = True if carry_state is None else carry_state
+    seq_len = recipe.seq_len if seq_len is None else seq_len
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    if not hasattr(corpus, "train"):
+        corpus = load_corpus(corpus, max_chars=max_chars)
+    vocabulary = text_vocabulary(corpus, tokens, max_tokens)
+    codec = TextCodec(vocabulary)
+    data = text_training_data(
+        codec.encode(corpus.train),
+        codec.encode(corpus.validation),
+        seq_len,
+        batch_size,
+        carry_state=carry_state,
+        seed=seed,
+    )
+    fixed = {"vocabulary": vocabulary}
+    if carry_state:
+        fixed["carry_state"] = {"batch_size": batch_size, "eval_batch_size": data.eval_batch_size}
+    how = f"{batch_size} streams carrying state" if carry_state else "shuffled windows"
+    return SearchData(
+        fixed=fixed,
+        fit_kwargs={
+            "x": data.train_from(0),
+            "validation_data": data.validation.take(validation_steps),
+            "steps_per_epoch": steps_per_epoch,
+        },
+        description=f"{corpus.name}: {len(corpus.train):,} training characters, {len(vocabulary)} tokens, "
+        f"{how}, windows of {seq_len}",
+    )
+
+
+def image_search_data(data="digits", *, batch_size=64, augment=True, upscale=1, seed=0) -> SearchData:
+    """An image data set for an image-classification search, split as ``zoo train`` splits it."""
+    from zoo.data.images import load_image_data
+    from zoo.training.images import image_datasets
+
+    if isinstance(data, str):
+        data = load_image_data(data, **({"upscale_factor": upscale} if upscale != 1 else {}))
+    train, val, n_train = image_datasets(data, batch_size, augment, seed)
+    return SearchData(
+        fixed={"input_shape": data.input_shape, "num_classes": data.num_classes},
+        fit_kwargs={"x": train.repeat(), "validation_data": val, "steps_per_epoch": -(-n_train // batch_size)},
+        description=f"{data.name}: {n_train} training images of {data.input_shape}, {data.num_classes} classes",
+    )
+
+
+# -- running ------------------------------------------------------------------
+def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
+    path = directory / "search.json"
+    if path.exists():
+        saved = json.loads(path.read_text())
+        if saved != settings:
+            changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
+            raise ValueError(
+                f"{directory} holds a different search (changed: {', '.join(changed)}). "
+                "Use another directory, or delete that one to start over."
+            )
+    else:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_json_atomically(path, settings)
+
+
+def search(
+    hypermodel,
+    data: SearchData,
+    directory,
+    *,
+    tuner="grid",
+    epochs=1,
+    max_trials=None,
+    factor=3,
+    seed=0,
+    tensorboard=True,
+    callbacks=(),
+    verbose=1,
+    settings=None,
+):
+    """Run (or resume) a search and return its finished tuner.
+
+    Args:
+        hypermodel: a :class:`zoo.tune.ZooHyperModel` (or any keras-tuner hypermodel).
+        data: :class:`SearchData` (``text_search_data``, ``image_search_data``).
+        directory: where the search lives; the same directory resumes it.
+        tuner: one of :data:`TUNERS`.
+        epochs: epochs per trial (Hyperband: the most epochs of any trial).
+        max_trials: cap on the number of trials.
+        tensorboard: with the TensorFlow backend, write TensorBoard logs
+            with HParams to ``directory/tensorboard``.
+        callbacks: more Keras callbacks for every trial (deep-copied per trial).
+        settings: a JSON-able description of the search; a restart whose
+            settings differ is refused.
+    """
+    directory = pathlib.Path(directory)
+    settings = dict(settings or {})
+    settings.setdefault("tuner", tuner)
+    settings.setdefault("epochs", epochs)
+    settings.setdefault("space", getattr(hypermodel, "space", {}))
+    _check_same_search(directory, _jsonable(settings))
+    t = make_tuner(tuner, hypermodel, directory, max_trials=max_trials, max_epochs=epochs, factor=factor, seed=seed)
+    callbacks = list(callbacks)
+    if tensorboard and keras.backend.backend() == "tensorflow":
+        callbacks.append(
+            keras.callbacks.TensorBoard(str(directory / "tensorboard"), write_graph=False, profile_batch=0)
+        )
+    fit_kwargs = dict(data.fit_kwargs)
+    if tuner != "hyperband":
+        fit_kwargs["epochs"] = epochs
+    t.search(callbacks=callbacks, verbose=verbose, **fit_kwargs)
+    return t
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, default=list))
+
+
+# -- results ------------------------------------------------------------------
+def read_trials(directory) -> list:
+    """The trials of the search in ``directory``, one dict each, read from keras-tuner's files.
+
+    Each row has ``trial_id``, ``status``, the hyperparameter values (without
+    keras-tuner's internal ``tuner/`` ones, which go to ``tuner_epochs`` and
+    friends) and each metric's best value. Works for a finished, running or
+    distributed search.
+    """
+    rows = []
+    for path in sorted(pathlib.Path(directory, PROJECT).glob("trial_*/trial.json")):
+        trial = json.loads(path.read_text())
+        row = {"trial_id": trial["trial_id"], "status": trial["status"]}
+        for k, v in trial["hyperparameters"]["values"].items():
+            row[k.replace("tuner/", "tuner_")] = v
+        for name, metric in trial["metrics"]["metrics"].items():
+            values = [o["value"][0] for o in metric["observations"]]
+            if values:
+                row[name] = values[-1]
+        rows.append(row)
+    return rows
+
+
+def sorted_trials(rows, objective="val_loss") -> list:
+    """Completed trials first, best score first; then the others in id order."""
+    done = [r for r in rows if r["status"] == "COMPLETED" and objective in r]
+    rest = [r for r in rows if r not in done]
+    return sorted(done, key=lambda r: r[objective]) + rest
+
+
+def write_results(rows, directory) -> dict:
+    """Write ``results.csv`` and ``results.json`` in ``directory``; returns their paths."""
+    import csv
+
+    directory = pathlib.Path(directory)
+    columns = []
+    for r in rows:
+        columns += [k for k in r if k not in columns]
+    with open(directory / "results.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    write_json_atomically(directory / "results.json", rows)
+    return {"csv": directory / "results.csv", "json": directory / "results.json"}
+
+
+def format_table(rows, columns, objective="val_loss") -> str:
+    """A plain-text table of ``rows``."""
+
+    def cell(v):
+        if isinstance(v, float):
+            return f"{v:,.0f}" if v >= 1000 or v.is_integer() else f"{v:.4f}"
+        return "" if v is None else str(v)
+
+    head = ["trial", *columns]
+    body = [[r["trial_id"], *(cell(r.get(c)) for c in columns)] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    lines = ["  ".join(f"{h:>{w}}" for h, w in zip(head, widths, strict=True))]
+    lines += ["  ".join(f"{x:>{w}}" for x, w in zip(line, widths, strict=True)) for line in body]
+    return "\n".join(lines)
+
+
+def total_epochs(rows) -> int:
+    """Epochs actually trained over all trials (Hyperband continues trials, so it counts only new ones)."""
+    return int(sum(r.get("epochs_run", 0) for r in rows if r["status"] == "COMPLETED"))
+
+
+def plot_scores(rows, path, objective="val_loss") -> None:
+    """Each completed trial's score in start order, with the best so far."""
+    from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
+
+    done = sorted((r for r in rows if objective in r), key=lambda r: r["trial_id"])
+    scores = [r[objective] for r in done]
+    best = [min(scores[: i + 1]) for i in range(len(scores))]
+    fig = Figure(figsize=(6, 3.5))
+    ax = fig.subplots()
+    ax.plot(range(1, len(scores) + 1), scores, "o", label="trial")
+    ax.plot(range(1, len(scores) + 1), best, "-", label="best so far")
+    ax.set_xlabel("trial")
+    ax.set_ylabel(objective)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def distributed_role() -> str | None:
+    """``"chief"``, a worker's tuner id, or ``None`` when not in keras-tuner's distributed mode."""
+    if "KERASTUNER_ORACLE_IP" not in os.environ:
+        return None
+    return os.environ.get("KERASTUNER_TUNER_ID")
