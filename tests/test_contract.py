@@ -21,9 +21,13 @@ from tests.conftest import run_python
 pytestmark = pytest.mark.all_backends
 
 MODELS = [n for n in zoo.list_models() if zoo.model_info(n).contract is not None]
-# Each model's tests run in one test process (pytest-xdist's loadgroup, set in setup.cfg), so
-# the tests that only read a model share one build of it (see ``built``).
-PER_MODEL = [pytest.param(n, marks=pytest.mark.xdist_group(f"contract-{n}")) for n in MODELS]
+# The models in two halves (interleaved, so that each half has its share of the large CNNs).
+# Each half's tests run in one test process (pytest-xdist's loadgroup, set in setup.cfg): the
+# tests that only read a model share one build of it (see ``built``), and the fresh process that
+# loads the half's saved models finds them built by the same test process.
+HALVES = {"a": MODELS[0::2], "b": MODELS[1::2]}
+HALF_OF = {name: half for half, names in HALVES.items() for name in names}
+PER_MODEL = [pytest.param(n, marks=pytest.mark.xdist_group(f"contract-{HALF_OF[n]}")) for n in MODELS]
 
 
 def test_every_model_declares_a_contract():
@@ -125,9 +129,7 @@ IMPORT_ORDERS = {"zoo_first": "import zoo\nimport keras", "keras_first": "import
 ORDERS_TO_TEST = sorted(IMPORT_ORDERS) if keras.backend.backend() == "tensorflow" else ["keras_first"]
 
 
-# The models in two halves, each loaded by its own fresh process, so the two test processes share
-# the work (interleaved, so that each half has its share of the large CNNs).
-HALVES = {"a": MODELS[0::2], "b": MODELS[1::2]}
+# Each half is loaded by its own fresh process, so the two test processes share the work.
 _SAVED = {}
 
 
@@ -153,7 +155,7 @@ def test_the_halves_cover_every_model_once():
 
 @pytest.mark.parametrize(
     "order, half",
-    [pytest.param(o, h, marks=pytest.mark.xdist_group(f"contract-saved-{h}")) for o in ORDERS_TO_TEST for h in HALVES],
+    [pytest.param(o, h, marks=pytest.mark.xdist_group(f"contract-{h}")) for o in ORDERS_TO_TEST for h in HALVES],
 )
 def test_keras_load_model_after_import_zoo_gives_identical_outputs(order, half, tmp_path_factory):
     """Every model, loaded in a fresh process with keras.saving.load_model (safe_mode=True)

@@ -2,8 +2,8 @@
 
 With an output folder, a run writes there (see :func:`fit_resumable`):
 
-- ``backup/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
-  saved after every epoch and removed when the run is marked finished;
+- ``zoo-checkpoint/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
+  saved after every epoch and removed once the run is marked finished;
 - ``history.json``: one row per finished epoch, written atomically;
 - ``model.keras`` at the end.
 

@@ -1,12 +1,11 @@
-"""Training a TextGenerator on a text corpus, resumable after a kill.
+"""Training a language model (``text_generator``, ``transformer_lm``) on a text corpus, resumable after a kill.
 
-With an output folder, a run writes there (see :func:`fit_resumable`):
+With an output folder, a run writes there what :func:`zoo.training.fit.fit_resumable`
+writes (the manifest, the checkpoint in ``zoo-checkpoint/`` after every epoch,
+``history.json``, ``model.keras`` at the end), and also:
 
 - ``vocabulary.json``: the token list, written first and reused on resume;
-- ``backup/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
-  saved after every epoch and removed when the run ends normally;
-- ``history.json``: one row per finished epoch, written atomically;
-- ``model.keras`` and ``curve.png`` (the learning curve) at the end.
+- ``curve.png``: the learning curve, in bits per token.
 
 Killing a run (even with SIGKILL) and starting it again with the same
 arguments and folder resumes after the last finished epoch.

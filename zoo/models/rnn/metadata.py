@@ -9,8 +9,8 @@ _CHARS = len(DEFAULT_CHAR_VOCABULARY)  # text_generator's vocabulary on the buil
 _DATE_SOURCE_VOCAB = len(SOURCE_VOCABULARY)
 _DATE_TARGET_VOCAB = len(TARGET_VOCABULARY)
 
-# How zoo train and zoo tune train each kind of model; the defaults of both
-# commands and of the Python trainers come from here.
+# How zoo train and zoo tune train text_generator: the defaults of both commands and of
+# zoo.training.text.train_text_generator come from here.
 TEXT_RECIPE = TrainingRecipe(
     data="text",
     trainer="zoo.training.text:train_text_generator",
