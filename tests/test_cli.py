@@ -26,6 +26,7 @@ def test_info_and_bad_name():
     proc = run_zoo("info", "lenet5", "--json")
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["default_args"]["num_classes"] == 10
+    assert json.loads(proc.stdout)["builder"] == "zoo.models.cnn.lenet:lenet5"  # where it lives
     proc = run_zoo("info", "lenet")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1] == "zoo info: error: Unknown model 'lenet'. Did you mean: lenet5?"

@@ -114,7 +114,7 @@ plt.show()
 # ## C3, C4 · Stride and padding
 # The output size along one axis is ⌊(n + 2p − k) / s⌋ + 1. Without padding the map shrinks
 # by k − 1; zero padding of (k − 1)/2 keeps it; stride s divides it by about s.
-# `zoo.models.cnn.conv_output_size` computes it; we check it against our NumPy convolution and
+# `zoo.models.cnn.arithmetic.conv_output_size` computes it; we check it against our NumPy convolution and
 # against Keras, for each setting.
 
 # %%

@@ -167,6 +167,8 @@ def cmd_info(args):
         print(f"  paper:   {info.paper}")
     if info.input:
         print(f"  input:   {describe_input(info.input)}")
+    if info.target:
+        print(f"  builder: {info.target}")
     print("  defaults:")
     for k, v in info.default_args.items():
         print(f"    {k} = {v!r}")

@@ -120,6 +120,7 @@ class ModelInfo:
             "description": self.description,
             "default_args": dict(self.default_args),
             "input": describe_input(self.input) if self.input else None,
+            "builder": self.target,
             "tunable": dict(self.tunable),
             "recipe": self.recipe.as_dict() if self.recipe else None,
         }
