@@ -92,11 +92,11 @@ def test_register_model_rejects_unknown_task_and_bare_use():
         zoo.register_model(lambda: None)
 
 
-def test_listing_and_info_do_not_import_keras():
+def test_listing_and_info_import_neither_keras_nor_numpy():
     code = (
         "import sys, zoo\n"
         "zoo.list_models(); zoo.model_info('text_generator'); zoo.data.load_corpus\n"
-        "heavy = [m for m in ('keras', 'tensorflow', 'jax', 'torch') if m in sys.modules]\n"
+        "heavy = [m for m in ('keras', 'tensorflow', 'jax', 'torch', 'numpy') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     proc = run_python(code)

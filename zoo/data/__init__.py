@@ -5,50 +5,46 @@ vocabularies (built with Keras's lookup layers when called), encoding, and
 training windows and carried-state streams (``tf.data``, imported on use).
 Scenes: ``make_scenes`` (seeded shapes with masks, boxes and captions) and
 ``load_voc_detection`` / ``load_voc_segmentation`` for your own annotated images.
+
+The names below are loaded on first use: ``import zoo.data`` imports neither NumPy nor Keras.
 """
 
-from zoo.data.scenes import SHAPES, Scenes, make_scenes
-from zoo.data.text import (
-    BUILTIN_CORPORA,
-    DEFAULT_CHAR_VOCABULARY,
-    OOV_TOKEN,
-    TextCorpus,
-    decode_chars,
-    encode_chars,
-    load_corpus,
-    stdlib_files,
-)
-from zoo.data.voc import VOC_CLASSES, load_voc_detection, load_voc_segmentation
-from zoo.data.vocab import TextCodec, char_vocabulary, codec_vocabulary, word_vocabulary
+import importlib
 
-__all__ = [
-    "BUILTIN_CORPORA",
-    "DEFAULT_CHAR_VOCABULARY",
-    "OOV_TOKEN",
-    "SHAPES",
-    "Scenes",
-    "VOC_CLASSES",
-    "TextCodec",
-    "TextCorpus",
-    "char_vocabulary",
-    "codec_vocabulary",
-    "decode_chars",
-    "encode_chars",
-    "load_corpus",
-    "load_voc_detection",
-    "load_voc_segmentation",
-    "make_scenes",
-    "stdlib_files",
-    "stream_windows",
-    "text_streams",
-    "text_windows",
-    "word_vocabulary",
-]
+_WHERE = {
+    "BUILTIN_CORPORA": "text",
+    "DEFAULT_CHAR_VOCABULARY": "text",
+    "OOV_TOKEN": "text",
+    "SHAPES": "scenes",
+    "Scenes": "scenes",
+    "TextCodec": "vocab",
+    "TextCorpus": "text",
+    "VOC_CLASSES": "voc",
+    "char_vocabulary": "vocab",
+    "codec_vocabulary": "vocab",
+    "decode_chars": "text",
+    "encode_chars": "text",
+    "load_corpus": "text",
+    "load_voc_detection": "voc",
+    "load_voc_segmentation": "voc",
+    "make_scenes": "scenes",
+    "stdlib_files": "text",
+    "stream_windows": "windows",
+    "text_streams": "windows",
+    "text_windows": "windows",
+    "word_vocabulary": "vocab",
+}
+
+__all__ = sorted(_WHERE)
 
 
 def __getattr__(name):
-    if name in ("text_windows", "text_streams", "stream_windows"):
-        from zoo.data import windows
-
-        return getattr(windows, name)
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"zoo.data.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'zoo.data' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

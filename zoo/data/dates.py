@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from zoo.validation import check_positive_int
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy is imported where it is used: the registry reads this module's vocabulary, and
+# ``zoo list`` imports no NumPy.
 
 START, END = "^", "$"  # <start> and <end> of an output date
 FIRST_DAY = datetime.date(1950, 1, 1)
@@ -54,6 +59,8 @@ class DatePairs:
 
 def make_dates(n: int, *, seed: int = 0, formats=None) -> DatePairs:
     """``n`` seeded (human date, ISO date) pairs, formats chosen uniformly from ``formats`` (default: all)."""
+    import numpy as np
+
     check_positive_int("n", n)
     names = list(FORMATS) if formats is None else list(formats)
     unknown = [f for f in names if f not in FORMATS]
@@ -96,6 +103,8 @@ TARGET_VOCAB_SIZE = len(TARGET_VOCABULARY)
 
 def encode(texts, vocabulary, length: int) -> np.ndarray:
     """(len(texts), length) int32 character ids, padded with 0, unknown characters 1."""
+    import numpy as np
+
     index = {c: i for i, c in enumerate(vocabulary)}
     out = np.zeros((len(texts), length), np.int32)
     for row, text in enumerate(texts):
@@ -106,6 +115,8 @@ def encode(texts, vocabulary, length: int) -> np.ndarray:
 
 def decode(ids, vocabulary) -> str:
     """Characters of ``ids`` up to the first <end> (or padding), without <start>."""
+    import numpy as np
+
     out = []
     for i in np.asarray(ids).tolist():
         token = vocabulary[i]

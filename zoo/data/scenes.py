@@ -25,24 +25,17 @@ import dataclasses
 
 import numpy as np
 
+from zoo.data.scene_words import (  # noqa: F401  (re-exported: the scenes' words are part of this module's API)
+    CAPTION_END,
+    CAPTION_START,
+    CAPTION_VOCAB_SIZE,
+    CAPTION_VOCABULARY,
+    COLOURS,
+    SHAPES,
+    SIZE_WORDS,
+    caption_for,
+)
 from zoo.validation import check_int, check_number, check_positive_int, check_positive_number
-
-SHAPES = ("circle", "square", "triangle", "star")
-COLOURS = {
-    "red": (0.85, 0.15, 0.15),
-    "green": (0.15, 0.7, 0.2),
-    "blue": (0.15, 0.3, 0.9),
-    "yellow": (0.95, 0.85, 0.1),
-    "purple": (0.6, 0.2, 0.75),
-    "orange": (1.0, 0.55, 0.05),
-}
-SIZE_WORDS = ("small", "large")
-
-#: The caption markers and vocabulary of the scenes' captions (``caption_for``): padding (id 0),
-#: the two markers, then every word a caption uses.
-CAPTION_START, CAPTION_END = "<start>", "<end>"
-CAPTION_VOCABULARY = ("", CAPTION_START, CAPTION_END, "a", "and", ",", *SIZE_WORDS, *COLOURS, *SHAPES)
-CAPTION_VOCAB_SIZE = len(CAPTION_VOCABULARY)
 
 
 @dataclasses.dataclass
@@ -155,17 +148,6 @@ def box_iou(a, b) -> np.ndarray:
     area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     union = area_a[:, None] + area_b[None, :] - inter
     return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
-
-
-def caption_for(objects) -> str:
-    """The caption of a scene: its shapes left to right, as "a large red circle, a small blue star and a green square".
-
-    ``objects`` are ``(x_centre, size_word, colour, shape)`` tuples.
-    """
-    words = [f"a {size} {colour} {shape}" for _, size, colour, shape in sorted(objects, key=lambda o: o[0])]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def make_scenes(

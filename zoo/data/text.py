@@ -14,8 +14,14 @@ import glob
 import os
 import pathlib
 import sysconfig
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy is imported where it is used: the registry reads this module's vocabulary, and
+# ``zoo list`` imports no NumPy.
+
 
 OOV_TOKEN = "[UNK]"
 
@@ -143,6 +149,8 @@ def load_corpus(
 
 
 def _lookup_table(vocabulary) -> np.ndarray:
+    import numpy as np
+
     if len(vocabulary) < 2 or vocabulary[0] != OOV_TOKEN:
         raise ValueError(
             f"A character vocabulary starts with the out-of-vocabulary token {OOV_TOKEN!r} "
@@ -160,6 +168,8 @@ def _lookup_table(vocabulary) -> np.ndarray:
 
 def encode_chars(text: str, vocabulary=DEFAULT_CHAR_VOCABULARY) -> np.ndarray:
     """Token ids of ``text``; characters outside ``vocabulary`` become id 0 (OOV)."""
+    import numpy as np
+
     table = _lookup_table(vocabulary)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     ids = np.zeros(codes.shape, dtype=np.int32)
@@ -170,4 +180,6 @@ def encode_chars(text: str, vocabulary=DEFAULT_CHAR_VOCABULARY) -> np.ndarray:
 
 def decode_chars(ids, vocabulary=DEFAULT_CHAR_VOCABULARY) -> str:
     """The text of token ids; the OOV id decodes to U+FFFD (the replacement character)."""
+    import numpy as np
+
     return "".join("\ufffd" if i == 0 else vocabulary[i] for i in np.asarray(ids).reshape(-1).tolist())

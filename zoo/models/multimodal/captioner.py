@@ -16,7 +16,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from zoo.data.scenes import CAPTION_END, CAPTION_START, CAPTION_VOCAB_SIZE, CAPTION_VOCABULARY
+from zoo.data.scene_words import CAPTION_END, CAPTION_START, CAPTION_VOCAB_SIZE, CAPTION_VOCABULARY
 from zoo.decoding import beam_decode, greedy_decode
 from zoo.models.cnn.conventions import headless_backbone
 from zoo.validation import check_int

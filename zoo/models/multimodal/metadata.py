@@ -1,6 +1,6 @@
 """Registry entries of the models that join a CNN and an RNN (video, captioning); imports no Keras."""
 
-from zoo.data.scenes import CAPTION_VOCABULARY
+from zoo.data.scene_words import CAPTION_VOCABULARY
 from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
 from zoo.registry.recipes import LEARNING_RATE
 
