@@ -36,7 +36,7 @@ def keras_class_modules() -> list:
     from zoo.registry import default_registry
 
     reg = default_registry()
-    targets = {reg.info(n).target.partition(":")[0] for n in reg.names() if reg.info(n).target}
+    targets = {reg.entry(n).target.partition(":")[0] for n in reg.names() if reg.entry(n).target}
     return [*LAYER_MODULES, *sorted(targets)]
 
 

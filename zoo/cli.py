@@ -12,7 +12,15 @@ import json
 import os
 import sys
 
-from zoo.registry import TASKS, BadArgumentError, UnknownModelError, describe_input, list_models, model_info
+from zoo.registry import (
+    TASKS,
+    BadArgumentError,
+    UnknownModelError,
+    default_registry,
+    describe_input,
+    list_models,
+    model_info,
+)
 from zoo.validation import (
     fraction_arg,
     int_at_least,
@@ -150,9 +158,10 @@ def cmd_list(args):
     if not names:
         raise CommandError(f"No model matches {args.pattern!r}" + (f" with task {args.task!r}." if args.task else "."))
     width = max(len(n) for n in names)
+    registry = default_registry()
     for n in names:
-        info = model_info(n)
-        print(f"{n:<{width}}  {info.task:<22} {info.family}")
+        entry = registry.entry(n)  # task and family only: no builder's source is read
+        print(f"{n:<{width}}  {entry.task:<22} {entry.family}")
 
 
 def cmd_info(args):
@@ -645,9 +654,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoo`` command."""
-    parser = OneLineErrorParser(
-        prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models."
-    )
+    parser = OneLineErrorParser(prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models.")
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -9,7 +9,7 @@ Scenes: ``make_scenes`` (seeded shapes with masks, boxes and captions) and
 The names below are loaded on first use: ``import zoo.data`` imports neither NumPy nor Keras.
 """
 
-import importlib
+from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
     "BUILTIN_CORPORA": "text",
@@ -35,16 +35,4 @@ _WHERE = {
     "word_vocabulary": "vocab",
 }
 
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"zoo.data.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'zoo.data' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {name: f"zoo.data.{module}" for name, module in _WHERE.items()})

@@ -11,6 +11,7 @@
 Importing this package does not import Keras.
 """
 
+from zoo.lazy_exports import lazy_exports
 from zoo.metrics.bleu import corpus_bleu, sentence_bleu
 from zoo.metrics.detection import DetectionScores, average_precision, mean_average_precision
 from zoo.metrics.language import bits_from_nats, perplexity_from_nats
@@ -28,12 +29,7 @@ __all__ = [
     "sentence_bleu",
 ]
 
-_KERAS = {"SegmentationScores", "predict_masks", "segmentation_scores"}
-
-
-def __getattr__(name):
-    if name in _KERAS:
-        from zoo.metrics import segmentation
-
-        return getattr(segmentation, name)
-    raise AttributeError(f"module 'zoo.metrics' has no attribute {name!r}")
+# Keras is imported on first use of these.
+__getattr__, __dir__, _ = lazy_exports(
+    __name__, dict.fromkeys(("SegmentationScores", "predict_masks", "segmentation_scores"), "zoo.metrics.segmentation")
+)

@@ -71,25 +71,34 @@ class _Registry:
             raise ValueError(f"Unknown task {info.task!r} for model {info.name!r}. Accepted tasks: {', '.join(TASKS)}.")
         if builder is None and info.target is None:
             raise ValueError(f"Model {info.name!r} needs a builder or a target.")
-        if info.default_args is None:  # a built-in entry: the defaults are the builder's own
-            info = dataclasses.replace(info, default_args=read_defaults(info.target))
         self._infos[info.name] = info
         if builder is not None:
             self._builders[info.name] = builder
 
     def remove(self, name: str) -> None:
-        self.info(name)
+        self.entry(name)
         del self._infos[name]
         self._builders.pop(name, None)
 
     # -- lookup -----------------------------------------------------------
-    def info(self, name: str) -> ModelInfo:
+    def entry(self, name: str) -> ModelInfo:
+        """The entry as registered: a built-in's ``default_args`` are None until :meth:`info` reads them.
+
+        Listing needs only names, tasks and families, so ``zoo list`` reads no builder's source.
+        """
         if not isinstance(name, str):
             raise TypeError(f"Model name must be a string, got {type(name).__name__}: {name!r}.")
         try:
             return self._infos[name]
         except KeyError:
             raise KeyError(unknown_model_message(name, self._infos)) from None
+
+    def info(self, name: str) -> ModelInfo:
+        """The whole entry; a built-in's defaults are read from its builder's source on first lookup."""
+        info = self.entry(name)
+        if info.default_args is None:
+            info = self._infos[name] = dataclasses.replace(info, default_args=read_defaults(info.target))
+        return info
 
     def builder(self, name: str) -> Callable[..., Any]:
         info = self.info(name)
@@ -213,7 +222,7 @@ def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
     if task is not None and task not in TASKS:
         raise ValueError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
     reg = default_registry()
-    return [n for n in reg.names() if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.info(n).task == task)]
+    return [n for n in reg.names() if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.entry(n).task == task)]
 
 
 def model_info(name: str) -> ModelInfo:

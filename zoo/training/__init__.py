@@ -12,7 +12,7 @@
 The names below are loaded on first use: ``import zoo.training`` does not import Keras.
 """
 
-import importlib
+from zoo.lazy_exports import lazy_exports
 
 _HOMES = {
     "callbacks": ("BudgetProgbar", "EpochLog", "LinearDecay", "TimeLimit", "TokenMetrics", "budget_callbacks",
@@ -22,18 +22,7 @@ _HOMES = {
     "images": ("train_image_classifier",),
     "scenes": ("train_detector", "train_segmenter"),
 }  # fmt: skip
-_WHERE = {name: module for module, names in _HOMES.items() for name in names}
 
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"zoo.training.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'zoo.training' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__, {name: f"zoo.training.{module}" for module, names in _HOMES.items() for name in names}
+)

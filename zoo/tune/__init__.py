@@ -12,7 +12,7 @@
 slow starts) imports neither keras-tuner nor Keras; the names below import them on first use.
 """
 
-import importlib
+from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
     "ResumableGridOracle": "oracles",
@@ -37,8 +37,6 @@ _WHERE = {
     "write_results": "searching",
 }
 
-__all__ = sorted(_WHERE)
-
 
 def require_keras_tuner() -> None:
     """Raise an ImportError that names zoo's extra when keras-tuner is not installed."""
@@ -50,15 +48,11 @@ def require_keras_tuner() -> None:
         ) from err
 
 
-def __getattr__(name):
-    if name in _WHERE:
-        if _WHERE[name] != "spaces":
-            require_keras_tuner()
-        value = getattr(importlib.import_module(f"zoo.tune.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'zoo.tune' has no attribute {name!r}")
+def _needs_keras_tuner(name: str) -> None:
+    if _WHERE[name] != "spaces":
+        require_keras_tuner()
 
 
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__, {name: f"zoo.tune.{module}" for name, module in _WHERE.items()}, before_import=_needs_keras_tuner
+)

@@ -5,7 +5,7 @@ Importing this package does not import Keras; the names below do, on first use. 
 uses TensorFlow's ``tf.image.combined_non_max_suppression``.
 """
 
-import importlib
+from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
     "box_iou": "zoo.models.detection.boxes",
@@ -20,10 +20,4 @@ _WHERE = {
     "mean_average_precision": "zoo.metrics.detection",
 }
 
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE)

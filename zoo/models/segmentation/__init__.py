@@ -4,7 +4,7 @@ Its scores (pixel accuracy, mean IoU) are in :mod:`zoo.metrics.segmentation`.
 Importing this package does not import Keras; the names below do, on first use.
 """
 
-import importlib
+from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
     "SegmentationScores": "zoo.metrics.segmentation",
@@ -16,10 +16,4 @@ _WHERE = {
     "transfer_backbone": "zoo.models.segmentation.fcn",
 }
 
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE)

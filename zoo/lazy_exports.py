@@ -1,0 +1,39 @@
+"""Exports a package loads on first use (PEP 562's module ``__getattr__``), in one place.
+
+zoo's packages must import without Keras (``zoo list``, the CLI's early checks), so a
+package names each export's home module and imports it on first access::
+
+    __getattr__, __dir__, __all__ = lazy_exports(__name__, {"fit_resumable": "zoo.training.fit"})
+
+A loaded value is kept in the package's namespace, so later access costs nothing. A
+package must not have a submodule named like one of its exports: importing that
+submodule would replace the export (``tests/test_layout.py`` checks this).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping
+
+
+def lazy_exports(package: str, homes: Mapping[str, str], before_import: Callable[[str], None] | None = None):
+    """``(__getattr__, __dir__, __all__)`` for ``package``, whose export ``name`` is in module ``homes[name]``.
+
+    ``before_import(name)`` runs before an export's module is imported (to check an optional dependency).
+    """
+    namespace = vars(sys.modules[package])
+
+    def __getattr__(name):
+        if name not in homes:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        if before_import is not None:
+            before_import(name)
+        value = getattr(importlib.import_module(homes[name]), name)
+        namespace[name] = value
+        return value
+
+    def __dir__():
+        return sorted(set(namespace) | set(homes))
+
+    return __getattr__, __dir__, sorted(homes)
