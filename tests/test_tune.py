@@ -56,7 +56,7 @@ def test_space_names_are_checked_against_the_builder():
     with pytest.raises(ValueError, match=r"units takes integers >= 0 \(declared: 32, .*\), got 2.5"):
         search_space("text_generator", {"units": [8, 2.5]})
     with pytest.raises(ValueError, match="the search space is empty"):
-        search_space("lenet5")
+        search_space("lenet5", {})
     with pytest.raises(ValueError, match="repeats a value"):
         search_space("text_generator", {"units": [8, 8]})
     assert search_space("text_generator", {"units": [8, 16], "cell": None}, fixed={"cell": "gru"}) == {
@@ -280,12 +280,14 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path):
     ("argv", "message"),
     [
         (["tune", "lenet6", "--dir", "x", "--epochs", "1"], "Unknown model 'lenet6'. Did you mean: lenet5"),
-        (["tune", "char_rnn", "--dir", "x", "--epochs", "1"], "no search recipe for char_rnn (language-modeling)"),
         (["tune", "text_generator", "--dir", "x"], "Give --epochs N"),
         (["tune", "text_generator", "--dir", "x", "--minutes", "1", "--tuner", "hyperband"], "needs --epochs"),
         (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "units"], "--space expects NAME="),
         (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--space", "widht=1,2"], "'widht' tunable"),
-        (["tune", "lenet5", "--dir", "x", "--epochs", "1"], "lenet5: the search space is empty"),
+        (
+            ["tune", "lenet5", "--dir", "x", "--epochs", "1", "--space", "num_classes=2,3"],
+            "lenet5 does not declare 'num_classes' tunable; tunable: learning_rate",
+        ),
         (
             ["tune", "text_generator", "--dir", "x", "--epochs", "1", "--workers", "-1"],
             "expected an integer >= 0, got '-1'",

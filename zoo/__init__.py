@@ -45,12 +45,16 @@ __all__ = [
     "decoding",
     "detection",
     "generate",
+    "exporting",
     "layers",
     "list_models",
+    "list_presets",
     "load_model",
+    "load_preset",
     "metrics",
     "model_info",
     "models",
+    "presets",
     "register_model",
     "segmentation",
     "studies",
@@ -63,7 +67,18 @@ __all__ = [
 ]
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
-_SUBPACKAGES = ("data", "decoding", "layers", "metrics", "models", "studies", "training", "tune")
+_SUBPACKAGES = (
+    "data",
+    "decoding",
+    "exporting",
+    "layers",
+    "metrics",
+    "models",
+    "presets",
+    "studies",
+    "training",
+    "tune",
+)
 # Model families reachable as ``zoo.cnn``, ``zoo.detection`` and ``zoo.segmentation`` too.
 _FAMILY_SHORTCUTS = ("cnn", "detection", "segmentation")
 
@@ -71,6 +86,8 @@ _FAMILY_SHORTCUTS = ("cnn", "detection", "segmentation")
 _LAZY = {
     "generate": ("zoo.decoding.generation", "generate"),
     "load_model": ("zoo.saving", "load_model"),
+    "list_presets": ("zoo.presets", "list_presets"),
+    "load_preset": ("zoo.presets", "load_preset"),
     "train_text_generator": ("zoo.training.text", "train_text_generator"),
     "train_transformer_lm": ("zoo.training.text", "train_transformer_lm"),
     "train_image_classifier": ("zoo.training.images", "train_image_classifier"),

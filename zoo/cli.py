@@ -91,6 +91,8 @@ def _quiet_tensorflow(debug: bool = False):
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
+#: The kinds of data of the sequence tasks (zoo.training.tasks), each task's own.
+TASK_KINDS = ("reviews", "dates", "clips", "captions", "series", "hello")
 #: The flags that only apply to models trained on one kind of data (``zoo train`` and ``zoo tune``),
 #: with their defaults. A flag of another kind is refused rather than ignored.
 KIND_FLAGS = {
@@ -113,6 +115,8 @@ KIND_FLAGS = {
     },
     "images": {"data": "digits", "upscale": 1, "no_augment": False},
     "scenes": {"scenes": 4000, "image_size": 64, "validation_scenes": 200, "test_scenes": 500},
+    # The sequence tasks' data is each task's own (zoo.training.tasks).
+    **{kind: {"train_examples": None} for kind in TASK_KINDS},
 }
 #: Flags that apply to some kinds only, beyond KIND_FLAGS: per command.
 SHARED_FLAGS = {"train": {"steps_per_epoch": ("text",), "clipnorm": ("text",)}}
@@ -122,14 +126,14 @@ SHARED_DEFAULTS = {"steps_per_epoch": 200, "clipnorm": 1.0}
 def _apply_kind_flags(args, command: str, kind: str) -> None:
     """Refuse flags given for another kind of data; fill in the defaults of the rest."""
     given = []
-    for flag_kind, flags in KIND_FLAGS.items():
-        for flag, default in flags.items():
-            if not hasattr(args, flag):
-                continue
-            if getattr(args, flag) is None:
-                setattr(args, flag, default)
-            elif flag_kind != kind:
-                given.append(flag)
+    mine = KIND_FLAGS[kind]
+    for flag in dict.fromkeys(f for flags in KIND_FLAGS.values() for f in flags):
+        if not hasattr(args, flag):
+            continue
+        if getattr(args, flag) is None:
+            setattr(args, flag, mine.get(flag))
+        elif flag not in mine:
+            given.append(flag)
     for flag, kinds in SHARED_FLAGS.get(command, {}).items():
         if getattr(args, flag) is not None and kind not in kinds:
             given.append(flag)
@@ -151,6 +155,8 @@ def _default(value, fallback):
 
 # -- commands ---------------------------------------------------------------
 def cmd_list(args):
+    if args.pretrained:
+        return _list_presets(args)
     names = list_models(args.pattern, task=args.task)
     if args.json:
         print(json.dumps(names))
@@ -164,10 +170,36 @@ def cmd_list(args):
         print(f"{n:<{width}}  {entry.task:<22} {entry.family}")
 
 
+def _list_presets(args):
+    """``zoo list --pretrained``: each shipped preset, its model and its card's held-out score."""
+    import fnmatch
+
+    from zoo.presets import list_presets, preset, preset_card
+
+    names = [
+        n
+        for n in list_presets()
+        if fnmatch.fnmatchcase(preset(n).model, args.pattern) or fnmatch.fnmatchcase(n, args.pattern)
+    ]
+    names = [n for n in names if args.task is None or model_info(preset(n).model).task == args.task]
+    if args.json:
+        print(json.dumps(names))
+        return
+    if not names:
+        raise CommandError(f"No preset matches {args.pattern!r}" + (f" with task {args.task!r}." if args.task else "."))
+    width = max(len(n) for n in names)
+    model_width = max(len(preset(n).model) for n in names)
+    for n in names:
+        score = preset_card(n)["score"]
+        print(f"{n:<{width}}  {preset(n).model:<{model_width}}  {score['value']:g} {score['metric']}")
+
+
 def cmd_info(args):
     info = model_info(args.name)
     if args.json:
-        print(json.dumps(info.as_dict(), indent=2))
+        from zoo.presets import list_presets
+
+        print(json.dumps({**info.as_dict(), "presets": list_presets(info.name)}, indent=2))
         return
     print(f"{info.name}: {info.description}")
     print(f"  task:    {info.task}")
@@ -194,6 +226,21 @@ def cmd_info(args):
         print("  tunable (zoo tune):")
         for k, spec in info.tunable.items():
             print(f"    {k}: {_describe_spec(spec)}")
+    from zoo.presets import list_presets, preset_card
+
+    presets = list_presets(info.name)
+    if presets:
+        print("  presets (create_model(name, weights=PRESET), zoo generate PRESET):")
+        for p in presets:
+            try:
+                card = preset_card(p)
+            except FileNotFoundError as err:  # a broken install: say so, and show the rest
+                print(f"    {p}: {err}")
+                continue
+            score = card["score"]
+            print(f"    {p}: {score['value']:g} {score['metric']}; made by: {card['command']}")
+    if info.export_refusals:
+        print("  export (zoo export): not to " + "; ".join(f"{f} ({why})" for f, why in info.export_refusals.items()))
 
 
 def _describe_spec(spec) -> str:
@@ -265,7 +312,7 @@ def cmd_train(args):
 
         print(use_all_devices(), flush=True)
     trainers = {"text": _train_text, "images": _train_images, "scenes": _train_scenes}
-    trainers[recipe.data](args, recipe)
+    trainers.get(recipe.data, _train_task)(args, recipe)
 
 
 def _budget(args):
@@ -417,6 +464,31 @@ def _train_scenes(args, recipe):
     print(f"saved: {files}")
 
 
+def _train_task(args, recipe):
+    """zoo train for the sequence tasks (zoo.training.tasks): each model on its own data."""
+    out_dir = args.out
+    print(f"training {args.model} on its {recipe.data} data for {_budget(args)}; output in {out_dir}", flush=True)
+    model, rows, scores = recipe.load("trainer")(
+        args.model,
+        epochs=args.epochs,
+        minutes=args.minutes,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        train_examples=args.train_examples,
+        seed=args.seed,
+        verbose=args.verbose,
+        **_run_flags(args),
+        **parse_overrides(args.set),
+    )
+    if rows:
+        headline = "val_" + next(iter(scores))
+        print(
+            f"\nvalidation {headline[4:].replace('_', ' ')} {rows[-1][headline]:.4f} after {rows[-1]['epoch']} epochs"
+        )
+    print("test: " + ", ".join(f"{k.replace('_', ' ')} {v:.4f}" for k, v in scores.items()))
+    print(f"saved: {os.path.join(out_dir, 'model.keras')} and {os.path.join(out_dir, 'curve.png')}")
+
+
 TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
 _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
@@ -460,7 +532,7 @@ def cmd_tune(args):
     _quiet_tensorflow(args.debug)
     from zoo.tune import require_keras_tuner
 
-    require_keras_tuner()  # without keras-tuner: an ImportError naming our extra, printed as one line
+    require_keras_tuner()  # keras-tuner missing (a broken install): one line naming our distribution
     from zoo.tune.launch import run_distributed
 
     if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
@@ -495,8 +567,32 @@ def _run_tune(args, space):
     recipe = model_info(args.model).recipe
     make_data = recipe.load("search_data")
     if recipe.data == "text":
-        data = make_data(args.corpus, **_text_data_args(args, recipe), validation_steps=args.validation_steps)
+        data = make_data(
+            args.corpus, **_text_data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
+        )
         fixed = {**recipe.model_defaults, **_text_model_args(args)}
+    elif recipe.data == "scenes":
+        fixed = {**recipe.model_defaults, **parse_overrides(args.set)}
+        data = make_data(
+            args.model,
+            scenes=args.scenes,
+            image_size=args.image_size,
+            validation_scenes=args.validation_scenes,
+            batch_size=_default(args.batch_size, recipe.batch_size),
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+    elif recipe.data in TASK_KINDS:
+        fixed = {**recipe.model_defaults, **parse_overrides(args.set)}
+        data = make_data(
+            args.model,
+            batch_size=_default(args.batch_size, recipe.batch_size),
+            train_examples=args.train_examples,
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
     else:
         data = make_data(
             _image_data(args),
@@ -528,7 +624,8 @@ def _run_tune(args, space):
         )
     settings = {
         "model": args.model,
-        "data": args.corpus if recipe.data == "text" else args.data,
+        "data": args.corpus if recipe.data == "text" else args.data or recipe.data,
+        "train_examples": getattr(args, "train_examples", None),
         "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
         "steps_per_epoch": args.steps_per_epoch,
         "batch_size": args.batch_size,
@@ -560,12 +657,33 @@ def _run_tune(args, space):
             )
 
 
+def _model_from(source: str, command: str, *, overrides=()):
+    """The model a command names: a preset, a ``.keras`` file, or (zoo export) a registered name built afresh."""
+    from zoo.presets import list_presets
+
+    if source in list_presets():
+        from zoo.presets import load_preset
+
+        return load_preset(source)
+    if os.path.exists(source) or source.endswith(".keras") or os.sep in source:
+        from zoo.saving import load_model
+
+        return load_model(source, compile=False)
+    if command == "export" and source in list_models():
+        from zoo.registry import create_model
+
+        return create_model(source, **parse_overrides(overrides))
+    what = "a preset, a .keras file" + (" or a registered model name" if command == "export" else "")
+    raise CommandError(
+        f"{source!r} is not {what}; presets: {', '.join(list_presets()) or 'none'} (zoo list --pretrained)."
+    )
+
+
 def cmd_generate(args):
     _quiet_tensorflow(args.debug)
     from zoo.decoding.generation import generate
-    from zoo.saving import load_model
 
-    model = load_model(args.model)
+    model = _model_from(args.model, "generate")
     if args.num_samples > 1:
         texts = generate(
             model,
@@ -592,6 +710,58 @@ def cmd_generate(args):
     print(args.prompt + text)
 
 
+def _shape_arg(text: str) -> tuple:
+    """``--input-shape 64,64,3``: one input's shape without the batch axis."""
+    try:
+        dims = tuple(int(d) for d in text.split(","))
+    except ValueError:
+        dims = ()
+    if not dims or any(d < 1 for d in dims):
+        raise argparse.ArgumentTypeError(f"expects positive integers separated by commas (64,64,3), got {text!r}")
+    return dims
+
+
+def cmd_export(args):
+    from zoo.exporting import FORMATS, refusal
+
+    source = args.model
+    name = source if source in list_models() else None
+    if name is None:
+        from zoo.presets import list_presets, preset
+
+        name = preset(source).model if source in list_presets() else None
+    why = refusal(name, args.format) if name else None
+    if why:  # before anything slow starts
+        raise CommandError(f"{name} cannot be exported to {args.format}: {why}.")
+    shape = args.input_shape[0] if args.input_shape and len(args.input_shape) == 1 else args.input_shape
+    if shape and source in list_models() and model_info(source).input is not None and not args.set:
+        from zoo.registry.entries import check_input_shapes
+
+        check_input_shapes(model_info(source).input, shape)  # a ValueError: one line, before TensorFlow loads
+    stem = os.path.splitext(os.path.basename(source.rstrip(os.sep)))[0]
+    out = args.out or (f"{stem}_saved_model" if args.format == "tf_saved_model" else stem + FORMATS[args.format])
+    if os.path.exists(out):
+        raise CommandError(f"{out} already exists; zoo export never replaces a file: give another --out.")
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        raise CommandError("zoo export converts TensorFlow graphs: run it with KERAS_BACKEND=tensorflow.")
+    _quiet_tensorflow(args.debug)
+    from zoo.exporting import check_exported, example_inputs, export_model
+
+    model = _model_from(source, "export", overrides=args.set)
+    export_model(model, out, args.format, input_shape=shape, batch_size=args.batch_size, name=name)
+    inputs = example_inputs(model, args.format, input_shape=shape, batch_size=args.batch_size, name=name)
+    difference = check_exported(model, out, args.format, inputs)
+    runtime = {"tf_saved_model": "TensorFlow", "onnx": "onnxruntime", "litert": "the LiteRT interpreter"}
+    print(
+        f"exported {source} to {out} ({args.format}); run in {runtime[args.format]}, its outputs differ from "
+        f"Keras's by at most {difference:.2g} on a random input"
+    )
+    if difference > args.tolerance:
+        raise CommandError(
+            f"the exported artifact differs from Keras by {difference:.3g} > --tolerance {args.tolerance:g}"
+        )
+
+
 # -- parser -------------------------------------------------------------------
 def _add_training_flags(p, per_trial=False) -> None:
     """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning.
@@ -611,6 +781,11 @@ def _add_training_flags(p, per_trial=False) -> None:
     p.add_argument("--test-scenes", type=positive_int_arg, help="scenes: held out, scored at the end (500)")
     p.add_argument(
         "--no-augment", action="store_true", default=None, help="images: no random rotation, zoom, translation"
+    )
+    p.add_argument(
+        "--train-examples",
+        type=positive_int_arg,
+        help="reviews, dates, clips, captions, hello: training examples to make (default: the task's own)",
     )
     p.add_argument("--max-chars", type=int_at_least(2), help="text: read at most this many characters")
     p.add_argument("--tokens", choices=("char", "word"), help="text: character or word tokens (default char)")
@@ -662,6 +837,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pattern", nargs="?", default="*", help="name pattern, e.g. 'resnet*' (default: all)")
     p.add_argument("--task", choices=TASKS, help="only models of this task")
     p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--pretrained", action="store_true", help="list the shipped presets (pretrained models) instead")
     _add_debug_flag(p)
     p.set_defaults(func=cmd_list)
 
@@ -684,14 +860,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "train",
         help="train a model",
-        description="Train a text_generator on a text corpus, an image classifier on an image data set, or a "
-        "segmentation or detection model on seeded scenes (zoo.data.scenes). "
+        description="Train a registered model on the data its recipe names: a language model on a text corpus, an "
+        "image classifier on an image data set, a segmentation or detection model on seeded scenes "
+        "(zoo.data.scenes), and the sequence tasks on their own offline data (reviews, dates, clips, captions, "
+        "sunspots, note 003's 'hello'). "
         "Checkpoints after every epoch; run the same command again to resume an interrupted run.",
     )
     p.add_argument(
         "model",
-        help="text_generator, an image-classification model (zoo list --task image-classification), "
-        "fcn32s/fcn16s/fcn8s or yolo_tiny",
+        help="any registered model (zoo list); each trains on the data its recipe names (zoo info MODEL)",
     )
     _add_training_flags(p)
     p.add_argument(
@@ -730,7 +907,7 @@ def build_parser() -> argparse.ArgumentParser:
         "an interrupted search: completed trials are kept and only the unfinished one reruns. Training flags "
         "mean the same as in zoo train, per trial.",
     )
-    p.add_argument("model", help="text_generator, or an image-classification model with tunables (resnet_cifar...)")
+    p.add_argument("model", help="a model whose recipe has a search (zoo info MODEL says 'zoo train / zoo tune')")
     p.add_argument(
         "--space",
         action="append",
@@ -754,9 +931,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "generate",
         help="generate text with a saved model",
-        description="Continue a prompt with a saved text_generator (.keras file).",
+        description="Continue a prompt with a language model: a preset or a saved .keras file.",
     )
-    p.add_argument("model", help="path of a .keras file")
+    p.add_argument("model", help="a preset (zoo list --pretrained) or the path of a .keras file")
     p.add_argument("--prompt", required=True)
     p.add_argument("--length", type=non_negative_int_arg, default=200)
     p.add_argument("--temperature", type=non_negative_float_arg, default=1.0, help="0 is greedy")
@@ -766,6 +943,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=non_negative_int_arg)
     _add_debug_flag(p)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "export",
+        help="export a model for another runtime (SavedModel, ONNX, LiteRT)",
+        description="Export a preset, a .keras file or a registered model (built afresh) through Keras's "
+        "Model.export, then run the artifact in its own runtime and compare its outputs with Keras's.",
+    )
+    p.add_argument("model", help="a preset (zoo list --pretrained), a .keras file, or a registered model name")
+    p.add_argument("--format", required=True, choices=("tf_saved_model", "onnx", "litert"))
+    p.add_argument("--out", help="the artifact's path (default: NAME.onnx, NAME.tflite or NAME_saved_model)")
+    p.add_argument(
+        "--input-shape",
+        action="append",
+        type=_shape_arg,
+        metavar="D1,D2,...",
+        help="fix an input's shape without the batch axis (once per input); ONNX fixes free axes (a sequence's "
+        "length, an FCN's height and width) at the registry's example size otherwise",
+    )
+    p.add_argument(
+        "--batch-size", type=positive_int_arg, help="fix the batch size (default: any; LiteRT: 1, resizable)"
+    )
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a registered model's builder argument")
+    p.add_argument("--tolerance", type=non_negative_float_arg, default=1e-4, help="largest accepted difference")
+    _add_debug_flag(p)
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -170,6 +170,7 @@ def register_model(
     contract: ContractConfig | None = None,
     tunable: Mapping[str, Any] | None = None,
     recipe: TrainingRecipe | None = None,
+    export_refusals: Mapping[str, str] | None = None,
 ):
     """Register a model builder (a function or a ``keras.Model`` subclass).
 
@@ -184,8 +185,9 @@ def register_model(
     ``description`` defaults to the first line of the docstring. Give
     ``contract`` to have the contract tests cover the model, and ``recipe``
     (a :class:`TrainingRecipe`) to train and tune it with ``zoo train`` and
-    ``zoo tune``. Registering a
-    name twice raises ``ValueError``.
+    ``zoo tune``, and ``export_refusals`` (``{format: why}``) for the export
+    formats ``zoo export`` must refuse. Registering a name twice raises
+    ``ValueError``.
     """
 
     def decorate(builder):
@@ -202,6 +204,7 @@ def register_model(
             contract=contract,
             tunable=dict(tunable or {}),
             recipe=recipe,
+            export_refusals=dict(export_refusals or {}),
         )
         default_registry().add(info, builder)
         return builder
@@ -245,18 +248,45 @@ def accepted_arguments(name: str) -> list[str]:
     return accepted
 
 
-def create_model(name: str, **overrides):
+def create_model(name: str, *, weights: str | None = None, **overrides):
     """Build the registered model ``name`` with its defaults and ``overrides``.
 
-    An unknown name raises ``KeyError`` listing close matches; an override the
-    builder does not take raises ``TypeError`` naming it and the accepted ones.
+    ``weights`` names a preset of ``name`` (``zoo list --pretrained``): the
+    model is then the preset's, with its pretrained weights (its files'
+    SHA-256 checked first), and takes no overrides. An unknown name raises
+    ``KeyError`` listing close matches; an override the builder does not take
+    raises ``TypeError`` naming it and the accepted ones.
     """
     model_info(name)
+    if weights is not None:
+        return _from_preset(name, weights, overrides)
     accepted = accepted_arguments(name)
     unknown = [k for k in overrides if k not in accepted]
     if unknown:
+        close = {k: difflib.get_close_matches(k, accepted, n=1, cutoff=0.6) for k in unknown}
+        hints = [f"{k!r} -> {m[0]!r}" for k, m in close.items() if m]
         raise BadArgumentError(
             f"{name} got unexpected argument{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(repr(k) for k in unknown)}. Accepted: {', '.join(accepted)}."
+            f"{', '.join(repr(k) for k in unknown)}."
+            + (f" Did you mean {', '.join(hints)}?" if hints else "")
+            + f" Accepted: {', '.join(accepted)}."
         )
     return default_registry().builder(name)(**overrides)
+
+
+def _from_preset(name: str, weights: str, overrides: dict):
+    from zoo.presets import list_presets, load_preset, preset
+
+    found = preset(weights)
+    if found.model != name:
+        yours = list_presets(name)
+        raise BadArgumentError(
+            f"weights={weights!r} is a preset of {found.model}, not of {name}; "
+            + (f"{name}'s presets: {', '.join(yours)}." if yours else f"{name} has no preset.")
+        )
+    if overrides:
+        raise BadArgumentError(
+            f"a preset fixes the model's arguments; create_model({name!r}, weights={weights!r}) takes no "
+            f"overrides, got {', '.join(sorted(overrides))}."
+        )
+    return load_preset(weights)

@@ -36,9 +36,28 @@ class InputSpec:
     dtype: str = "float32"
     high: int | None = None  # exclusive upper bound for integer token inputs
 
+    def accepts(self, shape) -> bool:
+        """Whether a per-example ``shape`` fits: the same rank, and the same size on every fixed axis."""
+        if len(shape) != len(self.shape):
+            return False
+        return all(d is None or d == g for g, d in zip(shape, self.shape, strict=True))
+
     def describe(self) -> str:
         dims = ", ".join("None" if d is None else str(d) for d in self.shape)
         return f"(batch, {dims}) {self.dtype}" if dims else f"(batch,) {self.dtype}"
+
+
+def check_input_shapes(specs, shapes) -> list:
+    """``shapes`` (one per input; one tuple for a single input) as a list, if each fits its :class:`InputSpec`.
+
+    Raises ``ValueError`` naming the accepted shapes otherwise.
+    """
+    specs = list(specs) if isinstance(specs, (tuple, list)) else [specs]
+    given = [tuple(shapes)] if shapes and not isinstance(shapes[0], (tuple, list)) else [tuple(s) for s in shapes]
+    if len(given) != len(specs) or not all(spec.accepts(s) for spec, s in zip(specs, given, strict=True)):
+        expected = " and ".join("(" + ", ".join("free" if d is None else str(d) for d in s.shape) + ")" for s in specs)
+        raise ValueError(f"input_shape must match the model's inputs {expected}, got {shapes!r}.")
+    return given
 
 
 def describe_input(spec) -> str:
@@ -68,9 +87,12 @@ class TrainingRecipe:
     """How ``zoo train`` and ``zoo tune`` train a model: the one place for its training defaults.
 
     ``data`` is the kind of data the model trains on (``"text"``,
-    ``"images"`` or ``"scenes"``; it picks the command-line data flags), ``trainer`` and
-    ``search_data`` are the ``"module:function"`` that train it and that make
-    a tuning data set, ``batch_size``, ``learning_rate`` and ``seq_len`` (text
+    ``"images"``, ``"scenes"``, or a task's own data: ``"reviews"``, ``"dates"``,
+    ``"clips"``, ``"captions"``, ``"series"``, ``"hello"``; it picks the
+    command-line data flags), ``trainer`` and ``search_data`` are the
+    ``"module:function"`` that train it and that make a tuning data set,
+    ``make_data`` the data maker of a trainer that serves several tasks
+    (:mod:`zoo.training.tasks`), ``batch_size``, ``learning_rate`` and ``seq_len`` (text
     windows) the defaults, and ``model_defaults`` the builder arguments used
     for training unless given (they may differ from the builder's own
     defaults, which suit other hardware).
@@ -81,6 +103,7 @@ class TrainingRecipe:
     batch_size: int
     learning_rate: float
     search_data: str | None = None  # None: zoo tune does not search this model
+    make_data: str | None = None  # the trainer's data maker, for trainers that serve several tasks
     seq_len: int | None = None
     model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
@@ -109,6 +132,9 @@ class ModelInfo:
     tunable: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     target: str | None = None  # "module:attribute" of a built-in builder
     recipe: TrainingRecipe | None = None  # how zoo train / zoo tune train it (None: they do not)
+    # Export formats (zoo.exporting.FORMATS) the model cannot be exported to, each with why:
+    # measured by tests/test_exporting.py, which also checks that every other format runs.
+    export_refusals: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """A JSON-friendly view of the entry."""
@@ -123,4 +149,39 @@ class ModelInfo:
             "builder": self.target,
             "tunable": dict(self.tunable),
             "recipe": self.recipe.as_dict() if self.recipe else None,
+            "export_refusals": dict(self.export_refusals),
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A pretrained model that ships with the package: how it is made and how it is scored.
+
+    Declared in the ``PRESETS`` of a family's ``metadata.py``; its files
+    (keras-hub's layout: ``config.json``, ``model.weights.h5``,
+    ``metadata.json``) sit in that family's ``presets/<name>/`` folder.
+    ``train_args`` are the ``zoo train <model>`` flags that make it,
+    ``scorer`` the ``"module:function"`` that scores a model on held-out
+    data (``scorer(model) -> float``), ``metric`` what that number is, and
+    ``tolerance`` how far a re-score may land from the card's figure (the
+    held-out text of ``stdlib`` is Python's own source, which differs a
+    little between Python versions).
+    """
+
+    name: str
+    model: str
+    description: str
+    train_args: tuple
+    scorer: str
+    metric: str
+    tolerance: float
+    higher_is_better: bool = False
+
+    def command(self) -> str:
+        """The ``zoo train`` command that makes the preset (its run folder aside)."""
+        return " ".join(("zoo", "train", self.model, *self.train_args))
+
+    def load_scorer(self):
+        """The function named by ``scorer`` (imports it)."""
+        module_name, _, attr = self.scorer.partition(":")
+        return getattr(importlib.import_module(module_name), attr)

@@ -35,20 +35,38 @@ read_history = read_json
 def compile_for_task(model, task: str, learning_rate: float, clipnorm: float | None = None):
     """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
 
-    language-modeling: cross-entropy on logits; image-classification:
-    cross-entropy on probabilities with accuracy; forecasting: mean squared
-    error with mean absolute error.
+    language-modeling: cross-entropy on logits; image- and video-classification:
+    cross-entropy on probabilities with accuracy; text-classification: binary
+    cross-entropy with accuracy; translation and image-captioning:
+    cross-entropy on logits, padding (id 0) ignored; semantic-segmentation:
+    per-pixel cross-entropy with mean IoU; object-detection: the YOLO loss;
+    forecasting: mean squared error with mean absolute error.
     """
     losses = {
         "language-modeling": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), None),
         "image-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
+        "video-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
+        "text-classification": (keras.losses.BinaryCrossentropy(), ["accuracy"]),
+        "translation": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), ["accuracy"]),
+        "image-captioning": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), None),
         "forecasting": (keras.losses.MeanSquaredError(), ["mae"]),
     }
+    if task == "semantic-segmentation":  # per-pixel class probabilities; mean IoU over the model's classes
+        classes = int(model.outputs[0].shape[-1])
+        losses[task] = (keras.losses.SparseCategoricalCrossentropy(), [_mean_iou(classes)])
+    if task == "object-detection":
+        from zoo.models.detection import YoloLoss
+
+        losses[task] = (YoloLoss(), None)
     if task not in losses:
         raise ValueError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
     loss, metrics = losses[task]
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss, metrics=metrics)
     return model
+
+
+def _mean_iou(num_classes: int):
+    return keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")
 
 
 def check_budget(epochs, minutes) -> None:

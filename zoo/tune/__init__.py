@@ -1,4 +1,4 @@
-"""Tuning registry models with keras-tuner (``pip install "keras-study-zoo[tune]"``).
+"""Tuning registry models with keras-tuner (a dependency of ``keras-study-zoo``).
 
 - :func:`hypermodel`: a ``keras_tuner.HyperModel`` for any registered model,
   its search space taken from the registry's ``tunable`` declaration.
@@ -29,8 +29,10 @@ _WHERE = {
     "parse_space_option": "spaces",
     "read_trials": "searching",
     "search": "searching",
+    "scene_search_data": "searching",
     "search_space": "spaces",
     "sorted_trials": "searching",
+    "task_search_data": "searching",
     "text_search_data": "searching",
     "total_epochs": "searching",
     "units_vs_depth": "study",
@@ -39,12 +41,13 @@ _WHERE = {
 
 
 def require_keras_tuner() -> None:
-    """Raise an ImportError that names zoo's extra when keras-tuner is not installed."""
+    """Raise an ImportError naming zoo's distribution when keras-tuner is missing (a broken install)."""
     try:
         import keras_tuner  # noqa: F401
     except ImportError as err:  # pragma: no cover - depends on the installed extras
         raise ImportError(
-            "zoo.tune needs keras-tuner: pip install 'keras-study-zoo[tune]' (or '.[tune]' from a checkout)."
+            "zoo.tune needs keras-tuner, a dependency of keras-study-zoo that is missing here: "
+            "pip install --force-reinstall keras-study-zoo (or '.' from a checkout)."
         ) from err
 
 

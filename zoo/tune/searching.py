@@ -23,6 +23,7 @@ import keras
 import keras_tuner
 
 from zoo.json_files import write_json_atomically
+from zoo.registry import model_info
 from zoo.tune.oracles import ResumableGridOracle
 
 TUNERS = ("grid", "random", "bayesian", "hyperband")
@@ -123,13 +124,15 @@ def text_search_data(
     batch_size=None,
     steps_per_epoch=200,
     validation_steps=20,
-    carry_state=True,
+    carry_state=None,
     seed=0,
+    model_name="text_generator",
 ) -> SearchData:
-    """A text corpus for a ``text_generator`` search, read as ``zoo train`` reads it.
+    """A text corpus for a language model's search (``model_name``), read as ``zoo train`` reads it.
 
-    ``seq_len`` and ``batch_size`` default to the registry's recipe. With
-    ``carry_state`` (the default, as in ``zoo train``) the text is read as
+    ``seq_len`` and ``batch_size`` default to the model's recipe. With
+    ``carry_state`` (the default for recurrent models, as in ``zoo train``;
+    a ``transformer_lm`` has no state to carry) the text is read as
     continuous streams and ``fixed`` carries the stream counts, so
     :func:`zoo.tune.hypermodel` trains every trial through a
     :class:`~zoo.training.carried_state.StateCarrier`; otherwise as shuffled windows.
@@ -138,8 +141,8 @@ def text_search_data(
     from zoo.data.vocab import TextCodec
     from zoo.training.text import text_recipe, text_training_data, text_vocabulary
 
-    recipe = text_recipe()
-    carry_state = True if carry_state is None else carry_state
+    recipe = text_recipe(model_name)
+    carry_state = model_info(model_name).family == "rnn" if carry_state is None else carry_state
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     if not hasattr(corpus, "train"):
@@ -182,6 +185,56 @@ def image_search_data(data="digits", *, batch_size=64, augment=True, upscale=1, 
         fixed={"input_shape": data.input_shape, "num_classes": data.num_classes},
         fit_kwargs={"x": train.repeat(), "validation_data": val, "steps_per_epoch": -(-n_train // batch_size)},
         description=f"{data.name}: {n_train} training images of {data.input_shape}, {data.num_classes} classes",
+    )
+
+
+def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0, model_args=None) -> SearchData:
+    """A sequence task's data (:mod:`zoo.training.tasks`) for a search, made and batched as ``zoo train`` does."""
+    from zoo.training.tasks import make_task_data, task_datasets
+
+    data = make_task_data(model_name, seed, model_args, train_examples)
+    batch_size = batch_size or model_info(model_name).recipe.batch_size
+    train, validation, steps = task_datasets(data, batch_size, seed)
+    return SearchData(
+        fixed=dict(data.model_args),
+        fit_kwargs={"x": train, "validation_data": validation, "steps_per_epoch": steps},
+        description=data.description,
+    )
+
+
+def scene_search_data(
+    model_name, *, scenes=4000, image_size=64, validation_scenes=200, batch_size=None, seed=0, model_args=None
+) -> SearchData:
+    """Seeded scenes for a segmentation or detection search, made and encoded as ``zoo train`` makes them."""
+    import tensorflow as tf
+
+    from zoo.training.scenes import scene_splits
+
+    info = model_info(model_name)
+    splits = scene_splits(scenes, image_size=image_size, validation=validation_scenes, test=1, seed=seed)
+    train, val = splits.train, splits.validation
+    if info.task == "semantic-segmentation":
+        num_classes = train.num_classes + 1  # and the background
+        targets = train.masks, val.masks
+    else:
+        from zoo.models.detection import encode_targets
+
+        num_classes = train.num_classes
+        stride = {**info.default_args, **info.recipe.model_defaults, **(model_args or {})}["stride"]
+        grid = tuple(-(-d // stride) for d in train.image_shape[:2])
+        targets = (encode_targets(s.boxes, s.labels, grid, stride) for s in (train, val))
+    y_train, y_val = targets
+    batch_size = batch_size or info.recipe.batch_size
+    data = tf.data.Dataset.from_tensor_slices((train.images, y_train))
+    data = data.shuffle(len(y_train), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    return SearchData(
+        fixed={"num_classes": num_classes},
+        fit_kwargs={
+            "x": data,
+            "validation_data": tf.data.Dataset.from_tensor_slices((val.images, y_val)).batch(64),
+            "steps_per_epoch": -(-len(y_train) // batch_size),
+        },
+        description=f"{len(y_train)} seeded {image_size}x{image_size} scenes, {validation_scenes} held out",
     )
 
 

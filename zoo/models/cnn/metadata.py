@@ -1,6 +1,6 @@
 """Registry entries of the CNN classifiers of this folder, LeNet to DenseNet; imports no Keras."""
 
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset
 from zoo.registry.recipes import IMAGE_RECIPE, LEARNING_RATE
 
 
@@ -29,7 +29,8 @@ def _cnn(
             input=InputSpec(contract_input),
             output=(10,),
         ),
-        tunable=tunable or {},
+        # The fixed architectures search the recipe's learning rate; the small CNNs their size too.
+        tunable=tunable or {"learning_rate": LEARNING_RATE},
         recipe=IMAGE_RECIPE,
     )
 
@@ -48,6 +49,7 @@ MODELS = (
         target="zoo.models.cnn.lenet:lenet5",
         input=InputSpec((32, 32, 1)),
         contract=ContractConfig(overrides={}, input=InputSpec((32, 32, 1)), output=(10,)),
+        tunable={"learning_rate": LEARNING_RATE},
         recipe=IMAGE_RECIPE,
     ),
     _cnn(
@@ -125,5 +127,18 @@ MODELS = (
             f"DenseNet-{d}: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
         )
         for d in (121, 169, 201)
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="resnet_cifar_digits",
+        model="resnet_cifar",
+        description="Small CIFAR-style ResNet on scikit-learn's 8x8 digits: zoo train's image recipe, 60 epochs.",
+        train_args=("--data", "digits", "--epochs", "60", "--seed", "0"),
+        scorer="zoo.training.held_out:test_accuracy",
+        metric="accuracy on the digits test split (360 images)",
+        tolerance=0.005,
+        higher_is_better=True,
     ),
 )

@@ -1,11 +1,13 @@
 """Registry entry of the one-stage detector; imports no Keras."""
 
 from zoo.models.segmentation.metadata import SCENE_CONTRACT_INPUT
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
+from zoo.registry.recipes import LEARNING_RATE
 
 DETECTION_RECIPE = TrainingRecipe(
     data="scenes",
     trainer="zoo.training.scenes:train_detector",
+    search_data="zoo.tune.searching:scene_search_data",
     batch_size=32,
     learning_rate=2e-3,
 )
@@ -26,6 +28,21 @@ MODELS = (
             input=InputSpec(SCENE_CONTRACT_INPUT),
             output=(5, 7, 9),
         ),
+        tunable={"width": {"values": (8, 16, 32)}, "learning_rate": LEARNING_RATE},
         recipe=DETECTION_RECIPE,
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="yolo_tiny_scenes",
+        model="yolo_tiny",
+        description="The YOLOv1-style grid detector finding the 4 shapes of the seeded 64x64 scenes: zoo train's "
+        "recipe, 20 epochs.",
+        train_args=("--epochs", "20", "--seed", "0"),
+        scorer="zoo.training.held_out:scene_map",
+        metric="mAP@0.5 (Pascal VOC's rule), 500 test scenes",
+        tolerance=0.005,
+        higher_is_better=True,
     ),
 )

@@ -1,7 +1,20 @@
 """Registry entries of the forecasters (zoo.models.forecasting.forecasters); imports no Keras."""
 
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
 from zoo.registry.recipes import LEARNING_RATE
+
+
+# zoo train's recipe (zoo.training.tasks): the yearly sunspot numbers, split by time.
+def _sunspots_recipe(maker):
+    return TrainingRecipe(
+        data="series",
+        trainer="zoo.training.tasks:train_task",
+        search_data="zoo.tune.searching:task_search_data",
+        make_data=f"zoo.training.tasks:{maker}",
+        batch_size=16,
+        learning_rate=3e-3,
+    )
+
 
 MODELS = (
     ModelInfo(
@@ -13,12 +26,13 @@ MODELS = (
         target="zoo.models.forecasting.forecasters:autoregressive_forecaster",
         input=InputSpec((4,)),
         contract=ContractConfig(overrides={}, input=InputSpec((4,)), output=(1,)),
+        # tau is not searched: it sets the windows the data is cut into, which one search shares.
         tunable={
-            "tau": {"values": (1, 2, 4, 8, 16)},
             "hidden_units": {"values": (0, 10, 32, 64)},
             "num_layers": {"values": (1, 2, 3)},
             "learning_rate": LEARNING_RATE,
         },
+        recipe=_sunspots_recipe("sunspots_data"),
     ),
     ModelInfo(
         name="latent_forecaster",
@@ -34,5 +48,6 @@ MODELS = (
             "cell": {"values": ("gru", "lstm")},
             "learning_rate": LEARNING_RATE,
         },
+        recipe=_sunspots_recipe("latent_sunspots_data"),
     ),
 )

@@ -2,7 +2,7 @@
 
 from zoo.data.dates import SOURCE_VOCABULARY, TARGET_VOCABULARY
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
 from zoo.registry.recipes import LEARNING_RATE
 
 _CHARS = len(DEFAULT_CHAR_VOCABULARY)  # text_generator's vocabulary on the built-in corpora
@@ -22,6 +22,32 @@ TEXT_RECIPE = TrainingRecipe(
     model_defaults={"units": 128, "num_layers": 2, "embedding_dim": 64, "cell": "lstm"},
 )
 
+# zoo train's recipes for the notes' small sequence tasks (zoo.training.tasks).
+HELLO_RECIPE = TrainingRecipe(
+    data="hello",
+    trainer="zoo.training.tasks:train_task",
+    search_data="zoo.tune.searching:task_search_data",
+    make_data="zoo.training.tasks:hello_data",
+    batch_size=8,
+    learning_rate=0.05,
+)
+REVIEWS_RECIPE = TrainingRecipe(
+    data="reviews",
+    trainer="zoo.training.tasks:train_task",
+    search_data="zoo.tune.searching:task_search_data",
+    make_data="zoo.training.tasks:reviews_data",
+    batch_size=64,
+    learning_rate=0.005,
+)
+DATES_RECIPE = TrainingRecipe(
+    data="dates",
+    trainer="zoo.training.tasks:train_task",
+    search_data="zoo.tune.searching:task_search_data",
+    make_data="zoo.training.tasks:dates_data",
+    batch_size=64,
+    learning_rate=0.005,
+)
+
 MODELS = (
     ModelInfo(
         name="char_rnn",
@@ -35,6 +61,7 @@ MODELS = (
         input=InputSpec((None, 4)),
         contract=ContractConfig(overrides={}, input=InputSpec((4, 4)), output=(4, 4)),
         tunable={"hidden_size": {"values": (3, 8, 16, 32)}, "learning_rate": LEARNING_RATE},
+        recipe=HELLO_RECIPE,
     ),
     ModelInfo(
         name="text_generator",
@@ -83,6 +110,7 @@ MODELS = (
             "bidirectional": {"values": (True, False)},
             "learning_rate": LEARNING_RATE,
         },
+        recipe=REVIEWS_RECIPE,
     ),
     ModelInfo(
         name="seq2seq_attention",
@@ -110,5 +138,18 @@ MODELS = (
             "attention": {"values": ("bahdanau", "luong", "none")},
             "learning_rate": LEARNING_RATE,
         },
+        recipe=DATES_RECIPE,
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="text_generator_stdlib",
+        model="text_generator",
+        description="2x128 LSTM character model of Python's standard library source: zoo train's recipe, 30 epochs.",
+        train_args=("--corpus", "stdlib", "--epochs", "30", "--seed", "0"),
+        scorer="zoo.training.held_out:text_bits",
+        metric="bits per character, stdlib validation split (windows of 128)",
+        tolerance=0.05,
     ),
 )

@@ -1,12 +1,14 @@
 """Registry entries of the FCN segmenters; imports no Keras."""
 
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
+from zoo.registry.recipes import LEARNING_RATE
 
 # Scenes (zoo.data.scenes) are made fresh for every run; these defaults reach
 # the goals of issue 12 on 2 CPU cores (benchmarks/vision_goals.py).
 SEGMENTATION_RECIPE = TrainingRecipe(
     data="scenes",
     trainer="zoo.training.scenes:train_segmenter",
+    search_data="zoo.tune.searching:scene_search_data",
     batch_size=32,
     learning_rate=2e-3,
     model_defaults={
@@ -38,6 +40,12 @@ def _fcn(name, description):
             input=InputSpec(SCENE_CONTRACT_INPUT),
             output=(*SCENE_CONTRACT_INPUT[:2], 5),
         ),
+        tunable={
+            "width": {"values": (8, 16, 32)},
+            "fc_units": {"values": (64, 128, 256)},
+            "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},
+            "learning_rate": LEARNING_RATE,
+        },
         recipe=SEGMENTATION_RECIPE,
     )
 
@@ -50,4 +58,18 @@ MODELS = (
     ),
     _fcn("fcn16s", "FCN-16s: FCN-32s's scores upsampled 2x and fused with scores from pool4, then upsampled 16x."),
     _fcn("fcn8s", "FCN-8s: FCN-16s fused again with scores from pool3, then upsampled 8x: the finest FCN."),
+)
+
+PRESETS = (
+    Preset(
+        name="fcn8s_scenes",
+        model="fcn8s",
+        description="FCN-8s (VGG-11 backbone of width 16) segmenting the seeded 64x64 scenes into 4 shapes and "
+        "background: zoo train's recipe, 20 epochs.",
+        train_args=("--epochs", "20", "--seed", "0"),
+        scorer="zoo.training.held_out:scene_mean_iou",
+        metric="mean IoU over 5 classes (keras.metrics.MeanIoU), 500 test scenes",
+        tolerance=0.005,
+        higher_is_better=True,
+    ),
 )

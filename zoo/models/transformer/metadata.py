@@ -1,14 +1,15 @@
 """Registry entry of the decoder-only Transformer language model; imports no Keras."""
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
+from zoo.registry.recipes import LEARNING_RATE
 
 _CHARS = len(DEFAULT_CHAR_VOCABULARY)  # the vocabulary on the built-in corpora
 
-# No search recipe: zoo tune's text search trains text_generator trials.
 TRANSFORMER_LM_RECIPE = TrainingRecipe(
     data="text",
     trainer="zoo.training.text:train_transformer_lm",
+    search_data="zoo.tune.searching:text_search_data",
     batch_size=32,
     learning_rate=1e-3,
     seq_len=128,
@@ -32,6 +33,27 @@ MODELS = (
             input=InputSpec((12,), dtype="int32", high=_CHARS),
             output=(12, _CHARS),
         ),
+        tunable={
+            "embed_dim": {"values": (64, 128, 256)},
+            "num_heads": {"values": (2, 4, 8)},
+            "ff_dim": {"values": (128, 256, 512)},
+            "num_layers": {"values": (1, 2, 3, 4)},
+            "dropout": {"min": 0.0, "max": 0.3, "step": 0.1},
+            "learning_rate": LEARNING_RATE,
+        },
         recipe=TRANSFORMER_LM_RECIPE,
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="transformer_lm_stdlib",
+        model="transformer_lm",
+        description="2-block Transformer character model of Python's standard library source: zoo train's recipe, "
+        "20 epochs.",
+        train_args=("--corpus", "stdlib", "--epochs", "20", "--seed", "0"),
+        scorer="zoo.training.held_out:text_bits",
+        metric="bits per character, stdlib validation split (windows of 128)",
+        tolerance=0.05,
     ),
 )

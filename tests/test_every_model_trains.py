@@ -1,0 +1,152 @@
+"""Every registered model trains with ``zoo train`` and is searched by ``zoo tune`` (issue: every model trainable).
+
+Each registered name must have a training recipe, a search and a non-empty
+search space. ``zoo train`` runs one short epoch for every model of a distinct
+kind of data and trainer (at tiny sizes through the recipe's flags and
+``--set``); the other image classifiers share ``lenet5``'s recipe and trainer,
+and ``fcn16s`` and ``fcn32s`` ``fcn8s``'s, and differ only in the builder,
+which the contract tests train a step of.
+"""
+
+import json
+
+import pytest
+
+import zoo
+from tests.conftest import kill_and_resume
+from zoo.cli import main
+from zoo.tune.spaces import search_space
+
+TINY_TEXT = ["--max-chars", "3000", "--steps-per-epoch", "2", "--seq-len", "16", "--batch-size", "4"]
+TINY_SCENES = ["--scenes", "32", "--validation-scenes", "8", "--test-scenes", "8"]
+TRAIN_FLAGS = {
+    "text_generator": [*TINY_TEXT, "--sample-length", "5", "--units", "8", "--embedding-dim", "4", "--layers", "1"],
+    "transformer_lm": [
+        *TINY_TEXT,
+        "--sample-length",
+        "5",
+        "--set",
+        "embed_dim=8",
+        "--set",
+        "num_heads=2",
+        "--set",
+        "ff_dim=16",
+        "--set",
+        "num_layers=1",
+        "--set",
+        "max_length=16",
+    ],  # fmt: skip
+    "lenet5": ["--data", "digits", "--upscale", "4", "--batch-size", "256", "--no-augment"],
+    "resnet_cifar": ["--data", "digits", "--batch-size", "256", "--set", "depth=8", "--set", "width=4"],
+    "fcn8s": [*TINY_SCENES, "--set", "width=4", "--set", "fc_units=8"],
+    "yolo_tiny": [*TINY_SCENES, "--set", "width=4"],
+    "sentiment_rnn": ["--train-examples", "64", "--set", "units=4", "--set", "embedding_dim=4"],
+    "seq2seq_attention": ["--train-examples", "64", "--set", "units=8", "--set", "embedding_dim=4"],
+    "video_classifier": [
+        "--train-examples",
+        "32",
+        "--set",
+        "units=4",
+        "--set",
+        "backbone_args={'width': 4, 'blocks': 2, 'convs_per_block': 1}",
+    ],  # fmt: skip
+    "image_captioner": [
+        "--train-examples",
+        "64",
+        "--set",
+        "units=8",
+        "--set",
+        "embedding_dim=4",
+        "--set",
+        "backbone_args={'width': 4, 'blocks': 2}",
+    ],  # fmt: skip
+    "autoregressive_forecaster": [],
+    "latent_forecaster": ["--set", "units=4"],
+    "char_rnn": ["--train-examples", "4"],
+}
+# What each kind of run logs every epoch: the task's own score on held-out data.
+EPOCH_SCORE = {
+    "language-modeling": "val_bpc",
+    "image-classification": "val_accuracy",
+    "semantic-segmentation": "val_mean_iou",
+    "object-detection": "val_map",
+    "text-classification": "val_accuracy",
+    "translation": "val_exact_match",
+    "video-classification": "val_clip_accuracy",
+    "image-captioning": "val_bleu4",
+    "forecasting": "val_mae_sunspots",
+}
+
+
+@pytest.mark.parametrize("name", zoo.list_models())
+def test_every_model_has_a_recipe_a_search_and_a_space(name):
+    recipe = zoo.model_info(name).recipe
+    assert recipe is not None, f"{name} has no training recipe"
+    for which in ("trainer", "search_data", *(["make_data"] if recipe.make_data else [])):
+        assert callable(recipe.load(which)), (name, which)
+    assert search_space(name), f"{name} declares nothing to search"
+
+
+def test_the_models_trained_below_cover_every_kind_of_data_and_task():
+    kinds = {(zoo.model_info(n).recipe.data, zoo.model_info(n).recipe.trainer) for n in zoo.list_models()}
+    covered = {(zoo.model_info(n).recipe.data, zoo.model_info(n).recipe.trainer) for n in TRAIN_FLAGS}
+    assert kinds == covered
+    assert {zoo.model_info(n).task for n in TRAIN_FLAGS} == set(zoo.TASKS)
+
+    # Every builder module of a model that is not an image classifier trains here (fcn8s for fcn16s and fcn32s).
+    def module(n):
+        return zoo.model_info(n).target.partition(":")[0]
+
+    others = {module(n) for n in zoo.list_models() if zoo.model_info(n).task != "image-classification"}
+    assert others <= {module(n) for n in TRAIN_FLAGS}
+
+
+@pytest.mark.parametrize("name", sorted(TRAIN_FLAGS))
+def test_zoo_train_runs_one_short_epoch(name, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", name, "--epochs", "1", "--verbose", "0", "--out", str(out), *TRAIN_FLAGS[name]]) == 0
+    printed = capsys.readouterr().out
+    assert "saved:" in printed and (out / "model.keras").is_file() and (out / "curve.png").is_file()
+    (row,) = json.loads((out / "history.json").read_text())
+    score = "val_char_accuracy" if name == "char_rnn" else EPOCH_SCORE[zoo.model_info(name).task]  # "hello"
+    assert score in row and row["epoch"] == 1, row
+
+
+def test_a_task_run_resumes_after_kill_9(tmp_path):
+    out = tmp_path / "run"
+    args = ("train", "autoregressive_forecaster", "--epochs", "3", "--out", str(out), "--verbose", "2")
+    kill_and_resume(args, out, 3, killed_after=1)
+
+
+@pytest.mark.parametrize(
+    "name, flags",
+    [
+        ("autoregressive_forecaster", ["--space", "hidden_units=4,8"]),
+        ("fcn8s", [*TINY_SCENES, "--set", "fc_units=8", "--space", "width=4,8"]),
+        (
+            "transformer_lm",
+            [
+                *TINY_TEXT,
+                "--validation-steps",
+                "1",
+                "--set",
+                "embed_dim=8",
+                "--set",
+                "ff_dim=16",
+                "--set",
+                "num_heads=2",
+                "--set",
+                "max_length=16",
+                "--space",
+                "num_layers=1,2",
+            ],
+        ),  # fmt: skip
+    ],
+)
+def test_zoo_tune_searches_a_task_a_scene_model_and_the_transformer(name, flags, tmp_path, capsys):
+    folder = tmp_path / "search"
+    assert main(["tune", name, "--epochs", "1", "--steps-per-epoch", "2", "--verbose", "0",
+                 "--dir", str(folder), *flags]) == 0  # fmt: skip
+    trials = json.loads((folder / "results.json").read_text())
+    assert len(trials) == 2 and all(t["status"] == "COMPLETED" for t in trials)
+    assert "2 of 2 trials completed" in capsys.readouterr().out

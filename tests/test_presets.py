@@ -1,0 +1,99 @@
+"""Presets (zoo.presets): shipped files that pass their SHA-256 check and reproduce their cards' scores."""
+
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+import zoo
+from tests.conftest import run_zoo
+from zoo.cli import build_parser
+from zoo.presets import CARD, FILES, list_presets, preset, preset_card, preset_folder
+
+PRESETS = list_presets()
+CARD_FIELDS = {"preset", "model", "command", "seed", "recipe", "training_seconds", "score", "sha256", "date_saved"}
+
+
+def test_presets_are_declared_for_registered_models():
+    assert PRESETS, "no preset is declared"
+    assert len(set(PRESETS)) == len(PRESETS)
+    for name in PRESETS:
+        assert preset(name).model in zoo.list_models()
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_card_says_how_the_preset_was_made(name):
+    card = preset_card(name)
+    assert CARD_FIELDS <= set(card), CARD_FIELDS - set(card)
+    spec = preset(name)
+    assert card["model"] == spec.model and card["command"] == spec.command()
+    assert card["recipe"]["seed"] == card["seed"] and card["recipe"]["model"] == spec.model
+    assert card["score"]["metric"] == spec.metric and card["training_seconds"] > 0
+    # The card's command is one zoo train accepts as written.
+    args = build_parser().parse_args(card["command"].split()[1:])
+    assert args.command == "train" and args.model == spec.model
+    assert set(card["sha256"]) == set(FILES)
+    files = {p.name for p in preset_folder(name).iterdir()}
+    assert files == {*FILES, CARD}
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_reproduces_its_cards_held_out_score(name):
+    card = preset_card(name)
+    model = zoo.load_preset(name)
+    score = preset(name).load_scorer()(model)
+    assert abs(score - card["score"]["value"]) <= card["score"]["tolerance"], (score, card["score"])
+
+
+def test_a_changed_file_is_named_and_nothing_loads(tmp_path, monkeypatch):
+    import zoo.presets.loading as loading
+
+    name = PRESETS[0]
+    copy = tmp_path / name
+    shutil.copytree(preset_folder(name), copy)
+    weights = copy / "model.weights.h5"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    monkeypatch.setattr(loading, "preset_folder", lambda _: copy)
+    monkeypatch.setattr(loading, "preset_card", lambda _: json.loads((copy / CARD).read_text()))
+    with pytest.raises(ValueError, match=f"preset '{name}': model.weights.h5 has SHA-256 .* its card says"):
+        loading.load_preset(name)
+
+
+def test_create_model_with_weights_is_the_preset():
+    name = "text_generator_stdlib"
+    model = zoo.create_model("text_generator", weights=name)
+    same = zoo.load_preset(name)
+    x = np.arange(24, dtype="int32").reshape(2, 12) % 90 + 3
+    np.testing.assert_array_equal(np.asarray(model(x)), np.asarray(same(x)))
+    with pytest.raises(zoo.BadArgumentError, match="is a preset of text_generator, not of transformer_lm"):
+        zoo.create_model("transformer_lm", weights=name)
+    with pytest.raises(zoo.BadArgumentError, match="takes no overrides, got units"):
+        zoo.create_model("text_generator", weights=name, units=8)
+    with pytest.raises(KeyError, match="Did you mean text_generator_stdlib"):
+        zoo.create_model("text_generator", weights="text_generator_stdlb")
+
+
+def test_zoo_list_pretrained_and_info_show_the_presets():
+    listed = run_zoo("list", "--pretrained", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == PRESETS
+    table = run_zoo("list", "--pretrained").stdout.splitlines()
+    assert [line.split()[0] for line in table] == PRESETS
+    for line, name in zip(table, PRESETS, strict=True):
+        assert f"{preset_card(name)['score']['value']:g}" in line
+    info = run_zoo("info", "text_generator").stdout
+    assert "text_generator_stdlib:" in info and preset("text_generator_stdlib").command() in info
+    assert json.loads(run_zoo("info", "text_generator", "--json").stdout)["presets"] == ["text_generator_stdlib"]
+
+
+def test_zoo_generate_with_a_preset_writes_text():
+    done = run_zoo("generate", "text_generator_stdlib", "--prompt", "def ", "--length", "80", "--temperature", "0")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout[len("def ") :]
+    assert len(text.rstrip("\n")) >= 60
+    # Words of Python's source: an untrained model's greedy text is a run of arbitrary characters.
+    assert re.search(r"\b(self|def|return|the|if|is|in)\b", text), text

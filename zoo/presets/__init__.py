@@ -1,0 +1,95 @@
+"""Presets: small pretrained models that ship with the package, in keras-hub's layout.
+
+A preset is declared beside its model, in the ``PRESETS`` of the family's
+``metadata.py`` (a :class:`~zoo.registry.entries.Preset`: the ``zoo train``
+flags that make it and how it is scored), and its files sit in that
+family's ``presets/<name>/`` folder:
+
+- ``config.json``: the model as Keras serializes it (class and constructor
+  arguments, as keras-hub's ``config.json``);
+- ``model.weights.h5``: its weights;
+- ``metadata.json``: the model card (data, recipe, command, seed, training
+  time, held-out score) and the SHA-256 of the two other files, checked on
+  every load.
+
+This module reads the declarations and cards without importing Keras, so
+``zoo list --pretrained`` answers at once; :func:`load_preset` builds the
+model (:mod:`zoo.presets.loading`). ``python -m zoo.presets.rebuild``
+remakes every preset from scratch with the cards' commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pathlib
+
+from zoo.json_files import read_json
+from zoo.registry import builtin_metadata_modules
+from zoo.registry.entries import Preset
+
+__all__ = ["Preset", "UnknownPresetError", "list_presets", "load_preset", "preset", "preset_card", "preset_folder"]
+
+FILES = ("config.json", "model.weights.h5")
+CARD = "metadata.json"
+
+
+class UnknownPresetError(KeyError):
+    """A preset name that no family declares; the message lists close matches."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _declared() -> dict[str, tuple[Preset, pathlib.Path]]:
+    found = {}
+    for module_name in builtin_metadata_modules():
+        module = importlib.import_module(module_name)
+        for p in getattr(module, "PRESETS", ()):
+            found[p.name] = (p, pathlib.Path(module.__file__).parent / "presets" / p.name)
+    return found
+
+
+def list_presets(model: str | None = None) -> list[str]:
+    """The names of the shipped presets, sorted (only ``model``'s when given)."""
+    return sorted(name for name, (p, _) in _declared().items() if model is None or p.model == model)
+
+
+def preset(name: str) -> Preset:
+    """The declaration of preset ``name``; an unknown name raises :class:`UnknownPresetError` with close matches."""
+    return _lookup(name)[0]
+
+
+def preset_folder(name: str) -> pathlib.Path:
+    """The folder holding preset ``name``'s files."""
+    return _lookup(name)[1]
+
+
+def preset_card(name: str) -> dict:
+    """Preset ``name``'s ``metadata.json``: its model card and file hashes."""
+    path = preset_folder(name) / CARD
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"preset {name!r} has no {CARD} in {path.parent}: it was never built or the install is broken "
+            "(python -m zoo.presets.rebuild builds it)."
+        )
+    return read_json(path)
+
+
+def _lookup(name: str):
+    declared = _declared()
+    if name not in declared:
+        close = difflib.get_close_matches(str(name), declared, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownPresetError(
+            f"Unknown preset {name!r}.{hint} Shipped presets: {', '.join(sorted(declared)) or 'none'} "
+            "(zoo list --pretrained)."
+        )
+    return declared[name]
+
+
+def load_preset(name: str, *, compile: bool = False):
+    """Build preset ``name``'s model with its pretrained weights (after checking every file's SHA-256)."""
+    from zoo.presets.loading import load_preset as load
+
+    return load(name, compile=compile)

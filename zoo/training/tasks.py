@@ -1,0 +1,350 @@
+"""Training the sequence-task models on the offline data each belongs with, resumable after a kill.
+
+One trainer, :func:`train_task`, and one maker of data per task, each
+returning a :class:`TaskData` (train, validation and test arrays, the builder
+arguments the data fixes, the loss and the task's own score):
+
+==========================  ===================================  ==========================================
+model                       data                                 score each epoch / on the test split
+==========================  ===================================  ==========================================
+``sentiment_rnn``           ``zoo.data.reviews`` (seeded)        accuracy (and on order-dependent reviews)
+``seq2seq_attention``       ``zoo.data.dates`` (seeded)          exact match of greedy translations
+``video_classifier``        ``zoo.data.clips`` (seeded)          accuracy per clip, or per frame
+``image_captioner``         the scenes' captions                 BLEU-4 of greedy captions (``zoo.metrics``)
+``autoregressive_forecaster``, ``latent_forecaster``
+                            yearly sunspot numbers, by time      mean absolute error, in sunspots
+``char_rnn``                note 003's ``"hello"``               accuracy of each next-character guess
+==========================  ===================================  ==========================================
+
+A run writes what :func:`zoo.training.fit.fit_resumable` writes (manifest,
+checkpoint after every epoch, ``history.json``, ``model.keras``) and
+``curve.png``; the held-out scores are measured on data made from seeds no
+training run uses. The trainers of :mod:`zoo.training.text`,
+:mod:`zoo.training.images` and :mod:`zoo.training.scenes` serve the other tasks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+from zoo.plotting import plot_history
+from zoo.registry import create_model, model_info
+from zoo.run_folder import open_run
+from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of
+from zoo.validation import check_positive_int, check_positive_number
+
+#: Seed offsets of the held-out splits (as zoo.training.scenes does): no training seed makes them.
+VALIDATION_SEED, TEST_SEED = 1_000_003, 2_000_003
+
+
+@dataclasses.dataclass
+class TaskData:
+    """One task's arrays and how to train and score a model on them.
+
+    The loss and metrics are the task's (:func:`zoo.training.fit.compile_for_task`,
+    as ``zoo tune`` compiles its trials). ``x_*`` are an array or a list of
+    arrays (several inputs); ``model_args``
+    the builder arguments the data fixes (a vocabulary size, an input
+    shape); ``score(model, split)`` the task's own figures on the
+    ``"validation"`` or ``"test"`` split as a dict, its first entry the
+    headline (reported as ``val_<name>`` every epoch).
+    """
+
+    description: str
+    x_train: Any
+    y_train: np.ndarray
+    x_val: Any
+    y_val: np.ndarray
+    x_test: Any
+    y_test: np.ndarray
+    score: Callable[..., dict]
+    model_args: dict = dataclasses.field(default_factory=dict)
+
+    def identity(self) -> str:
+        """The SHA-256 of the training arrays (what the run folder records)."""
+        parts = self.x_train if isinstance(self.x_train, list) else [self.x_train]
+        return fingerprint(*parts, self.y_train)
+
+
+class ValidationScore(keras.callbacks.Callback):
+    """Add the task's headline score on the validation split to every epoch's logs (``val_<name>``)."""
+
+    def __init__(self, data: TaskData):
+        super().__init__()
+        self.data = data
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            name, value = next(iter(self.data.score(self.model, "validation").items()))
+            logs[f"val_{name}"] = value
+
+
+# -- data makers -----------------------------------------------------------------
+def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validation: int = 500, test: int = 1000):
+    """Seeded reviews whose label depends on word order (``zoo.data.reviews``), for ``sentiment_rnn``."""
+    from zoo.data.reviews import make_reviews
+    from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
+
+    parts = [make_reviews(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
+                                                                  (test, TEST_SEED))]  # fmt: skip
+    vocabulary = review_vocabulary(parts[0].texts)
+    order_dependent = {"contrast", "not_but"}
+
+    x = [encode_reviews(p.texts, vocabulary) for p in parts]
+    y = [np.asarray(p.labels, np.float32) for p in parts]
+
+    def score(model, split):
+        i = 1 if split == "validation" else 2
+        right = (model.predict(x[i], batch_size=256, verbose=0)[:, 0] > 0.5) == y[i]
+        ordered = np.isin(np.array(parts[i].cases), list(order_dependent))  # what a bag of words cannot tell
+        return {"accuracy": float(right.mean()), "accuracy_order_dependent": float(right[ordered].mean())}
+
+    return TaskData(
+        f"{train} seeded reviews (vocabulary of {len(vocabulary)} words)", x[0], y[0], x[1], y[1], x[2], y[2],
+        score=score, model_args={"vocab_size": len(vocabulary)},
+    )  # fmt: skip
+
+
+def dates_data(seed: int = 0, model_args=None, *, train: int = 8000, validation: int = 300, test: int = 1000):
+    """Human-written dates and their ISO forms (``zoo.data.dates``), teacher-forced, for ``seq2seq_attention``."""
+    from zoo.data.dates import END, START, decode, encode, make_dates, source_vocabulary, target_vocabulary
+    from zoo.decoding.conditional import greedy_decode
+
+    src, tgt = source_vocabulary(), target_vocabulary()
+    pairs = [make_dates(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
+                                                                (test, TEST_SEED))]  # fmt: skip
+
+    def arrays(p):
+        x = [encode(p.sources, src, 30), encode([START + t for t in p.targets], tgt, 11)]
+        return x, encode([t + END for t in p.targets], tgt, 11)
+
+    (x0, y0), (x1, y1), (x2, y2) = (arrays(p) for p in pairs)
+
+    def score(model, split):
+        p, x = (pairs[1], x1) if split == "validation" else (pairs[2], x2)
+        found = greedy_decode(model, x[0], tgt.index(START), tgt.index(END), 11)
+        return {"exact_match": float(np.mean([decode(f, tgt) == t for f, t in zip(found, p.targets, strict=True)]))}
+
+    return TaskData(
+        f"{train} seeded dates in {len(set(pairs[0].formats))} formats", x0, y0, x1, y1, x2, y2,
+        score=score,
+    )  # fmt: skip
+
+
+def clips_data(seed: int = 0, model_args=None, *, train: int = 1200, validation: int = 200, test: int = 400):
+    """Seeded clips of moving shapes (``zoo.data.clips``), per clip or per frame, for ``video_classifier``."""
+    from zoo.data.clips import FRAME_MOTIONS, MOTIONS, make_clips
+
+    per_frame = bool((model_args or {}).get("per_frame", False))
+    parts = [make_clips(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
+                                                                (test, TEST_SEED))]  # fmt: skip
+    labels = [p.frame_labels if per_frame else p.labels for p in parts]
+
+    def score(model, split):
+        i = 1 if split == "validation" else 2
+        found = model.predict(parts[i].videos, batch_size=64, verbose=0).argmax(-1)
+        return {"frame_accuracy" if per_frame else "clip_accuracy": float(np.mean(found == labels[i]))}
+
+    classes = FRAME_MOTIONS if per_frame else MOTIONS
+    return TaskData(
+        f"{train} seeded clips of {parts[0].videos.shape[1]} frames, {len(classes)} motions"
+        + (" per frame" if per_frame else ""),
+        parts[0].videos, labels[0], parts[1].videos, labels[1], parts[2].videos, labels[2],
+        score=score, model_args={"num_classes": len(classes), "input_shape": parts[0].videos.shape[1:]},
+    )  # fmt: skip
+
+
+CAPTION_SCENES = {"image_size": 32, "min_radius": 4, "max_radius": 7, "max_objects": 2}
+
+
+def captions_data(seed: int = 0, model_args=None, *, train: int = 3000, validation: int = 100, test: int = 300):
+    """The seeded scenes' captions (``zoo.data.scenes``, 32x32, at most 2 shapes), for ``image_captioner``."""
+    from zoo.data.scenes import make_scenes
+    from zoo.metrics import corpus_bleu
+    from zoo.models.multimodal.captioner import caption_images, encode_captions
+
+    scenes = [make_scenes(n, seed=seed + offset, **CAPTION_SCENES) for n, offset in
+              ((train, 0), (validation, VALIDATION_SEED), (test, TEST_SEED))]  # fmt: skip
+
+    def score(model, split):
+        s = scenes[1] if split == "validation" else scenes[2]
+        found = caption_images(model, s.images, max_length=12)
+        return {"bleu4": float(corpus_bleu([[c] for c in s.captions], found))}
+
+    arrays = []
+    for s in scenes:
+        inputs, targets = encode_captions(s.captions)
+        arrays += [[s.images, inputs], targets]
+    return TaskData(
+        f"{train} seeded 32x32 scenes with captions", *arrays,
+        score=score, model_args={"input_shape": scenes[0].images.shape[1:]},
+    )  # fmt: skip
+
+
+#: Inputs of the latent forecaster: this many past years (the autoregressive one reads ``tau``).
+SUNSPOT_WINDOW = 24
+
+
+def sunspots_data(seed: int = 0, model_args=None, *, model_name: str = "autoregressive_forecaster", train=None):
+    """Yearly sunspot numbers cut by time (the first 70% train, the next 15% validation, the last 15% test),
+    as windows of past years (scaled by the training years' spread) and the next year, for the forecasters.
+
+    ``train`` must be None: the series is what it is."""
+    if train is not None:
+        raise ValueError(f"train_examples does not apply to the sunspot series (it has its own years), got {train!r}.")
+    from zoo.data.series import load_sunspots, sliding_windows
+
+    width = (model_args or {}).get("tau", model_info(model_name).default_args.get("tau", SUNSPOT_WINDOW))
+    _, values = load_sunspots()
+    a, b = int(len(values) * 0.70), int(len(values) * 0.85)
+    mean, scale = float(values[:a].mean()), float(values[:a].std())
+    scaled = (values - mean) / scale
+    x, y = sliding_windows(scaled, width)
+    end = np.arange(len(y)) + width  # the year each target is
+    split = [end < a, (end >= a) & (end < b), end >= b]
+
+    parts = [(x[m], y[m, None]) for m in split]
+
+    def score(model, which):
+        inputs, targets = parts[1] if which == "validation" else parts[2]
+        found = model.predict(inputs, batch_size=256, verbose=0)
+        return {"mae_sunspots": float(np.mean(np.abs(found - targets)) * scale),
+                "mae_last_year_baseline": float(np.mean(np.abs(inputs[:, -1:] - targets)) * scale)}  # fmt: skip
+
+    return TaskData(
+        f"{len(values)} yearly sunspot numbers, windows of {width} years", *parts[0], *parts[1], *parts[2],
+        score=score,
+    )  # fmt: skip
+
+
+def latent_sunspots_data(seed: int = 0, model_args=None, train=None):
+    """:func:`sunspots_data` for ``latent_forecaster`` (windows of :data:`SUNSPOT_WINDOW` years)."""
+    return sunspots_data(seed, model_args, model_name="latent_forecaster", train=train)
+
+
+def hello_data(seed: int = 0, model_args=None, *, word: str = "hello", train: int = 32):
+    """Note 003's example: predict ``word[1:]`` from ``word[:-1]``, one-hot, for ``char_rnn``."""
+    vocabulary = sorted(set(word), key=word.index)
+    eye = np.eye(len(vocabulary), dtype=np.float32)
+    x = eye[[vocabulary.index(c) for c in word[:-1]]][None]
+    y = np.array([[vocabulary.index(c) for c in word[1:]]])
+
+    def score(model, split):
+        return {"char_accuracy": float(np.mean(keras.ops.convert_to_numpy(model(x)).argmax(-1) == y))}
+
+    many_x, many_y = np.repeat(x, train, 0), np.repeat(y, train, 0)
+    return TaskData(
+        f"{word!r}, {train} copies an epoch", many_x, many_y, x, y, x, y,
+        score=score, model_args={"vocabulary": vocabulary},
+    )  # fmt: skip
+
+
+# -- the trainer -------------------------------------------------------------------
+def task_datasets(data: TaskData, batch_size: int, seed: int = 0):
+    """``(train, validation, steps_per_epoch)``: shuffled, repeated training batches (TensorFlow's tf.data,
+    installed with zoo on every backend) and the validation batches, the same for ``zoo train`` and ``zoo tune``."""
+    import tensorflow as tf
+
+    def inputs(x):
+        return tuple(x) if isinstance(x, list) else x
+
+    n = len(data.y_train)
+    train = tf.data.Dataset.from_tensor_slices((inputs(data.x_train), data.y_train))
+    train = train.shuffle(n, seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    validation = tf.data.Dataset.from_tensor_slices((inputs(data.x_val), data.y_val)).batch(256)
+    return train, validation, -(-n // batch_size)
+
+
+def make_task_data(model_name: str, seed: int = 0, model_args=None, train_examples=None) -> TaskData:
+    """The :class:`TaskData` of ``model_name``'s recipe (its ``make_data``), for builder arguments ``model_args``."""
+    recipe = model_info(model_name).recipe
+    check_positive_int("train_examples", train_examples, optional=True)
+    sizes = {} if train_examples is None else {"train": train_examples}
+    return recipe.load("make_data")(seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
+
+
+def train_task(
+    model_name,
+    *,
+    epochs=None,
+    minutes=None,
+    batch_size=None,
+    learning_rate=None,
+    lr_decay=True,
+    train_examples=None,
+    out_dir=None,
+    seed=0,
+    verbose=1,
+    overwrite=False,
+    extend=False,
+    callbacks=(),
+    **model_args,
+):
+    """Train a registered sequence-task model on its recipe's data; return ``(model, history_rows, test_scores)``.
+
+    Args:
+        model_name: a model whose recipe names one of this module's data
+            makers (``zoo info MODEL``).
+        epochs, minutes: the budget (at least one).
+        batch_size, learning_rate: default: the model's recipe.
+        train_examples: how many training examples to make (default: the
+            task's own; the held-out splits keep their sizes).
+        out_dir, overwrite, extend, callbacks, seed: as :func:`zoo.train_text_generator`.
+        **model_args: builder arguments over the recipe's ``model_defaults``.
+
+    Every epoch's row has the task's headline score on the validation split
+    (``val_exact_match``, ``val_bleu4``...); ``test_scores`` are all of the
+    task's figures on the test split.
+    """
+    info = model_info(model_name)
+    recipe = info.recipe
+    check_budget(epochs, minutes)
+    batch_size = recipe.batch_size if batch_size is None else batch_size
+    learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
+    check_positive_int("batch_size", batch_size)
+    check_positive_number("learning_rate", learning_rate)
+    builder_args = {**recipe.model_defaults, **model_args}
+    data = make_task_data(model_name, seed, model_args, train_examples)
+    settings = {
+        "trainer": "tasks",
+        "model": model_name,
+        "data": data.description,
+        "data_sha256": data.identity(),
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "epochs": epochs,
+        "minutes": minutes,
+        "lr_decay": lr_decay,
+        "seed": seed,
+        "model_args": settings_of(model_args),
+    }
+    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
+        keras.utils.set_random_seed(seed)
+        model = create_model(model_name, **{**data.model_args, **builder_args})
+        compile_for_task(model, info.task, learning_rate)
+        train, validation, steps = task_datasets(data, batch_size, seed)
+        if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
+            train = train.skip(run.start_epoch() * steps)
+        rows = fit_resumable(
+            model,
+            train,
+            validation,
+            epochs=epochs,
+            minutes=minutes,
+            steps_per_epoch=steps,
+            lr_decay=lr_decay,
+            run=run,
+            verbose=verbose,
+            extra_callbacks=[ValidationScore(data)],
+            callbacks=callbacks,
+        )
+        scores = data.score(model, "test")
+        if run is not None and rows:
+            headline = next(iter(scores))
+            plot_history(rows, run.file("curve.png"), ("", "val_" + headline), headline.replace("_", " "))
+    return model, rows, scores
