@@ -12,6 +12,7 @@ come from the wheel, and the test checks that it does.
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -33,7 +34,12 @@ def _run(argv, **kwargs):
 def installed(tmp_path_factory):
     """``(zoo command, python, empty working folder)`` of a fresh environment holding the wheel."""
     root = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", root / "dist", REPO])
+    # Built from a copy, so that no build/ folder is left in the checkout and none of an earlier build gets in.
+    source = root / "source"
+    skip = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "runs", ".venv*")
+    shutil.copytree(REPO, source, ignore=skip)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", root / "dist",
+                  source])  # fmt: skip
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = (root / "dist").glob("keras_study_zoo-*.whl")
     venv = root / "venv"

@@ -213,9 +213,11 @@ def example_inputs(
 
     ``batch`` rows, unless the signature fixes the batch size. Free axes
     take the registry's contract example size (else 8); token inputs draw
-    ids below a language model's ``vocab_size``, else the registry's
-    ``high`` (else 2).
+    ids below the smallest embedding table of the model, else the
+    registry's ``high`` (else 2).
     """
+    import keras
+
     name = name or registry_name_of(model)
     signature = input_signature(model, format, input_shape=input_shape, batch_size=batch_size, name=name)
     specs = signature[0] if isinstance(signature[0], list) else signature
@@ -232,13 +234,20 @@ def example_inputs(
             d if d is not None else (ex.shape[i] if ex is not None and i < len(ex.shape) else 8)
             for i, d in enumerate(spec.shape[1:])
         ]
-        if "int" in str(spec.dtype):
-            high = getattr(model, "vocab_size", None) if len(specs) == 1 else None  # a language model's own size
-            high = high or (known.high if known is not None and known.high else 2)
+        if "int" in str(spec.dtype):  # ids every embedding of the model takes: below the smallest table
+            tables = [layer.input_dim for layer in _layers(model) if isinstance(layer, keras.layers.Embedding)]
+            high = min(tables) if tables else (known.high if known is not None and known.high else 2)
             arrays.append(rng.integers(0, high, size=(batch, *shape)).astype(spec.dtype))
         else:
             arrays.append(rng.standard_normal((batch, *shape)).astype(spec.dtype))
     return arrays if len(arrays) > 1 else arrays[0]
+
+
+def _layers(model):
+    """Every layer inside ``model``, those of nested models and layers included."""
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from _layers(layer)
 
 
 def check_exported(model, path, format: str, inputs) -> float:

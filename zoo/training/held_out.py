@@ -61,3 +61,14 @@ def scene_map(model, seed: int = 0) -> float:
     from zoo.training.scenes import detection_scores
 
     return detection_scores(model, _test_scenes(seed)).map
+
+
+def task_score(model) -> float:
+    """The headline test score of a sequence-task model (:mod:`zoo.training.tasks`) on its recipe's data.
+
+    The model's name is its registry name (as zoo's builders name them); the
+    data is made as ``zoo train`` makes it with seed 0 and the recipe's sizes.
+    """
+    from zoo.training.tasks import make_task_data
+
+    return next(iter(make_task_data(model.name).score(model, "test").values()))

@@ -1,6 +1,6 @@
 """Registry entries of the forecasters (zoo.models.forecasting.forecasters); imports no Keras."""
 
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
 from zoo.registry.recipes import LEARNING_RATE
 
 
@@ -49,5 +49,19 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=_sunspots_recipe("latent_sunspots_data"),
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="latent_forecaster_sunspots",
+        model="latent_forecaster",
+        description="A GRU over the last 24 years of sunspot numbers predicting the next: zoo train's recipe, "
+        "60 epochs.",
+        train_args=("--epochs", "60", "--seed", "0"),
+        scorer="zoo.training.held_out:task_score",
+        metric="mean absolute error in sunspots, the last 15% of the years",
+        tolerance=0.5,
+        higher_is_better=False,
     ),
 )

@@ -1,7 +1,7 @@
 """Registry entries of the models that join a CNN and an RNN (video, captioning); imports no Keras."""
 
 from zoo.data.scene_words import CAPTION_VOCABULARY
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, TrainingRecipe
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
 from zoo.registry.recipes import LEARNING_RATE
 
 _CAPTION_VOCAB = len(CAPTION_VOCABULARY)
@@ -80,5 +80,30 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=CAPTIONS_RECIPE,
+    ),
+)
+
+PRESETS = (
+    Preset(
+        name="video_classifier_clips",
+        model="video_classifier",
+        description="A small VGG on every frame and an LSTM over time, classifying the motion of seeded clips: "
+        "zoo train's recipe, 8 epochs.",
+        train_args=("--epochs", "8", "--seed", "0"),
+        scorer="zoo.training.held_out:task_score",
+        metric="accuracy per clip, 400 test clips",
+        tolerance=0.01,
+        higher_is_better=True,
+    ),
+    Preset(
+        name="image_captioner_scenes",
+        model="image_captioner",
+        description="A small VGG's features start an LSTM that captions the seeded 32x32 scenes: zoo train's "
+        "recipe, 10 epochs.",
+        train_args=("--epochs", "10", "--seed", "0"),
+        scorer="zoo.training.held_out:task_score",
+        metric="BLEU-4 of greedy captions, 300 test scenes",
+        tolerance=0.01,
+        higher_is_better=True,
     ),
 )

@@ -144,6 +144,28 @@ MODELS = (
 
 PRESETS = (
     Preset(
+        name="sentiment_rnn_reviews",
+        model="sentiment_rnn",
+        description="Bidirectional LSTM over the seeded reviews, whose label often depends on word order: zoo "
+        "train's recipe, 5 epochs.",
+        train_args=("--epochs", "5", "--seed", "0"),
+        scorer="zoo.training.held_out:task_score",
+        metric="accuracy on 1000 test reviews",
+        tolerance=0.01,
+        higher_is_better=True,
+    ),
+    Preset(
+        name="seq2seq_attention_dates",
+        model="seq2seq_attention",
+        description="LSTM encoder-decoder with Bahdanau attention translating dates in ten human formats to "
+        "ISO: zoo train's recipe, 10 epochs.",
+        train_args=("--epochs", "10", "--seed", "0"),
+        scorer="zoo.training.held_out:task_score",
+        metric="exact match of greedy translations, 1000 test dates",
+        tolerance=0.01,
+        higher_is_better=True,
+    ),
+    Preset(
         name="text_generator_stdlib",
         model="text_generator",
         description="2x128 LSTM character model of Python's standard library source: zoo train's recipe, 30 epochs.",
