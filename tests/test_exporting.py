@@ -8,8 +8,8 @@ against Keras's outputs. A refused format must be refused by
 
 CI exports one model for each set of operations: a model left out is made
 of the same layers as the one it is mapped to in ``COVERED_BY`` (more of the
-same blocks, or the same blocks without batch normalization), and the deep
-ones take a minute or more each to convert on 2 cores. ``ZOO_EXPORT_ALL=1``
+same blocks, the same blocks with or without batch normalization), and the
+large ones take half a minute to minutes each to convert on 2 cores. ``ZOO_EXPORT_ALL=1``
 exports them too (``benchmarks/export_matrix.py`` does, and writes the
 README's matrix).
 """
@@ -34,7 +34,9 @@ if keras.backend.backend() != "tensorflow":
 # Left out of CI's run: each is built of the operations of the model it maps to.
 COVERED_BY = {
     **dict.fromkeys(("resnet34", "resnet50", "resnet101", "resnet152"), "resnet18"),  # add, batch norm
-    **dict.fromkeys(("vgg11", "vgg13", "vgg16", "vgg19", "vgg13_bn", "vgg16_bn", "vgg19_bn"), "vgg11_bn"),
+    # convolutions, batch norm, max pooling, dropout; flatten and dense as lenet5
+    **dict.fromkeys(("vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn"), "vgg_cifar"),
+    "alexnet": "vgg_cifar",  # strided convolutions and max pooling, flatten, dense, dropout (lenet5's)
     **dict.fromkeys(("densenet121", "densenet169", "densenet201"), "googlenet"),  # concatenation
     **dict.fromkeys(("fcn16s", "fcn32s"), "fcn8s"),  # transposed convolutions, skips
 }

@@ -90,5 +90,6 @@ def test_train_command_for_images(tmp_path):
     assert "test accuracy:" in proc.stdout and (tmp_path / "model.keras").exists()
     proc = run_zoo("train", "lenet5", "--data", "digits", "--epochs", "1", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2 and "at least 16, got (8, 8, 1)" in proc.stderr
-    proc = run_zoo("train", "autoregressive_forecaster", "--epochs", "1")
-    assert proc.returncode == 2 and "no training recipe for autoregressive_forecaster (forecasting)" in proc.stderr
+    proc = run_zoo("train", "autoregressive_forecaster", "--epochs", "1", "--data", "digits", cwd=tmp_path)
+    assert proc.returncode == 2 and not (tmp_path / "runs").exists()
+    assert "--data does not apply to autoregressive_forecaster, a model trained on series data" in proc.stderr

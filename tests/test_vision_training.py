@@ -51,9 +51,9 @@ def test_zoo_train_yolo_tiny_learns_and_plots(tmp_path):
     assert (out / "predictions.png").stat().st_size > 10_000
 
 
-def test_zoo_train_and_tune_name_what_they_accept():
-    proc = run_zoo("tune", "fcn8s", "--dir", "unused", "--epochs", "1")
+def test_zoo_train_and_tune_name_what_they_accept(tmp_path):
+    proc = run_zoo("tune", "fcn8s", "--dir", "search", "--epochs", "1", "--corpus", "stdlib", cwd=tmp_path)
     assert proc.returncode == 2
-    assert "zoo tune has no search recipe for fcn8s (semantic-segmentation)" in proc.stderr
-    assert "text_generator" in proc.stderr
+    assert "--corpus does not apply to fcn8s, a model trained on scenes data" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
     assert zoo.model_info("fcn8s").recipe.data == "scenes" == zoo.model_info("yolo_tiny").recipe.data

@@ -253,13 +253,19 @@ def create_model(name: str, *, weights: str | None = None, **overrides):
 
     ``weights`` names a preset of ``name`` (``zoo list --pretrained``): the
     model is then the preset's, with its pretrained weights (its files'
-    SHA-256 checked first), and takes no overrides. An unknown name raises
+    SHA-256 checked first), and takes no overrides. A builder with a
+    ``weights`` argument of its own (the CNNs' ``"imagenet"`` or a weights
+    file, as keras.applications) gets any other value. An unknown name raises
     ``KeyError`` listing close matches; an override the builder does not take
     raises ``TypeError`` naming it and the accepted ones.
     """
     model_info(name)
     if weights is not None:
-        return _from_preset(name, weights, overrides)
+        from zoo.presets import list_presets
+
+        if weights in list_presets() or "weights" not in accepted_arguments(name):
+            return _from_preset(name, weights, overrides)
+        overrides["weights"] = weights  # the builder's own: "imagenet", a file
     accepted = accepted_arguments(name)
     unknown = [k for k in overrides if k not in accepted]
     if unknown:
