@@ -19,3 +19,17 @@ IMAGE_RECIPE = TrainingRecipe(
     batch_size=64,
     learning_rate=2e-3,
 )
+
+
+def task_recipe(data: str, make_data: str, *, batch_size: int, learning_rate: float, model_defaults=None):
+    """The recipe of a sequence task trained by :func:`zoo.training.tasks.train_task` and searched on the same
+    data (:func:`zoo.tune.searching.task_search_data`); ``make_data`` names the task's data maker there."""
+    return TrainingRecipe(
+        data=data,
+        trainer="zoo.training.tasks:train_task",
+        search_data="zoo.tune.searching:task_search_data",
+        make_data=f"zoo.training.tasks:{make_data}",
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        model_defaults=dict(model_defaults or {}),
+    )

@@ -98,6 +98,23 @@ def settings_of(model_args: dict) -> dict:
     return out
 
 
+def shuffled_batches(x, y, batch_size: int, seed: int = 0, *, start_epoch: int = 0):
+    """``(batches, steps_per_epoch)``: ``(x, y)`` reshuffled every pass, batched and repeated (tf.data).
+
+    ``x`` is an array or a list of arrays (a model of several inputs). With
+    ``start_epoch``, the batches of that many finished passes are skipped, so
+    a resumed run sees the batches an uninterrupted run would. ``zoo train``
+    and ``zoo tune`` feed in-memory data through this one pipeline.
+    """
+    import tensorflow as tf
+
+    steps = -(-len(y) // batch_size)
+    inputs = tuple(x) if isinstance(x, list) else x
+    data = tf.data.Dataset.from_tensor_slices((inputs, y))
+    data = data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    return (data.skip(start_epoch * steps) if start_epoch else data), steps
+
+
 def _resume_point(run, model) -> tuple[int, float, list]:
     """Where this invocation starts in ``run``: ``(first_epoch, time_before, rows)``.
 

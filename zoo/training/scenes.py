@@ -20,7 +20,7 @@ from zoo.data.scenes import Scenes, make_scenes
 from zoo.plotting import plot_history
 from zoo.registry import create_model, model_info
 from zoo.run_folder import open_run
-from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of
+from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of, shuffled_batches
 from zoo.validation import check_positive_int, check_positive_number
 
 # Held-out scenes come from seeds far from any training seed a user would pick.
@@ -101,16 +101,9 @@ def _fit(model, x, y, validation, settings, *, run, **fit_args):
     A resumed run skips the batches its finished epochs used, so it sees the
     batches an uninterrupted run would.
     """
-    import tensorflow as tf
-
-    batch_size, seed = settings["batch_size"], settings["seed"]
     fit_args.update(epochs=settings["epochs"], minutes=settings["minutes"], lr_decay=settings["lr_decay"])
-
-    steps = -(-len(x) // batch_size)
-    data = tf.data.Dataset.from_tensor_slices((x, y))
-    data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
-    if run is not None and run.start_epoch():
-        data = data.skip(run.start_epoch() * steps)
+    start_epoch = run.start_epoch() if run is not None else 0
+    data, steps = shuffled_batches(x, y, settings["batch_size"], settings["seed"], start_epoch=start_epoch)
     return fit_resumable(model, data, validation, steps_per_epoch=steps, run=run, **fit_args)
 
 

@@ -35,11 +35,9 @@ import numpy as np
 from zoo.plotting import plot_history
 from zoo.registry import create_model, model_info
 from zoo.run_folder import open_run
-from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of
+from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of, shuffled_batches
+from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
-
-#: Seed offsets of the held-out splits (as zoo.training.scenes does): no training seed makes them.
-VALIDATION_SEED, TEST_SEED = 1_000_003, 2_000_003
 
 
 @dataclasses.dataclass
@@ -85,13 +83,21 @@ class ValidationScore(keras.callbacks.Callback):
 
 
 # -- data makers -----------------------------------------------------------------
+def _splits(make, seed: int, train: int, validation: int, test: int, **options) -> list:
+    """``[train, validation, test]`` made by ``make(n, seed=..., **options)``; the held-out splits' seeds are
+    offset as the scenes' are, so no training seed makes them."""
+    offsets = (0, VALIDATION_SEED_OFFSET, TEST_SEED_OFFSET)
+    return [
+        make(n, seed=seed + offset, **options) for n, offset in zip((train, validation, test), offsets, strict=True)
+    ]
+
+
 def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validation: int = 500, test: int = 1000):
     """Seeded reviews whose label depends on word order (``zoo.data.reviews``), for ``sentiment_rnn``."""
     from zoo.data.reviews import make_reviews
     from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
 
-    parts = [make_reviews(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
-                                                                  (test, TEST_SEED))]  # fmt: skip
+    parts = _splits(make_reviews, seed, train, validation, test)
     vocabulary = review_vocabulary(parts[0].texts)
     order_dependent = {"contrast", "not_but"}
 
@@ -116,8 +122,7 @@ def dates_data(seed: int = 0, model_args=None, *, train: int = 8000, validation:
     from zoo.decoding.conditional import greedy_decode
 
     src, tgt = source_vocabulary(), target_vocabulary()
-    pairs = [make_dates(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
-                                                                (test, TEST_SEED))]  # fmt: skip
+    pairs = _splits(make_dates, seed, train, validation, test)
 
     def arrays(p):
         x = [encode(p.sources, src, 30), encode([START + t for t in p.targets], tgt, 11)]
@@ -141,8 +146,7 @@ def clips_data(seed: int = 0, model_args=None, *, train: int = 1200, validation:
     from zoo.data.clips import FRAME_MOTIONS, MOTIONS, make_clips
 
     per_frame = bool((model_args or {}).get("per_frame", False))
-    parts = [make_clips(n, seed=seed + offset) for n, offset in ((train, 0), (validation, VALIDATION_SEED),
-                                                                (test, TEST_SEED))]  # fmt: skip
+    parts = _splits(make_clips, seed, train, validation, test)
     labels = [p.frame_labels if per_frame else p.labels for p in parts]
 
     def score(model, split):
@@ -168,8 +172,7 @@ def captions_data(seed: int = 0, model_args=None, *, train: int = 3000, validati
     from zoo.metrics import corpus_bleu
     from zoo.models.multimodal.captioner import caption_images, encode_captions
 
-    scenes = [make_scenes(n, seed=seed + offset, **CAPTION_SCENES) for n, offset in
-              ((train, 0), (validation, VALIDATION_SEED), (test, TEST_SEED))]  # fmt: skip
+    scenes = _splits(make_scenes, seed, train, validation, test, **CAPTION_SCENES)
 
     def score(model, split):
         s = scenes[1] if split == "validation" else scenes[2]
@@ -245,19 +248,14 @@ def hello_data(seed: int = 0, model_args=None, *, word: str = "hello", train: in
 
 
 # -- the trainer -------------------------------------------------------------------
-def task_datasets(data: TaskData, batch_size: int, seed: int = 0):
-    """``(train, validation, steps_per_epoch)``: shuffled, repeated training batches (TensorFlow's tf.data,
-    installed with zoo on every backend) and the validation batches, the same for ``zoo train`` and ``zoo tune``."""
+def task_datasets(data: TaskData, batch_size: int, seed: int = 0, *, start_epoch: int = 0):
+    """``(train, validation, steps_per_epoch)``: the training batches of :func:`zoo.training.fit.shuffled_batches`
+    and the validation batches, the same for ``zoo train`` and ``zoo tune``."""
     import tensorflow as tf
 
-    def inputs(x):
-        return tuple(x) if isinstance(x, list) else x
-
-    n = len(data.y_train)
-    train = tf.data.Dataset.from_tensor_slices((inputs(data.x_train), data.y_train))
-    train = train.shuffle(n, seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
-    validation = tf.data.Dataset.from_tensor_slices((inputs(data.x_val), data.y_val)).batch(256)
-    return train, validation, -(-n // batch_size)
+    train, steps = shuffled_batches(data.x_train, data.y_train, batch_size, seed, start_epoch=start_epoch)
+    val_inputs = tuple(data.x_val) if isinstance(data.x_val, list) else data.x_val
+    return train, tf.data.Dataset.from_tensor_slices((val_inputs, data.y_val)).batch(256), steps
 
 
 def make_task_data(model_name: str, seed: int = 0, model_args=None, train_examples=None) -> TaskData:
@@ -327,9 +325,8 @@ def train_task(
         keras.utils.set_random_seed(seed)
         model = create_model(model_name, **{**data.model_args, **builder_args})
         compile_for_task(model, info.task, learning_rate)
-        train, validation, steps = task_datasets(data, batch_size, seed)
-        if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
-            train = train.skip(run.start_epoch() * steps)
+        start_epoch = run.start_epoch() if run is not None else 0  # a resumed run sees the batches it would have
+        train, validation, steps = task_datasets(data, batch_size, seed, start_epoch=start_epoch)
         rows = fit_resumable(
             model,
             train,

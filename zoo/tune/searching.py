@@ -208,6 +208,7 @@ def scene_search_data(
     """Seeded scenes for a segmentation or detection search, made and encoded as ``zoo train`` makes them."""
     import tensorflow as tf
 
+    from zoo.training.fit import shuffled_batches
     from zoo.training.scenes import scene_splits
 
     info = model_info(model_name)
@@ -224,15 +225,13 @@ def scene_search_data(
         grid = tuple(-(-d // stride) for d in train.image_shape[:2])
         targets = (encode_targets(s.boxes, s.labels, grid, stride) for s in (train, val))
     y_train, y_val = targets
-    batch_size = batch_size or info.recipe.batch_size
-    data = tf.data.Dataset.from_tensor_slices((train.images, y_train))
-    data = data.shuffle(len(y_train), seed=seed, reshuffle_each_iteration=True).batch(batch_size).repeat()
+    data, steps = shuffled_batches(train.images, y_train, batch_size or info.recipe.batch_size, seed)
     return SearchData(
         fixed={"num_classes": num_classes},
         fit_kwargs={
             "x": data,
             "validation_data": tf.data.Dataset.from_tensor_slices((val.images, y_val)).batch(64),
-            "steps_per_epoch": -(-len(y_train) // batch_size),
+            "steps_per_epoch": steps,
         },
         description=f"{len(y_train)} seeded {image_size}x{image_size} scenes, {validation_scenes} held out",
     )

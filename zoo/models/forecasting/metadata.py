@@ -1,20 +1,7 @@
 """Registry entries of the forecasters (zoo.models.forecasting.forecasters); imports no Keras."""
 
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
-from zoo.registry.recipes import LEARNING_RATE
-
-
-# zoo train's recipe (zoo.training.tasks): the yearly sunspot numbers, split by time.
-def _sunspots_recipe(maker):
-    return TrainingRecipe(
-        data="series",
-        trainer="zoo.training.tasks:train_task",
-        search_data="zoo.tune.searching:task_search_data",
-        make_data=f"zoo.training.tasks:{maker}",
-        batch_size=16,
-        learning_rate=3e-3,
-    )
-
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset
+from zoo.registry.recipes import LEARNING_RATE, task_recipe
 
 MODELS = (
     ModelInfo(
@@ -32,7 +19,7 @@ MODELS = (
             "num_layers": {"values": (1, 2, 3)},
             "learning_rate": LEARNING_RATE,
         },
-        recipe=_sunspots_recipe("sunspots_data"),
+        recipe=task_recipe("series", "sunspots_data", batch_size=16, learning_rate=3e-3),
     ),
     ModelInfo(
         name="latent_forecaster",
@@ -48,7 +35,7 @@ MODELS = (
             "cell": {"values": ("gru", "lstm")},
             "learning_rate": LEARNING_RATE,
         },
-        recipe=_sunspots_recipe("latent_sunspots_data"),
+        recipe=task_recipe("series", "latent_sunspots_data", batch_size=16, learning_rate=3e-3),
     ),
 )
 

@@ -1,26 +1,22 @@
 """Registry entries of the models that join a CNN and an RNN (video, captioning); imports no Keras."""
 
 from zoo.data.scene_words import CAPTION_VOCABULARY
-from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
-from zoo.registry.recipes import LEARNING_RATE
+from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset
+from zoo.registry.recipes import LEARNING_RATE, task_recipe
 
 _CAPTION_VOCAB = len(CAPTION_VOCABULARY)
 
 # zoo train's recipes (zoo.training.tasks): seeded clips of moving shapes; the scenes' captions.
-CLIPS_RECIPE = TrainingRecipe(
-    data="clips",
-    trainer="zoo.training.tasks:train_task",
-    search_data="zoo.tune.searching:task_search_data",
-    make_data="zoo.training.tasks:clips_data",
+CLIPS_RECIPE = task_recipe(
+    "clips",
+    "clips_data",
     batch_size=32,
     learning_rate=3e-3,
     model_defaults={"backbone_args": {"width": 8}, "units": 32},
 )
-CAPTIONS_RECIPE = TrainingRecipe(
-    data="captions",
-    trainer="zoo.training.tasks:train_task",
-    search_data="zoo.tune.searching:task_search_data",
-    make_data="zoo.training.tasks:captions_data",
+CAPTIONS_RECIPE = task_recipe(
+    "captions",
+    "captions_data",
     batch_size=64,
     learning_rate=3e-3,
     model_defaults={"backbone_args": {"width": 8}, "units": 64},

@@ -3,7 +3,7 @@
 from zoo.data.dates import SOURCE_VOCABULARY, TARGET_VOCABULARY
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
 from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset, TrainingRecipe
-from zoo.registry.recipes import LEARNING_RATE
+from zoo.registry.recipes import LEARNING_RATE, task_recipe
 
 _CHARS = len(DEFAULT_CHAR_VOCABULARY)  # text_generator's vocabulary on the built-in corpora
 _DATE_SOURCE_VOCAB = len(SOURCE_VOCABULARY)
@@ -23,30 +23,9 @@ TEXT_RECIPE = TrainingRecipe(
 )
 
 # zoo train's recipes for the notes' small sequence tasks (zoo.training.tasks).
-HELLO_RECIPE = TrainingRecipe(
-    data="hello",
-    trainer="zoo.training.tasks:train_task",
-    search_data="zoo.tune.searching:task_search_data",
-    make_data="zoo.training.tasks:hello_data",
-    batch_size=8,
-    learning_rate=0.05,
-)
-REVIEWS_RECIPE = TrainingRecipe(
-    data="reviews",
-    trainer="zoo.training.tasks:train_task",
-    search_data="zoo.tune.searching:task_search_data",
-    make_data="zoo.training.tasks:reviews_data",
-    batch_size=64,
-    learning_rate=0.005,
-)
-DATES_RECIPE = TrainingRecipe(
-    data="dates",
-    trainer="zoo.training.tasks:train_task",
-    search_data="zoo.tune.searching:task_search_data",
-    make_data="zoo.training.tasks:dates_data",
-    batch_size=64,
-    learning_rate=0.005,
-)
+HELLO_RECIPE = task_recipe("hello", "hello_data", batch_size=8, learning_rate=0.05)
+REVIEWS_RECIPE = task_recipe("reviews", "reviews_data", batch_size=64, learning_rate=0.005)
+DATES_RECIPE = task_recipe("dates", "dates_data", batch_size=64, learning_rate=0.005)
 
 MODELS = (
     ModelInfo(
