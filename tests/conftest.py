@@ -2,11 +2,17 @@
 
 import json
 import os
+import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import typing
+
+import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("ZOO_SMOKE", "1")
@@ -99,3 +105,53 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     first, second, resumed_at = kill_and_resume(args, out, epochs, env=env)
     assert f"training text from batch {(resumed_at - 1) * steps}" in second.stdout  # the text carries on
     return first, second
+
+
+def run_clean(argv, *, timeout=600, env=None, **kwargs):
+    """Run ``argv`` without this checkout on the path (no PYTHONPATH, no VIRTUAL_ENV): as an installed user would."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    full_env.update(env or {})
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=full_env, **kwargs)
+
+
+class InstalledWheel(typing.NamedTuple):
+    """A fresh virtual environment holding the wheel built from this checkout."""
+
+    zoo: pathlib.Path  # its zoo command
+    python: pathlib.Path
+    work: pathlib.Path  # an empty folder outside the checkout
+    wheel: pathlib.Path
+    bin: pathlib.Path
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory):
+    """The wheel, built from a copy of this checkout (offline: no build isolation) and installed without
+    dependencies into a new virtual environment outside the repository.
+
+    The environment borrows the test run's installed packages (TensorFlow, Keras, keras-tuner...) through a
+    ``.pth`` line, since CI reaches no package index while testing. Only their paths are lent, not their
+    ``.pth`` files, so an editable install of this checkout stays invisible: ``zoo`` comes from the wheel.
+    """
+    root = tmp_path_factory.mktemp("wheel")
+    # Built from a copy, so that no build/ folder is left in the checkout and none of an earlier build gets in.
+    source = root / "source"
+    skip = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "runs", ".venv*")
+    shutil.copytree(REPO, source, ignore=skip)
+    built = run_clean([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
+                       root / "dist", source])  # fmt: skip
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = (root / "dist").glob("keras_study_zoo-*.whl")
+    venv = root / "venv"
+    made = run_clean([sys.executable, "-m", "venv", venv])
+    assert made.returncode == 0, made.stderr
+    python = venv / "bin" / "python"
+    site = pathlib.Path(
+        run_clean([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
+    (site / "borrowed-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    done = run_clean([python, "-m", "pip", "install", "--no-deps", "--no-index", wheel])
+    assert done.returncode == 0, done.stderr[-3000:]
+    work = root / "empty"
+    work.mkdir()
+    return InstalledWheel(venv / "bin" / "zoo", python, work, wheel, venv / "bin")

@@ -44,6 +44,7 @@ def test_numpy_forward_equals_the_keras_cell():
 
 
 def test_hello_model_learns_ello():
+    keras.utils.set_random_seed(0)  # about one start in twenty settles where the two l's look alike
     model, losses = train_hello(zoo.create_model("char_rnn"), steps=300)
     assert model.predict_next("hell") == "ello"
     assert losses[-1] < 0.1 * losses[0]

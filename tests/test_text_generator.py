@@ -22,6 +22,47 @@ def test_parameter_count_follows_l16_only_the_first_layer_sees_the_embedding():
     assert model.count_params() == expected
 
 
+class NoteTextGenerator(keras.Model):
+    """Note 004's class as the note writes it (``tf.keras`` there, ``keras`` here)."""
+
+    def __init__(self, vocab_size, embedding_size, hidden_size):
+        super().__init__()
+        self.embedding = keras.layers.Embedding(vocab_size, embedding_size)
+        self.rnn_1 = keras.layers.LSTM(hidden_size, return_sequences=True)
+        self.rnn_2 = keras.layers.LSTM(hidden_size, return_sequences=True)
+        self.linear = keras.layers.Dense(vocab_size)
+
+    def call(self, x):
+        out = self.embedding(x)
+        out = self.rnn_1(out)
+        out = self.rnn_2(out)
+        return self.linear(out)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((98, 64, 256), {}),
+        ((), {"vocab_size": 98, "embedding_size": 64, "hidden_size": 256}),
+        ((), {"vocab_size": 98, "embedding_dim": 64, "units": 256}),
+    ],
+    ids=["positional", "note-keywords", "zoo-keywords"],
+)
+def test_note_004_construction_builds_the_notes_model(args, kwargs):
+    note = NoteTextGenerator(98, 64, 256)
+    note(np.zeros((1, 5), "int32"))
+    model = zoo.models.TextGenerator(*args, **kwargs)
+    assert (model.vocab_size, model.embedding_dim, model.units, model.num_layers) == (98, 64, 256, 2)
+    assert [type(layer).__name__ for layer in model.recurrent_layers] == ["LSTM", "LSTM"]
+    assert model.count_params() == note.count_params()
+    assert model.get_config()["embedding_dim"] == 64 and "embedding_size" not in model.get_config()
+
+
+def test_note_names_that_disagree_with_zoos_names_are_refused():
+    with pytest.raises(ValueError, match=r"hidden_size=256 \(note 004's name for units\) disagrees with units=32"):
+        zoo.models.TextGenerator(98, units=32, hidden_size=256)
+
+
 @pytest.mark.parametrize("cell, gates", [("lstm", 4), ("gru", 3), ("rnn", 1)])
 def test_cells_and_shapes(cell, gates):
     model = zoo.create_model("text_generator", vocab_size=20, embedding_dim=4, units=6, num_layers=1, cell=cell)

@@ -1,10 +1,13 @@
-"""Tutorials run offline in smoke mode, and each .py/.ipynb pair is in sync."""
+"""Tutorials run offline in smoke mode from the installed wheel, and each .py/.ipynb pair is in sync."""
 
+import os
 import pathlib
 import sys
 
 import jupytext
 import pytest
+
+from tests.conftest import run_clean
 
 TUTORIALS = pathlib.Path(__file__).resolve().parent.parent / "tutorials"
 sys.path.insert(0, str(TUTORIALS))
@@ -40,13 +43,40 @@ def test_pair_is_in_sync(source):
     assert without_figure == [], f"{paired.name}: cells that show a figure saved none (run without MPLBACKEND=Agg)"
 
 
+# Run by the wheel's Python, so the kernel (ipykernel's "python3", started as `python` from PATH or as that
+# interpreter) imports zoo from the wheel. A last cell says where zoo came from.
+EXECUTE = """
+import pathlib, sys
+import nbformat
+from nbclient import NotebookClient
+
+path = pathlib.Path(sys.argv[1])
+notebook = nbformat.read(path, as_version=4)
+notebook.cells.append(nbformat.v4.new_code_cell("import zoo; print('zoo from', zoo.__file__)"))
+NotebookClient(notebook, timeout=int(sys.argv[2]), kernel_name="python3",
+               resources={"metadata": {"path": str(path.parent)}}).execute()
+print(notebook.cells[-1].outputs[0]["text"])
+"""
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_tutorial_runs_in_smoke_mode(source, tmp_path):
-    notebook, _ = execute.execute(
-        source,
-        timeout=TIME_LIMIT_S,
-        cwd=tmp_path,
-        env={"ZOO_SMOKE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"},
+def test_tutorial_runs_in_smoke_mode(source, tmp_path, installed_wheel):
+    """A pip user's path: ``zoo tutorials --to DIR`` from the installed wheel, then the notebook runs in DIR."""
+    book = tmp_path / "book"
+    copied = run_clean([installed_wheel.zoo, "tutorials", "--to", book], cwd=tmp_path)
+    assert copied.returncode == 0, copied.stderr
+    env = {
+        "ZOO_SMOKE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "MPLBACKEND": "Agg",
+        "PATH": f"{installed_wheel.bin}{os.pathsep}{os.environ['PATH']}",
+    }
+    ran = run_clean(
+        [installed_wheel.python, "-c", EXECUTE, book / f"{source.stem}.ipynb", str(TIME_LIMIT_S)],
+        cwd=book,
+        env=env,
+        timeout=TIME_LIMIT_S + 60,
     )
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors == []
+    assert ran.returncode == 0, ran.stderr[-6000:]
+    where = ran.stdout.strip().splitlines()[-1]
+    assert where.startswith("zoo from ") and str(installed_wheel.python.parent.parent) in where, where

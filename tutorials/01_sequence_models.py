@@ -15,7 +15,7 @@
 # # 01 · Sequence models: autoregressive, Markov and latent models on real data
 #
 # Mirrors **note 001** (*Sequential Model*) and the RNN part of **note 002**
-# (*2023-08-02 TIL*), concepts S1–S5 in `CONCEPTS.md`.
+# (*2023-08-02 TIL*), concepts S1–S5 of the concept list (`zoo tutorials --concepts`).
 #
 # The notes make five points:
 #

@@ -27,10 +27,11 @@
 #
 # The equations, from the notes:
 #
-# f_t = σ(W_xf x_t + W_hf h_{t-1} + b_f) · i_t = σ(W_xi x_t + W_hi h_{t-1} + b_i) ·
-# g_t = tanh(W_xg x_t + W_hg h_{t-1} + b_g) · o_t = σ(W_xo x_t + W_ho h_{t-1} + b_o)
+# $$f_t = \sigma(W_{xf} x_t + W_{hf} h_{t-1} + b_f) \qquad i_t = \sigma(W_{xi} x_t + W_{hi} h_{t-1} + b_i)$$
 #
-# C_t = f_t ⊙ C_{t-1} + i_t ⊙ g_t · h_t = o_t ⊙ tanh(C_t)
+# $$g_t = \tanh(W_{xg} x_t + W_{hg} h_{t-1} + b_g) \qquad o_t = \sigma(W_{xo} x_t + W_{ho} h_{t-1} + b_o)$$
+#
+# $$C_t = f_t \odot C_{t-1} + i_t \odot g_t \qquad h_t = o_t \odot \tanh(C_t)$$
 
 # %%
 import os
@@ -44,6 +45,8 @@ import numpy as np
 
 import zoo
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 rng = np.random.default_rng(0)
 
 
@@ -52,7 +55,7 @@ def sigmoid(z):
 
 
 # %% [markdown]
-# ## From scratch in NumPy
+# ## L3, L4, L6 · The forget, input and output gates from scratch in NumPy
 # Keras stores the four gates side by side in one `kernel` (x → gates), one
 # `recurrent_kernel` (h → gates) and one `bias`, in the order i, f, g, o. We write the
 # step with those arrays, split by gate.

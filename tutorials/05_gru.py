@@ -25,9 +25,10 @@
 #
 # Equations (Keras's convention, where z_t = 1 keeps the old state):
 #
-# z_t = σ(W_xz x_t + W_hz h_{t-1} + b_z) · r_t = σ(W_xr x_t + W_hr h_{t-1} + b_r)
+# $$z_t = \sigma(W_{xz} x_t + W_{hz} h_{t-1} + b_z) \qquad r_t = \sigma(W_{xr} x_t + W_{hr} h_{t-1} + b_r)$$
 #
-# g_t = tanh(W_xg x_t + W_hg (r_t ⊙ h_{t-1}) + b_g) · h_t = z_t ⊙ h_{t-1} + (1 − z_t) ⊙ g_t
+# $$g_t = \tanh\big(W_{xg} x_t + W_{hg} (r_t \odot h_{t-1}) + b_g\big) \qquad
+# h_t = z_t \odot h_{t-1} + (1 - z_t) \odot g_t$$
 
 # %%
 import os
@@ -40,6 +41,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import zoo
+
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
 
 rng = np.random.default_rng(0)
 

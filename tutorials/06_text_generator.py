@@ -40,6 +40,8 @@ import numpy as np
 import zoo
 from zoo.data import DEFAULT_CHAR_VOCABULARY, encode_chars
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 corpus = zoo.data.load_corpus("stdlib", max_chars=200_000 if SMOKE else 2_000_000)
 print(corpus)
 print(repr(corpus.train[:200]))

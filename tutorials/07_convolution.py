@@ -42,6 +42,8 @@ import numpy as np
 from zoo.data.images import load_sample_image
 from zoo.models.cnn.arithmetic import conv_output_size, conv_params
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 # %% [markdown]
 # ## C1 · An image is a (height, width, channels) tensor
 # *이미지는 (높이, 너비, 채널)이라는 3차원 텐서*: grey images have 1 channel, colour ones 3.

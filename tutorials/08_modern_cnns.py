@@ -40,8 +40,10 @@ import numpy as np
 import zoo
 from zoo.models.cnn.arithmetic import conv_params, receptive_field
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 # %% [markdown]
-# ## The zoo's parameter table (224×224×3, 1000 classes)
+# ## C7 · The zoo's parameter table (224×224×3, 1000 classes)
 # Where the parameters live tells the story of C7: count the dense layers separately.
 
 # %%

@@ -44,6 +44,8 @@ import zoo
 from zoo.data import make_scenes
 from zoo.plotting import mask_colours, overlay
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 # %% [markdown]
 # ## V1 · A label for every pixel
 # A scene is an image plus a **mask** of the same height and width whose value at each pixel

@@ -42,6 +42,8 @@ from zoo.data import make_scenes
 from zoo.plotting import draw_boxes
 from zoo.training.scenes import TEST_SEED_OFFSET
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 train = make_scenes(256 if SMOKE else 4000, seed=0)
 test = make_scenes(40 if SMOKE else 300, seed=TEST_SEED_OFFSET)
 print("train", train, "\ntest ", test)
@@ -88,7 +90,7 @@ print(f"AP by hand {ap_by_hand:.4f}; zoo.models.detection: {library.map:.4f}")
 assert abs(library.map - ap_by_hand) < 1e-9
 
 # %% [markdown]
-# ## The R-CNN way: propose regions, classify each one
+# ## V4 · The R-CNN way: propose regions, classify each one
 # R-CNN takes ~2,000 *region proposals* per image (selective search), warps each to a fixed
 # size, runs a CNN on it and classifies it (with linear SVMs on the CNN's features). Our
 # region detector keeps that shape with two plain simplifications: proposals are
@@ -119,7 +121,7 @@ region.fit(train.subset(slice(0, 1500)), epochs=1 if SMOKE else 4)
 print(f"region classifier trained in {time.monotonic() - start:.0f} s")
 
 # %% [markdown]
-# ## The YOLO way: one pass over the image
+# ## V4 · The YOLO way: one pass over the image
 # `yolo_tiny` runs the CNN once over the whole image. Each cell of its 8×8 grid (8 pixels per
 # cell) predicts one box (centre offset and log size), an objectness score and class scores;
 # the cell that holds an object's centre is responsible for it. The training targets:
@@ -165,7 +167,7 @@ print(f"{candidates.shape[1]} cells per image; scoring >= 0.05: {above.mean():.1
       f"after NMS: {after_nms:.1f}; true objects: {objects:.1f}")  # fmt: skip
 
 # %% [markdown]
-# ## Ever faster, measured
+# ## V4 · Ever faster, measured
 # Both detectors on the same held-out scenes, timed after a warm-up call.
 
 # %%

@@ -46,6 +46,8 @@ import numpy as np
 import zoo
 from zoo.layers import MultiHeadAttention, scaled_dot_product_attention, sinusoidal_encoding
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 # %% [markdown]
 # ## A2–A3: queries, keys, values, by hand
 # Four tokens with 6-dimensional embeddings. Three matrices turn each embedding into a query,

@@ -41,8 +41,10 @@ import zoo
 from zoo.data.reviews import CASES, make_reviews
 from zoo.models.rnn.sentiment import bag_of_words, encode_reviews, review_vocabulary
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 # %% [markdown]
-# ## Many-to-one: sentiment
+# ## S8 · Many-to-one: sentiment
 # The reviews come from a small grammar in which **word order decides the label**: "not good,
 # but boring" is negative and "not boring, but good" positive, with the same words.
 # Negation, "hardly", intensifiers and contrast ("good, but the ending ruins it") are all
@@ -109,7 +111,7 @@ for case in CASES:
 # `zoo.data.reviews.load_imdb()` gives the real reviews; nothing here needs it.)
 
 # %% [markdown]
-# ## Many-to-many: translation with attention
+# ## S8 · Many-to-many: translation with attention
 # Dates written by people ("3rd of March 1998", "03/03/98", "Tuesday, March 3, 1998") are
 # translated to ISO dates ("1998-03-03"), character by character. An **encoder** LSTM reads
 # the source; a **decoder** LSTM writes the target, reading its own previous character
@@ -196,7 +198,7 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Many-to-many and many-to-one: video
+# ## S8 · Many-to-many and many-to-one: video
 # Clips of a moving shape, labelled by the motion: left, right, up, down, grow, shrink, or
 # bounce (out and back). As the note says, the answer needs *all the past frames* (*과거의
 # 모든 프레임에 대한 처리*): a single frame shows where the shape is, not where it is going.

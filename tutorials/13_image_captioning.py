@@ -43,6 +43,8 @@ import zoo
 from zoo.data import make_scenes
 from zoo.models.multimodal.captioner import CAPTION_VOCABULARY, caption_images, encode_captions, tokenize_caption
 
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
+
 train = make_scenes(600 if SMOKE else 6000, seed=0)
 test = make_scenes(40 if SMOKE else 300, seed=1)
 print(train)
@@ -63,7 +65,7 @@ print("input ids:", inputs[0])
 print("targets  :", targets[0])
 
 # %% [markdown]
-# ## The library's model, and the note's two stages inside it
+# ## V5 · The library's model, and the note's two stages inside it
 # `image_captioner` runs a zoo CNN (here `vgg_cifar`, without its head) on the image; the
 # flattened feature map is mapped by two dense layers to the LSTM's initial hidden and cell
 # states (stage 1). The LSTM reads the words and a dense layer scores the next word (stage 2).
@@ -80,7 +82,7 @@ history = model.fit([train.images, inputs], targets, epochs=2 if SMOKE else 25, 
 print(f"trained in {time.perf_counter() - start:.0f} s; last validation loss {history.history['val_loss'][-1]:.3f}")
 
 # %% [markdown]
-# ## Writing, by hand
+# ## V5 · Writing, by hand
 # At test time there is no true previous word. Start from `<start>`, take the most likely next
 # word, append it, run again, and stop at `<end>`: exactly the note's loop. (The library's
 # `caption_images` does this for a batch, and re-running the whole prefix each step is cheap

@@ -15,7 +15,7 @@
 # # 14 · Tuning: units against depth, with keras-tuner
 #
 # Mirrors **note 004** (*LSTM 기본 개념*) and the GRU advice of **note 000**; concepts
-# L11 and L14–L16 in `CONCEPTS.md`.
+# L11 and L14–L16 of the concept list (`zoo tutorials --concepts`).
 #
 # - **L14** units (*unit: 데이터의 차원*) are the hidden dimension: more units, more
 #   capacity, and more risk of overfitting (*오버 피팅의 가능성이 늘어난다*);
@@ -50,6 +50,8 @@ from IPython.display import Image, display
 
 import zoo
 import zoo.tune
+
+keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
 
 WORK = pathlib.Path(tempfile.mkdtemp(prefix="zoo14_"))
 data = zoo.tune.text_search_data(

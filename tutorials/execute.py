@@ -61,8 +61,15 @@ def execute(source: pathlib.Path, *, timeout: float = 600, cwd=None, env=None) -
     return notebook, time.monotonic() - start
 
 
-# TensorFlow's C++ start-up messages, printed on stderr before Python can silence them.
-_NOISE = ("WARNING: All log messages before absl::InitializeLog()", "I0000 ", "E0000 ", "W0000 ")
+# TensorFlow's C++ start-up messages, printed on stderr before Python can silence them, and
+# ipykernel's note that a busy machine delayed a flush.
+_NOISE = (
+    "WARNING: All log messages before absl::InitializeLog()",
+    "I0000 ",
+    "E0000 ",
+    "W0000 ",
+    "IOStream.flush timed out",
+)
 
 
 def drop_startup_noise(notebook):

@@ -9,6 +9,11 @@ Importing ``zoo`` and listing models does not import Keras; building,
 training and generating do, on first use. Once both ``zoo`` and ``keras``
 are imported (in either order), ``keras.saving.load_model`` loads any saved
 zoo model.
+
+The tutorials (Jupyter notebooks that mirror five Korean study notes on sequence
+models, RNNs, LSTMs, CNNs and attention) ship with the package: ``zoo tutorials``
+lists them, ``zoo tutorials --to DIR`` copies them, and :mod:`zoo.concepts` holds
+the notes' 55 concepts and claims that they measure.
 """
 
 from zoo.registry import (

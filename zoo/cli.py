@@ -194,6 +194,41 @@ def _list_presets(args):
         print(f"{n:<{width}}  {preset(n).model:<{model_width}}  {score['value']:g} {score['metric']}")
 
 
+def cmd_tutorials(args):
+    """``zoo tutorials``: list the notebooks (or the concepts) or copy them into a folder."""
+    from zoo import tutorials
+    from zoo.concepts import CONCEPTS, NOTES
+
+    if args.concepts:
+        for concept in CONCEPTS:
+            demonstrated = [t.name for t in tutorials.list_tutorials() if concept.code in t.concepts]
+            kind = "claim" if concept.claim else "concept"
+            print(f"{concept.code:<4} {kind:<7} notes {','.join(concept.notes):<16} {concept.text}")
+            print(f"     in {', '.join(demonstrated) or '(no tutorial)'}")
+        print("\nThe notes:")
+        for note in NOTES.values():
+            print(f"  {note.number}  {note.citation()} ({note.topic})")
+        return
+    if args.to is None:
+        found = tutorials.list_tutorials()
+        if args.json:
+            print(json.dumps([{"name": t.name, "title": t.title, "notes": list(t.notes), "concepts": list(t.concepts)}
+                              for t in found]))  # fmt: skip
+            return
+        for t in found:
+            notes = ", ".join(t.notes) or "-"
+            print(f"{t.name:<26} notes {notes:<22} {t.title}")
+        print(f"\n{len(found)} notebooks in {tutorials.notebook_folder()}. Copy them with: zoo tutorials --to DIR")
+        return
+    try:
+        done = tutorials.copy_tutorials(args.to)
+    except (tutorials.TutorialConflictError, NotADirectoryError) as err:
+        raise CommandError(str(err)) from None
+    copied = sum(1 for _, action in done if action == "copied")
+    print(f"{copied} notebooks copied to {args.to}, {len(done) - copied} already there and unchanged.")
+    print(f'Open them with: pip install "keras-study-zoo[notebooks]"; jupyter lab {args.to}')
+
+
 def cmd_info(args):
     info = model_info(args.name)
     if args.json:
@@ -829,7 +864,11 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``zoo`` command."""
-    parser = OneLineErrorParser(prog="zoo", description="A Keras 3 model zoo: list, inspect, build and train models.")
+    parser = OneLineErrorParser(
+        prog="zoo",
+        description="A Keras 3 model zoo: list, inspect, build, train, tune and export models. The tutorials "
+        "that mirror the study notes ship with it: zoo tutorials lists them, zoo tutorials --to DIR copies them.",
+    )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -968,6 +1007,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=non_negative_float_arg, default=1e-4, help="largest accepted difference")
     _add_debug_flag(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "tutorials",
+        help="list the tutorial notebooks or copy them into a folder",
+        description="The Jupyter tutorials that mirror the five study notes ship with zoo. Without --to, list "
+        "them with the notes each mirrors; with --to DIR, copy them there (a file already there is never "
+        "replaced: if one differs, nothing is copied).",
+    )
+    p.add_argument("--to", metavar="DIR", help="copy every notebook into DIR (made if missing)")
+    p.add_argument("--concepts", action="store_true", help="list the notes' 55 concepts and where each is shown")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    _add_debug_flag(p)
+    p.set_defaults(func=cmd_tutorials)
     return parser
 
 
@@ -995,6 +1047,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"zoo {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (zoo list | head): nothing more to say
+        sys.stderr.close()
+        return 0
     except (CommandError, UnknownModelError, BadArgumentError, ValueError, FileNotFoundError, ImportError) as err:
         if getattr(args, "debug", False):
             raise

@@ -4,7 +4,7 @@
 ``units`` x ``num_layers`` (and optionally every cell) with the same budget
 (the same number of batches of the same windows), records the validation
 bits per character, parameter count and time, and answers the note's claim
-(L15 in CONCEPTS.md, "stack layers rather than add units") from the trials
+(concept L15 in zoo.concepts, "stack layers rather than add units") from the trials
 whose parameter counts match.
 """
 

@@ -52,6 +52,22 @@ def model_vocabulary(vocab_size_arg, vocabulary_arg):
     return None
 
 
+def note_alias(kwargs, note_name, name, value, default):
+    """``value``, or the same argument given by note 004's name (``kwargs[note_name]``), popped from ``kwargs``.
+
+    Giving both names with different values is refused, naming both.
+    """
+    if note_name not in kwargs:
+        return value
+    note_value = kwargs.pop(note_name)
+    if value != default and value != note_value:
+        raise ValueError(
+            f"{note_name}={note_value!r} (note 004's name for {name}) disagrees with {name}={value!r}; "
+            "give one of them."
+        )
+    return note_value
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class TextGenerator(keras.Model):
     """Next-token language model: Embedding, ``num_layers`` recurrent layers, Dense.
@@ -73,6 +89,11 @@ class TextGenerator(keras.Model):
         cell: ``"lstm"``, ``"gru"`` or ``"rnn"`` (a simple tanh RNN).
         dropout: dropout rate after each recurrent layer, in ``[0, 1)``.
 
+    Note 004 writes this model as ``TextGenerator(vocab_size, embedding_size,
+    hidden_size)``; the same call builds the same layers here, positionally or by
+    keyword: ``embedding_size`` is ``embedding_dim`` and ``hidden_size`` is
+    ``units``. The saved config uses zoo's names.
+
     Called on integer token ids of shape ``(batch, time)`` it returns logits
     of shape ``(batch, time, vocab_size)``. With ``return_state=True`` it also
     returns the final states of each layer, which ``initial_state`` accepts
@@ -82,14 +103,17 @@ class TextGenerator(keras.Model):
     def __init__(
         self,
         vocab_size=None,
-        vocabulary=None,
         embedding_dim=64,
         units=256,
         num_layers=2,
         cell="lstm",
         dropout=0.0,
+        *,
+        vocabulary=None,
         **kwargs,
     ):
+        embedding_dim = note_alias(kwargs, "embedding_size", "embedding_dim", embedding_dim, 64)
+        units = note_alias(kwargs, "hidden_size", "units", units, 256)
         super().__init__(**kwargs)
         vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
         check_positive_int("embedding_dim", embedding_dim)
