@@ -2,13 +2,14 @@
 
 import json
 import pathlib
+import re
 import subprocess
 
 import pytest
 
 from tests.conftest import REPO, run_zoo
 from zoo.concepts import BY_CODE, CONCEPTS, NOTES
-from zoo.tutorials import TutorialConflictError, concept_codes, copy_tutorials, list_tutorials
+from zoo.tutorials import TutorialConflictError, claim, concept_codes, copy_tutorials, list_tutorials, recorded_claims
 
 
 def test_the_list_has_the_notes_55_concepts_each_citing_known_notes():
@@ -72,3 +73,37 @@ def test_zoo_tutorials_lists_copies_and_refuses_in_one_line(tmp_path):
     concepts = run_zoo("tutorials", "--concepts", cwd=tmp_path)
     assert concepts.returncode == 0 and "(no tutorial)" not in concepts.stdout
     assert all(f"{code} " in concepts.stdout for code in BY_CODE)
+
+
+CLAIM_CALL = re.compile(r"\bclaim\(\s*\"([A-Z]\d+)\"")
+
+
+def test_claim_takes_only_the_notes_claims_and_the_three_verdicts(capsys):
+    claim("C11", "holds", "18C^2 against 25C^2")
+    assert capsys.readouterr().out == "C11 holds: 18C^2 against 25C^2\n"
+    claim("C13", "holds only under conditions", "loss 0.0 against 0.2", condition="34 layers deep")
+    assert (
+        capsys.readouterr().out == "C13 holds only under conditions: loss 0.0 against 0.2 (only when 34 layers deep)\n"
+    )
+    with pytest.raises(ValueError, match=r"code='C99' is not one of the notes' claims; accepted: S1, "):
+        claim("C99", "holds", "")
+    with pytest.raises(ValueError, match="code='C1' is not one of the notes' claims"):  # C1 is a definition
+        claim("C1", "holds", "")
+    with pytest.raises(ValueError, match=r"verdict='true' is not accepted; give one of 'holds', 'does not hold'"):
+        claim("C11", "true", "")
+    with pytest.raises(ValueError, match="condition= goes with verdict 'holds only under conditions'"):
+        claim("C11", "holds only under conditions", "")
+    with pytest.raises(ValueError, match="condition= goes with"):
+        claim("C11", "holds", "", condition="on Tuesdays")
+
+
+def test_each_committed_notebook_holds_the_verdicts_its_claims_record():
+    """A notebook whose source records a claim was executed and saved since (its outputs hold that claim)."""
+    stale = {}
+    for tutorial in list_tutorials():
+        source = pathlib.Path(REPO, "tutorials", f"{tutorial.name}.py").read_text()
+        called = sorted(set(CLAIM_CALL.findall(source)))
+        recorded = sorted({r["code"] for r in recorded_claims(tutorial.path)})
+        if called != recorded:
+            stale[tutorial.name] = {"in the source": called, "in the saved outputs": recorded}
+    assert stale == {}

@@ -6,8 +6,11 @@ tests build it themselves. The browser checks need Debian's ``chromium`` and ``c
 """
 
 import filecmp
+import html
+import importlib.util
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -16,10 +19,19 @@ import pytest
 
 from tests.conftest import REPO
 from zoo.concepts import CONCEPTS
+from zoo.tutorials import recorded_claims
 
-sys.path.insert(0, os.path.join(REPO, "docs"))
-import build  # noqa: E402  (docs/build.py)
-import check_site  # noqa: E402  (docs/check_site.py)
+
+def _script(name):
+    """One of the scripts in docs/, loaded as a module (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO, "docs", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_site = _script("build_site")
+check_site = _script("check_site")
 
 pytestmark = pytest.mark.xdist_group("docs")
 BROKEN = pathlib.Path(REPO, "tests", "data", "broken_site")
@@ -32,7 +44,7 @@ def site(tmp_path_factory):
     if built:
         return pathlib.Path(built).resolve()
     pytest.importorskip("mkdocs")
-    return build.build(tmp_path_factory.mktemp("docs") / "site")
+    return build_site.build(tmp_path_factory.mktemp("docs") / "site")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +64,7 @@ def test_the_site_has_every_page(site):
     import zoo
 
     assert sorted(p.stem for p in (site / "models").glob("*.html")) == sorted([*zoo.list_models(), "index"])
-    assert sorted(p.stem for p in (site / "api").glob("*.html")) == sorted([*build.API_PAGES, "index"])
+    assert sorted(p.stem for p in (site / "api").glob("*.html")) == sorted([*build_site.API_PAGES, "index"])
 
 
 def test_model_pages_come_from_the_registry(site):
@@ -70,6 +82,16 @@ def test_the_concepts_page_lists_every_concept_with_a_section(site):
     for concept in CONCEPTS:
         assert f"<td>{concept.code}</td>" in page
     assert page.count('href="tutorials/') >= len(CONCEPTS)
+
+
+def test_the_claims_index_shows_the_verdicts_the_saved_notebooks_recorded(site):
+    text = html.unescape(re.sub(r"<[^>]+>", "", (site / "concepts.html").read_text()))
+    records = [r for notebook in TUTORIALS for r in recorded_claims(notebook)]
+    assert records
+    for record in records:
+        assert f"{record['verdict']}: {record['measured']}" in text
+    claims = sum(c.claim for c in CONCEPTS)
+    assert f"{len({r['code'] for r in records})} of the {claims} claims have a verdict recorded" in text
 
 
 def test_api_pages_and_tutorials_link_each_other(site):
@@ -113,7 +135,7 @@ def test_the_site_builds_as_one_command_into_a_folder_it_owns(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "mine.txt").write_text("not the docs'")
     refused = subprocess.run(
-        [sys.executable, os.path.join(REPO, "docs", "build.py"), "--out", str(tmp_path / "site")],
+        [sys.executable, os.path.join(REPO, "docs", "build_site.py"), "--out", str(tmp_path / "site")],
         capture_output=True,
         text=True,
     )

@@ -136,12 +136,30 @@ x, h_prev, c_prev = xs[:, 0], rng.normal(size=(3, units)), rng.normal(size=(3, u
 shut_forget = bias.copy()
 shut_forget[units : 2 * units] = -50.0
 _, c_new, g = lstm_step(x, h_prev, c_prev, kernel, recurrent_kernel, shut_forget)
-print("f = 0: C_t == i*g (old cell forgotten):", np.allclose(c_new, g["i"] * g["g"]))
+forgot = np.allclose(c_new, g["i"] * g["g"])
+print("f = 0: C_t == i*g (old cell forgotten):", forgot)
 shut_input = bias.copy()
 shut_input[:units] = -50.0
 _, c_new, g = lstm_step(x, h_prev, c_prev, kernel, recurrent_kernel, shut_input)
-print("i = 0: C_t == f*C_(t-1) (nothing new written):", np.allclose(c_new, g["f"] * c_prev))
-assert np.allclose(c_new, g["f"] * c_prev)
+kept_old = np.allclose(c_new, g["f"] * c_prev)
+print("i = 0: C_t == f*C_(t-1) (nothing new written):", kept_old)
+assert kept_old
+
+from zoo.tutorials import claim
+
+keep_all = shut_input.copy()
+keep_all[units : 2 * units] = 50.0  # forget gate open (f = 1), input gate still shut
+_, c_kept, _ = lstm_step(x, h_prev, c_prev, kernel, recurrent_kernel, keep_all)
+claim(
+    "L3",
+    "holds" if np.allclose(c_kept, c_prev) and forgot else "does not hold",
+    f"f_t = 1 keeps C_(t-1) (max difference {np.abs(c_kept - c_prev).max():.1e}); f_t = 0 leaves none of it in C_t",
+)
+claim(
+    "L5",
+    "holds" if forgot and kept_old else "does not hold",
+    "with the forget gate shut (bias -50) C_t equals i_t * g_t; with the input gate shut it equals f_t * C_(t-1)",
+)
 
 # %% [markdown]
 # ## L7 · Every gate is affine in x_t and h_{t-1}

@@ -134,11 +134,13 @@ for stride, padding in ((1, 0), (1, 1), (2, 0), (2, 1), (3, 1)):
     assert by_formula == by_hand
     if padding == 0 or stride == 1:
         assert by_formula == by_keras
-print(
-    "C4: no padding shrinks the map by k-1 =",
-    n - conv_output_size(n, 3),
-    "| padding 1 keeps it:",
-    conv_output_size(n, 3, padding=1) == n,
+from zoo.tutorials import claim
+
+shrink, kept = n - conv2d(crop, edges).shape[0], conv2d(crop, edges, 1, 1).shape[0] == n
+claim(
+    "C4",
+    "holds" if shrink == 2 and kept else "does not hold",
+    f"a 3x3 kernel without padding shrinks {n}x{n} by {shrink} (k - 1); zero padding of 1 keeps {n}x{n}: {kept}",
 )
 
 # %% [markdown]
@@ -169,6 +171,11 @@ print(
 )
 print("weights: 2x2x3 kernel =", conv_params(2, 3, 1, bias=False), "numbers, one kernel with 3 channels")
 assert fmap.shape == (2, 2, 1) and np.allclose(fmap, per_channel)
+claim(
+    "C5",
+    "holds" if fmap.shape == (2, 2, 1) and np.allclose(fmap, per_channel) else "does not hold",
+    f"3x3x3 input, one 2x2x3 kernel: a {fmap.shape} map, equal to the sum of the three per-channel maps",
+)
 
 # %% [markdown]
 # ## C6 · Pooling: downsampling with no weights
@@ -198,6 +205,11 @@ for op, layer_cls in ((np.max, keras.layers.MaxPooling2D), (np.mean, keras.layer
         f"{np.allclose(pooled, keras_pooled, atol=1e-5)}; weights: {layer.count_params()}"
     )
     assert pooled.shape == (maps.shape[0] // 2, maps.shape[1] // 2, maps.shape[2]) and layer.count_params() == 0
+claim(
+    "C6",
+    "holds" if pooled.shape == (maps.shape[0] // 2, maps.shape[1] // 2, maps.shape[2]) else "does not hold",
+    f"2x2 max and average pooling, stride 2: {maps.shape} -> {pooled.shape}, 0 weights, channels kept",
+)
 
 # %% [markdown]
 # ## Feature maps of a real network

@@ -74,6 +74,15 @@ print(
 )
 assert shares["alexnet"] > 0.9 and shares["googlenet"] < 0.2 and shares["resnet18"] < 0.1
 
+from zoo.tutorials import claim
+
+claim(
+    "C7",
+    "holds" if shares["alexnet"] > 0.5 > max(shares["googlenet"], shares["resnet18"]) else "does not hold",
+    f"dense layers hold {shares['alexnet']:.0%} of AlexNet's parameters, {shares['googlenet']:.0%} of "
+    f"GoogLeNet's and {shares['resnet18']:.0%} of ResNet-18's",
+)
+
 # %% [markdown]
 # ## C11 · Two 3×3 convolutions against one 5×5
 # Same receptive field, fewer weights: 2 · 9 C² against 25 C² (with C channels in and out).
@@ -88,10 +97,12 @@ stack = keras.Sequential([keras.Input((None, None, C)), keras.layers.Conv2D(C, 3
 single = keras.Sequential([keras.Input((None, None, C)), keras.layers.Conv2D(C, 5)])
 assert stack.count_params() == two_3x3 and single.count_params() == one_5x5
 assert stack.compute_output_shape((1, 32, 32, C)) == single.compute_output_shape((1, 32, 32, C))
-print(
-    "C11 holds: the same 28x28 output from a 32x32 input, with",
-    f"{1 - two_3x3 / one_5x5:.0%} fewer weights,",
-    "and one more non-linearity.",
+same_view = receptive_field([(3, 1), (3, 1)]) == receptive_field([(5, 1)])
+claim(
+    "C11",
+    "holds" if same_view and two_3x3 < one_5x5 else "does not hold",
+    f"both see 5x5 and give 28x28 from 32x32; with C={C}: {two_3x3:,} weights against {one_5x5:,} "
+    f"({1 - two_3x3 / one_5x5:.0%} fewer), and one more non-linearity",
 )
 
 # %% [markdown]
@@ -104,6 +115,12 @@ direct = conv_params(5, 192, 32)
 reduced = conv_params(1, 192, 16) + conv_params(5, 16, 32)
 print(f"5x5, 192->32 directly: {direct:,} weights; with a 1x1 reduction to 16: {reduced:,} ({reduced / direct:.1%})")
 assert reduced < direct / 5
+claim(
+    "C8",
+    "holds" if reduced < direct else "does not hold",
+    f"inception 3a's 5x5 from 192 to 32 channels: {direct:,} weights directly, {reduced:,} through a 1x1 "
+    f"reduction to 16 ({reduced / direct:.1%})",
+)
 
 # %% [markdown]
 # ## C9, C12 · AlexNet, VGG and GoogLeNet
@@ -127,6 +144,11 @@ if "vgg16" in table:
         f"C12: GoogLeNet {g / 1e6:.1f} M parameters = {g / a:.0%} of AlexNet's and {g / v:.0%} of VGG-16's,"
         f" with {table['googlenet'][2]} layers against {table['alexnet'][2]} and {table['vgg16'][2]}."
     )
+    claim(
+        "C12",
+        "holds" if g < a / 5 and g < v / 10 else "does not hold",
+        f"GoogLeNet {g / 1e6:.1f} M parameters, AlexNet {a / 1e6:.1f} M, VGG-16 {v / 1e6:.1f} M",
+    )
 
 # %% [markdown]
 # ## C10 · ReLU's gradient is 0 or 1
@@ -143,6 +165,16 @@ for fn in (keras.activations.relu, keras.activations.sigmoid, keras.activations.
         y = fn(z)
     grad = tape.gradient(y, z).numpy()
     print(f"{fn.__name__:>8}: derivative from {grad.min():.3f} to {grad.max():.3f}")
+    if fn is keras.activations.relu:
+        relu_values = sorted({float(g) for g in grad})
+    if fn is keras.activations.sigmoid:
+        sigmoid_max = float(grad.max())
+claim(
+    "C10",
+    "holds" if relu_values == [0.0, 1.0] else "does not hold",
+    f"ReLU's derivative takes the values {relu_values} on [-4, 4]; the sigmoid's is at most {sigmoid_max:.3f}, "
+    f"so 10 sigmoid layers scale a gradient by at most {sigmoid_max**10:.1e}",
+)
 
 # %% [markdown]
 # ## C13 · Skip connections: a plain deep network against a residual one
@@ -208,9 +240,12 @@ for ax in axes:
     ax.legend()
 plt.show()
 better = curves["residual"]["loss"][-1] < curves["plain"]["loss"][-1]
-print(
-    f"C13 verdict: the residual network reaches the {'lower' if better else 'higher'} training loss "
-    f"({curves['residual']['loss'][-1]:.3f} vs {curves['plain']['loss'][-1]:.3f})."
+claim(
+    "C13",
+    "holds" if better else "does not hold",
+    f"{2 * 2 * blocks + 2} layers deep, {epochs} epochs on the digits: training loss "
+    f"{curves['residual']['loss'][-1]:.3f} with shortcuts against {curves['plain']['loss'][-1]:.3f} without; "
+    f"test accuracy {curves['residual']['val_accuracy'][-1]:.3f} against {curves['plain']['val_accuracy'][-1]:.3f}",
 )
 
 # %% [markdown]
@@ -241,4 +276,9 @@ block2 = [c for n, c in growth if n.startswith("conv2_")]
 print("channels through dense block 1:", block2)
 print("after transition 1 (1x1 conv + pooling):", dict(growth)["pool2_pool"])
 assert np.all(np.diff(block2) == 32) and dict(growth)["pool2_pool"] == block2[-1] // 2
-print("C14 holds: +32 channels per layer by concatenation; the transition halves them (256 -> 128).")
+claim(
+    "C14",
+    "holds" if np.all(np.diff(block2) == 32) and dict(growth)["pool2_pool"] == block2[-1] // 2 else "does not hold",
+    f"dense block 1 grows {block2[0]} -> {block2[-1]} channels by +32 per layer; the 1x1 transition halves "
+    f"them to {dict(growth)['pool2_pool']}",
+)

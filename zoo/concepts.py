@@ -73,9 +73,10 @@ CONCEPTS = tuple(
             ("S3", "An autoregressive model conditions on a window of the last tau values only.", "001 002", False),
             (
                 "S4",
-                "A Markov (first-order autoregressive) model conditions on the previous value alone.",
+                "A Markov (first-order autoregressive) model conditions on the previous value alone, "
+                "and so loses what came before it.",
                 "001 002",
-                False,
+                True,
             ),
             ("S5", "A latent autoregressive model keeps a hidden state that sums up the past.", "001 002", False),
             (

@@ -7,6 +7,10 @@ so it is written once: the title from its first heading, the notes it mirrors fr
 its first cell (``Mirrors **note 003** ...``) and the concepts it demonstrates from
 its section headings (``## S6 · The recurrence in NumPy``, ``## S3–S5 with the library``).
 
+Each claim a tutorial measures is recorded with :func:`claim`, which prints the verdict and
+keeps it in the saved notebook's outputs; :func:`recorded_claims` reads them back, so the book's
+claims index shows what the executed notebooks found, not what someone typed about them.
+
 Keras-free: ``zoo tutorials`` lists and copies without importing Keras.
 """
 
@@ -20,6 +24,9 @@ import re
 import shutil
 
 from zoo.concepts import BY_CODE
+
+CLAIM_MIMETYPE = "application/vnd.zoo.claim+json"
+VERDICTS = ("holds", "does not hold", "holds only under conditions")
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent
 _CONCEPT = re.compile(r"\b([SLCVA])(\d{1,2})(?:\s*[–-]\s*\1?(\d{1,2}))?\b")
@@ -122,3 +129,54 @@ def copy_tutorials(destination) -> list[tuple[str, str]]:
             shutil.copyfile(path, target)
             done.append((path.name, "copied"))
     return done
+
+
+def claim(code: str, verdict: str, measured: str, *, condition: str | None = None) -> None:
+    """Record a tutorial's verdict on one of the notes' claims.
+
+    Args:
+        code: the claim's code in :data:`zoo.concepts.BY_CODE` (``"C11"``), one marked as a claim.
+        verdict: one of :data:`VERDICTS`.
+        measured: the numbers behind the verdict, in words (``"two 3x3: 18C^2 weights, one 5x5: 25C^2"``).
+        condition: for ``"holds only under conditions"``, the conditions (required then, refused otherwise).
+
+    Prints ``code verdict: measured`` and, in a notebook, also attaches the record
+    ``{"code", "verdict", "measured", "condition"}`` as display data (``application/vnd.zoo.claim+json``)
+    that the saved notebook keeps and :func:`recorded_claims` reads back. Returns nothing, so a
+    notebook cell that ends with it shows the line once.
+    """
+    concept = BY_CODE.get(code)
+    if concept is None or not concept.claim:
+        claims = ", ".join(c for c, k in BY_CODE.items() if k.claim)
+        raise ValueError(f"code={code!r} is not one of the notes' claims; accepted: {claims}.")
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict={verdict!r} is not accepted; give one of {', '.join(map(repr, VERDICTS))}.")
+    if (condition is None) == (verdict == VERDICTS[2]):
+        raise ValueError(f"condition= goes with verdict {VERDICTS[2]!r} and only with it (got {condition!r}).")
+    record = {"code": code, "verdict": verdict, "measured": str(measured), "condition": condition}
+    text = f"{code} {verdict}: {measured}" + (f" (only when {condition})" if condition else "")
+    shell = None
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        pass
+    if shell is None:
+        print(text)
+    else:
+        from IPython.display import display
+
+        display({"text/plain": text, CLAIM_MIMETYPE: record}, raw=True)
+
+
+def recorded_claims(path) -> list[dict]:
+    """The claim records (:func:`claim`) in a saved notebook's outputs, in order."""
+    cells = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["cells"]
+    return [
+        output["data"][CLAIM_MIMETYPE]
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if CLAIM_MIMETYPE in output.get("data", {})
+    ]

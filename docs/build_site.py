@@ -1,8 +1,8 @@
 """Build the tutorials as a book: a static site, offline, in MkDocs' strict mode.
 
     pip install "keras-study-zoo[docs]"
-    python docs/build.py                  # -> build/site/index.html
-    python docs/build.py --out DIR        # somewhere else
+    python docs/build_site.py                  # -> build/site/index.html
+    python docs/build_site.py --out DIR        # somewhere else
 
 The site is made of what is committed, nothing is re-executed:
 
@@ -216,17 +216,33 @@ def _sections(notebook: dict) -> list[tuple[str, str]]:
     return found
 
 
-def write_concepts(src: pathlib.Path, notebooks: dict) -> None:
-    """The concepts page: every concept and claim with the notes it comes from and the sections showing it."""
-    from zoo.concepts import CONCEPTS, NOTES
-    from zoo.tutorials import concept_codes
+def _literal(text: str) -> str:
+    """``text`` as it reads, in a Markdown table cell: HTML escaped, Markdown's emphasis marks escaped."""
+    return re.sub(r"([*_`\\\[\]])", r"\\\1", html.escape(text))
 
+
+def write_concepts(src: pathlib.Path, notebooks: dict) -> None:
+    """The claims index: every concept and claim, the sections showing it and, for each claim, the
+    verdict and numbers the executed notebooks recorded (:func:`zoo.tutorials.claim`)."""
+    from zoo.concepts import CONCEPTS, NOTES
+    from zoo.tutorials import concept_codes, recorded_claims
+
+    verdicts = {}
+    for name, entry in notebooks.items():
+        for record in recorded_claims(entry["tutorial"].path):
+            verdicts.setdefault(record["code"], []).append((name, record))
+    claims = [c for c in CONCEPTS if c.claim]
+    measured = sum(1 for c in claims if c.code in verdicts)
     lines = [
         "# The notes' concepts and claims",
         "",
         "Every concept or claim of the five study notes, in this project's words (`zoo.concepts`), with the",
-        "tutorial sections that demonstrate it. A **claim** is a statement a tutorial measures and gives a",
-        "verdict on in the section named; a **concept** is a definition the section builds and checks.",
+        "tutorial sections that demonstrate it. A **concept** is a definition the section builds and checks",
+        "against Keras; a **claim** is a statement that can be measured, and the verdict beside it (holds, does",
+        "not hold, or holds only under conditions) and its numbers are read from the saved outputs of the",
+        "executed notebooks, where `zoo.tutorials.claim` recorded them, so they cannot drift from what ran.",
+        "",
+        f"{len(CONCEPTS)} concepts and claims; {measured} of the {len(claims)} claims have a verdict recorded.",
         "",
         "## The notes",
         "",
@@ -242,17 +258,28 @@ def write_concepts(src: pathlib.Path, notebooks: dict) -> None:
                 "",
                 f"## {group}",
                 "",
-                "| code | kind | what the notes say | notes | shown in |",
-                "| --- | --- | --- | --- | --- |",
+                "| code | kind | what the notes say | notes | shown in | verdict, measured |",
+                "| --- | --- | --- | --- | --- | --- |",
             ]
         shown = []
         for name, entry in notebooks.items():
             for heading, anchor in _sections(entry["notebook"]):
                 if concept.code in concept_codes(heading):
                     shown.append(f"[{name} · {html.escape(heading)}](tutorials/{name}.ipynb#{anchor})")
+        if not concept.claim:
+            verdict = "(a concept: built and checked, nothing to decide)"
+        elif concept.code not in verdicts:
+            verdict = "*not recorded yet: the section shows it, its notebook does not record a verdict*"
+        else:
+            verdict = "<br>".join(
+                f"**{r['verdict']}**"
+                + (f" (only when {_literal(r['condition'])})" if r["condition"] else "")
+                + f": {_literal(r['measured'])} ({name})"
+                for name, r in verdicts[concept.code]
+            )
         kind = "claim" if concept.claim else "concept"
-        text = concept.text.replace("|", "\\|")
-        lines.append(f"| {concept.code} | {kind} | {text} | {', '.join(concept.notes)} | {'<br>'.join(shown)} |")
+        cells = [concept.code, kind, concept.text, ", ".join(concept.notes), "<br>".join(shown), verdict]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     (src / "concepts.md").write_text("\n".join(lines) + "\n", "utf-8")
 
 
@@ -420,7 +447,9 @@ def build(out: pathlib.Path) -> pathlib.Path:
         if folder.exists():
             marker = folder / ".zoo-docs"
             if not marker.exists():
-                raise SystemExit(f"docs/build.py: {folder} exists and was not made by this script; give another --out.")
+                raise SystemExit(
+                    f"docs/build_site.py: {folder} exists and was not made by this script; give another --out."
+                )
             shutil.rmtree(folder)
     for folder in (src, out):  # marked first: MkDocs empties its site folder but keeps hidden files
         folder.mkdir(parents=True)
