@@ -227,10 +227,14 @@ def write_concepts(src: pathlib.Path, notebooks: dict) -> None:
     from zoo.concepts import CONCEPTS, NOTES
     from zoo.tutorials import concept_codes, recorded_claims
 
-    verdicts = {}
+    verdicts, shown_in = {}, {}
     for name, entry in notebooks.items():
         for record in recorded_claims(entry["tutorial"].path):
             verdicts.setdefault(record["code"], []).append((name, record))
+        for heading, anchor in _sections(entry["notebook"]):
+            link = f"[{name} · {html.escape(heading)}](tutorials/{name}.ipynb#{anchor})"
+            for code in concept_codes(heading):
+                shown_in.setdefault(code, []).append(link)
     claims = [c for c in CONCEPTS if c.claim]
     measured = sum(1 for c in claims if c.code in verdicts)
     lines = [
@@ -261,11 +265,7 @@ def write_concepts(src: pathlib.Path, notebooks: dict) -> None:
                 "| code | kind | what the notes say | notes | shown in | verdict, measured |",
                 "| --- | --- | --- | --- | --- | --- |",
             ]
-        shown = []
-        for name, entry in notebooks.items():
-            for heading, anchor in _sections(entry["notebook"]):
-                if concept.code in concept_codes(heading):
-                    shown.append(f"[{name} · {html.escape(heading)}](tutorials/{name}.ipynb#{anchor})")
+        shown = shown_in.get(concept.code, [])
         if not concept.claim:
             verdict = "(a concept: built and checked, nothing to decide)"
         elif concept.code not in verdicts:

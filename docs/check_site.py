@@ -187,8 +187,7 @@ def page_problems(site: pathlib.Path, pages: list[str], screenshots: dict[str, p
     """
     problems, facts = [], {}
     with serve(site) as base, contextlib.closing(browser()) as driver:
-        driver.get(base + "404.html" if (site / "404.html").exists() else base)
-        driver.get_log("browser")  # start each page's log empty
+        driver.get_log("browser")  # start with an empty log; each page's entries are read after it
         for page in pages:
             driver.get(urllib.parse.urljoin(base, page))
             driver.execute_async_script(WAIT_FOR_MATHJAX)

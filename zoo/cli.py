@@ -199,9 +199,10 @@ def cmd_tutorials(args):
     from zoo import tutorials
     from zoo.concepts import CONCEPTS, NOTES
 
+    found = tutorials.list_tutorials() if args.concepts or args.to is None else []  # --to needs only the files
     if args.concepts:
         for concept in CONCEPTS:
-            demonstrated = [t.name for t in tutorials.list_tutorials() if concept.code in t.concepts]
+            demonstrated = [t.name for t in found if concept.code in t.concepts]
             kind = "claim" if concept.claim else "concept"
             print(f"{concept.code:<4} {kind:<7} notes {','.join(concept.notes):<16} {concept.text}")
             print(f"     in {', '.join(demonstrated) or '(no tutorial)'}")
@@ -210,7 +211,6 @@ def cmd_tutorials(args):
             print(f"  {note.number}  {note.citation()} ({note.topic})")
         return
     if args.to is None:
-        found = tutorials.list_tutorials()
         if args.json:
             print(json.dumps([{"name": t.name, "title": t.title, "notes": list(t.notes), "concepts": list(t.concepts)}
                               for t in found]))  # fmt: skip

@@ -92,9 +92,14 @@ def read_tutorial(path: pathlib.Path) -> Tutorial:
     return Tutorial(path.stem, title, tuple(_note_numbers(first)), tuple(concept_codes(headings)), path)
 
 
+def notebook_paths() -> list[pathlib.Path]:
+    """Every tutorial's ``.ipynb`` file, in order."""
+    return sorted(notebook_folder().glob("[0-9][0-9]_*.ipynb"))
+
+
 def list_tutorials() -> list[Tutorial]:
     """Every tutorial, in order."""
-    return [read_tutorial(path) for path in sorted(notebook_folder().glob("[0-9][0-9]_*.ipynb"))]
+    return [read_tutorial(path) for path in notebook_paths()]
 
 
 def copy_tutorials(destination) -> list[tuple[str, str]]:
@@ -107,7 +112,7 @@ def copy_tutorials(destination) -> list[tuple[str, str]]:
     destination = pathlib.Path(destination)
     if destination.exists() and not destination.is_dir():
         raise NotADirectoryError(f"--to {str(destination)!r} is a file; give a folder (new or existing).")
-    sources = [tutorial.path for tutorial in list_tutorials()]
+    sources = notebook_paths()
     changed = [
         path.name
         for path in sources

@@ -13,6 +13,8 @@ time without re-reading the prefix.
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
@@ -52,14 +54,16 @@ def model_vocabulary(vocab_size_arg, vocabulary_arg):
     return None
 
 
-def note_alias(kwargs, note_name, name, value, default):
-    """``value``, or the same argument given by note 004's name (``kwargs[note_name]``), popped from ``kwargs``.
+def note_alias(kwargs, note_name, name, value):
+    """``value`` of :class:`TextGenerator`'s argument ``name``, or the same argument given by note 004's
+    name (``kwargs[note_name]``), popped from ``kwargs``.
 
-    Giving both names with different values is refused, naming both.
+    Giving both names with different values (``name`` not left at its default) is refused, naming both.
     """
     if note_name not in kwargs:
         return value
     note_value = kwargs.pop(note_name)
+    default = inspect.signature(TextGenerator.__init__).parameters[name].default
     if value != default and value != note_value:
         raise ValueError(
             f"{note_name}={note_value!r} (note 004's name for {name}) disagrees with {name}={value!r}; "
@@ -112,8 +116,8 @@ class TextGenerator(keras.Model):
         vocabulary=None,
         **kwargs,
     ):
-        embedding_dim = note_alias(kwargs, "embedding_size", "embedding_dim", embedding_dim, 64)
-        units = note_alias(kwargs, "hidden_size", "units", units, 256)
+        embedding_dim = note_alias(kwargs, "embedding_size", "embedding_dim", embedding_dim)
+        units = note_alias(kwargs, "hidden_size", "units", units)
         super().__init__(**kwargs)
         vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
         check_positive_int("embedding_dim", embedding_dim)
