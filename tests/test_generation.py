@@ -3,6 +3,8 @@
 Runs on every backend (CI: TensorFlow and JAX), each with its own decoding loop.
 """
 
+import logging
+
 import keras
 import numpy as np
 import pytest
@@ -92,3 +94,17 @@ def test_generation_rejects_bad_arguments(kwargs, message):
     args = {"prompt": "a", "length": 3, **kwargs}
     with pytest.raises(ValueError, match=message):
         zoo.generate(small_text_generator(), **args)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's own retracing warning")
+def test_a_loop_per_model_and_setting_is_not_reported_as_retracing(caplog):
+    # TensorFlow warns once a function has been traced 5 times among its last calls; zoo traces one
+    # decoding loop per model and sampling setting on purpose, so a notebook that tries several models
+    # and temperatures must not print that warning.
+    models = [small_text_generator() for _ in range(4)]
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for model in models:
+            for temperature in (0.0, 0.5):
+                zoo.generate(model, "def ", 3, temperature=temperature, seed=0)
+        assert logging.getLogger("tensorflow").level == logging.WARNING  # generate put the level back
+    assert [r.getMessage() for r in caplog.records if "retracing" in r.getMessage()] == []

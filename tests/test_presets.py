@@ -112,3 +112,48 @@ def test_readme_table_shows_every_preset_with_its_cards_score():
         card = preset_card(name)
         assert model == card["model"] and float(value) == pytest.approx(card["score"]["value"], abs=5e-4)
         assert metric.strip() == card["score"]["metric"]
+
+
+def _array_dtypes(path) -> set:
+    import h5py
+
+    found = set()
+    with h5py.File(path, "r") as weights:
+        weights.visititems(lambda _, item: found.add(str(item.dtype)) if isinstance(item, h5py.Dataset) else None)
+    return found
+
+
+def test_presets_ship_half_precision_weights_in_a_few_megabytes():
+    total = 0
+    for name in PRESETS:
+        path = preset_folder(name) / "model.weights.h5"
+        total += path.stat().st_size
+        dtypes = _array_dtypes(path)
+        assert "float32" not in dtypes, (name, dtypes)
+    assert total < 6_000_000, f"the presets' weights take {total:,} bytes"
+
+
+def test_halving_a_weights_file_rounds_to_float16_and_keeps_what_float16_cannot_hold(tmp_path):
+    import keras
+
+    from zoo.presets.rebuild import halve_precision
+
+    def model():
+        return keras.Sequential([keras.Input((64,)), keras.layers.Dense(64), keras.layers.Dense(2)])
+
+    original = model()
+    weights = [np.random.default_rng(0).normal(size=w.shape).astype("float32") for w in original.get_weights()]
+    weights[-1][:] = [1.0e5, -3.0]  # beyond float16's range: this array must stay float32
+    original.set_weights(weights)
+    path = tmp_path / "model.weights.h5"
+    original.save_weights(path)
+    size = path.stat().st_size
+    halve_precision(path)
+    assert not (tmp_path / "model.weights.h5.half").exists() and path.stat().st_size < size
+    loaded = model()
+    loaded.load_weights(path)
+    got = loaded.get_weights()
+    for w, g in zip(weights[:-1], got[:-1], strict=True):
+        assert g.dtype == np.float32 and np.array_equal(g, w.astype(np.float16).astype(np.float32))
+        assert not np.array_equal(g, w)
+    assert np.array_equal(got[-1], weights[-1])

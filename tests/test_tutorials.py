@@ -64,6 +64,11 @@ print(notebook.cells[-1].outputs[0]["text"])
 BUDGET_DEPENDENT = {
     "C13",  # a 34-layer plain network against a residual one, after 2 epochs instead of 20
     "S12",  # tanh against ReLU: tanh is lower after 20 steps, ReLU after the full run's 400
+    "L14",  # 32 against 256 units: 6 steps do not reach the overfitting the full run's 900 show
+    "L15",  # depth against width after 2 batches per trial instead of 240
+    "S14",  # single cells that track code features, after 3 seconds of training instead of 4 minutes
+    "A4",  # attention's cost slope over N = 64..256 in smoke mode, 128..4096 in the full run
+    "A6",  # a Transformer on digit patches after 3 epochs instead of 40
 }
 
 

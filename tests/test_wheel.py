@@ -27,7 +27,9 @@ def test_wheel_holds_the_presets_and_declares_its_tuner(installed):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
-        requires = [line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist")]
+        lines = archive.read(metadata).decode().splitlines()
+        requires = [line for line in lines if line.startswith("Requires-Dist")]
+    assert "Project-URL: PyPI, https://pypi.org/project/keras-study-zoo/" in lines
     assert "zoo/models/rnn/presets/text_generator_stdlib/model.weights.h5" in names
     shipped = sorted(n.removeprefix("zoo/notebooks/") for n in names if n.startswith("zoo/notebooks/"))
     assert shipped == sorted(p.name for p in pathlib.Path(REPO, "tutorials").glob("[0-9][0-9]_*.ipynb"))

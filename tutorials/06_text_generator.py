@@ -39,6 +39,7 @@ import numpy as np
 
 import zoo
 from zoo.data import DEFAULT_CHAR_VOCABULARY, encode_chars
+from zoo.tutorials import claim
 
 keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
 
@@ -112,6 +113,12 @@ first, second = scratch.rnn_1.count_params(), scratch.rnn_2.count_params()
 print(f"rnn_1: {first:,} = 4*{n}*({m}+{n}+1) = {4 * n * (m + n + 1):,}")
 print(f"rnn_2: {second:,} = 4*{n}*({n}+{n}+1) = {4 * n * (n + n + 1):,}")
 assert first == 4 * n * (m + n + 1) and second == 4 * n * (n + n + 1)
+claim(
+    "L16",
+    "holds" if (first, second) == (4 * n * (m + n + 1), 4 * n * (n + n + 1)) else "does not hold",
+    f"rnn_1 has 4n(m + n + 1) = {first:,} weights with m = {m}, the embedding size; rnn_2 has "
+    f"4n(n + n + 1) = {second:,}, its input being rnn_1's {n} units",
+)
 
 # %% [markdown]
 # ## The library version
@@ -216,7 +223,14 @@ for units in (32, 256):
         f"(best {gap[units][2]:.3f}), gap {gap[units][1] - gap[units][0]:+.3f} bits/char"
     )
 bigger_gap = (gap[256][1] - gap[256][0]) > (gap[32][1] - gap[32][0])
-print("L14 the wider model opens the larger train/validation gap:", bigger_gap)
+lower_train = gap[256][0] < gap[32][0]
+claim(
+    "L14",
+    "holds" if bigger_gap and lower_train else "does not hold",
+    f"on {len(small.train):,} characters, 256 units reach train {gap[256][0]:.3f} bits/char against 32 units' "
+    f"{gap[32][0]:.3f} (capacity), with a train/validation gap of {gap[256][1] - gap[256][0]:+.3f} against "
+    f"{gap[32][1] - gap[32][0]:+.3f} (overfitting)",
+)
 
 # %% [markdown]
 # ## L15 · Depth or width, at equal parameters (a first look)
@@ -244,12 +258,13 @@ print(f"At about equal size and time, {winner} wins this run.")
 # string, inside a comment, column, indentation), and rank cells by correlation.
 
 # %%
+import argparse
 import inspect
 import textwrap
 
 from zoo.studies.interpretable_cells import code_features, correlate, record_cells, render_activations, top_cells
 
-snippet = textwrap.dedent(inspect.getsource(textwrap.TextWrapper._split))[: 600 if SMOKE else 1500]
+snippet = textwrap.dedent(inspect.getsource(argparse.HelpFormatter._format_usage))[: 600 if SMOKE else 1500]
 activations = record_cells(model, snippet, layer=-1, state="c")
 features = code_features(snippet)
 ranked = top_cells(correlate(activations, features), k=3)
@@ -268,10 +283,23 @@ plt.tight_layout()
 plt.show()
 
 # %%
-best = {f: abs(cells[0][1]) for f, cells in ranked.items()}
+best = {f: abs(cells[0][1]) for f, cells in ranked.items() if features[f].std() > 0}
 print("strongest |r| per feature:", {f: round(v, 2) for f, v in best.items()})
 strong = [f for f, v in best.items() if v >= 0.5]
-print(
-    f"S14: features tracked by a single cell with |r| >= 0.5: {strong or 'none'} "
-    f"(a model trained for {'seconds' if SMOKE else 'minutes'} on a laptop; Karpathy's ran for days)"
+weak = [f for f in best if f not in strong]
+measured = (
+    f"strongest single-cell |r| over {len(snippet)} characters of argparse: "
+    + ", ".join(f"{f} {v:.2f}" for f, v in best.items())
+    + f", after {'seconds' if SMOKE else 'minutes'} of training (Karpathy's ran for days)"
 )
+if not strong:
+    claim("S14", "does not hold", measured + "; no cell reaches |r| 0.5")
+elif weak:
+    claim(
+        "S14",
+        "holds only under conditions",
+        measured,
+        condition=f"the feature is {' or '.join(strong)}; no cell tracks {' or '.join(weak)} as closely",
+    )
+else:
+    claim("S14", "holds", measured + "; every feature has a cell with |r| >= 0.5")

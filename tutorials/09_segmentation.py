@@ -43,6 +43,7 @@ import numpy as np
 import zoo
 from zoo.data import make_scenes
 from zoo.plotting import mask_colours, overlay
+from zoo.tutorials import claim
 
 keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
 
@@ -127,8 +128,20 @@ for size in ((32, 32), (48, 64), (100, 60)):
     print(f"input {size} -> class-score map {tuple(out.shape[1:3])} x {out.shape[-1]} classes")
 try:
     lenet(np.zeros((1, 48, 64, 1), np.float32))
+    original_refuses = False
 except Exception as err:  # the Flatten + Dense head needs 5x5x16 = 400 inputs
     print("the original classifier on 48x64:", type(err).__name__)
+    original_refuses = True
+any_size = all(fully_conv(np.zeros((1, *size, 1), np.float32)).shape[-1] == 10 for size in ((48, 64), (100, 60)))
+claim(
+    "V2",
+    "holds"
+    if fully_conv.count_params() == lenet.count_params() and difference.max() < 1e-5 and any_size
+    else "does not hold",
+    f"LeNet-5 convolutionalized: {fully_conv.count_params():,} parameters as before, outputs equal on 32x32 "
+    f"(max |difference| {difference.max():.1e}), class-score maps from 48x64 and 100x60 inputs, where the "
+    f"original {'refuses them' if original_refuses else 'also runs'}",
+)
 
 # %% [markdown]
 # ## V3 · Transposed convolution ("deconvolution") from scratch

@@ -176,6 +176,27 @@ for kind, vocabulary in (("shape", SHAPES), ("colour", tuple(COLOURS)), ("size",
     print(f"{kind:6s} words in the right place: {right / total:.2f}")
 
 # %% [markdown]
+# ## The preset
+# `image_captioner_scenes` ships with the package: `zoo train image_captioner`'s recipe for ten
+# epochs, on the recipe's scenes (32×32 with at most two shapes, smaller than those above). Its
+# card gives the command and the score; we score it again on the recipe's test scenes and
+# caption four of them.
+
+# %%
+from zoo.training.held_out import task_score
+from zoo.training.tasks import make_task_data
+
+card = zoo.presets.preset_card("image_captioner_scenes")
+pretrained = zoo.load_preset("image_captioner_scenes")
+print(f"{card['description']}\nmade by: {card['command']}")
+print(f"scored here: {task_score(pretrained):.4f}; its card: {card['score']['value']} ({card['score']['metric']})")
+recipe_data = make_task_data("image_captioner")
+images = recipe_data.x_test[0][:4]
+for caption, ids in zip(caption_images(pretrained, images), recipe_data.y_test[:4], strict=True):
+    truth = " ".join(CAPTION_VOCABULARY[i] for i in ids if CAPTION_VOCABULARY[i] not in ("", "<end>"))
+    print(f"preset: {caption:45s} true: {truth.replace(' ,', ',')}")
+
+# %% [markdown]
 # ## Summary
 # - One-to-many: one image vector sets the LSTM's state; the LSTM writes until `<end>`.
 # - Teacher forcing trains it; greedy or beam decoding writes with it.

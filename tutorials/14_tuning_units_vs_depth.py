@@ -50,6 +50,7 @@ from IPython.display import Image, display
 
 import zoo
 import zoo.tune
+from zoo.tutorials import claim
 
 keras.utils.set_random_seed(0)  # a fresh run draws the same weights, batches and dropout
 
@@ -195,8 +196,15 @@ for pair in verdict["details"]:
 from zoo.tune.report import describe_verdict
 
 print(describe_verdict(verdict))
-claim_holds = verdict["answer"] == "depth"
-print("L15 (stacking helps more than adding units) holds in this run:", claim_holds)
+pairs = verdict["details"]
+deeper_wins = sum(p["deep_val_bpc"] < p["shallow_val_bpc"] for p in pairs)
+if pairs:  # a grid with no two depths of about the same size cannot answer
+    claim(
+        "L15",
+        "holds" if verdict["answer"] == "depth" else "does not hold",
+        f"the deeper model wins {deeper_wins} of {len(pairs)} pairs within 25% in parameters "
+        f"({len(study.rows)} trials, {EPOCHS} epochs of {data.fit_kwargs['steps_per_epoch']} equal batches each)",
+    )
 
 # %% [markdown]
 # How to read it: the verdict is the share of matched pairs the deeper model wins, on

@@ -32,7 +32,9 @@ from zoo.validation import check_positive_int, check_positive_number
 read_history = read_json
 
 
-def compile_for_task(model, task: str, learning_rate: float, clipnorm: float | None = None):
+def compile_for_task(
+    model, task: str, learning_rate: float, clipnorm: float | None = None, *, from_logits: bool = False
+):
     """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
 
     language-modeling: cross-entropy on logits; image- and video-classification:
@@ -40,20 +42,22 @@ def compile_for_task(model, task: str, learning_rate: float, clipnorm: float | N
     cross-entropy with accuracy; translation and image-captioning:
     cross-entropy on logits, padding (id 0) ignored; semantic-segmentation:
     per-pixel cross-entropy with mean IoU; object-detection: the YOLO loss;
-    forecasting: mean squared error with mean absolute error.
+    forecasting: mean squared error with mean absolute error. ``from_logits``:
+    the classifiers' and segmenters' outputs are scores before the softmax
+    (a builder's ``classifier_activation=None``).
     """
+    class_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)
     losses = {
         "language-modeling": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), None),
-        "image-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
-        "video-classification": (keras.losses.SparseCategoricalCrossentropy(), ["accuracy"]),
+        "image-classification": (class_loss, ["accuracy"]),
+        "video-classification": (class_loss, ["accuracy"]),
         "text-classification": (keras.losses.BinaryCrossentropy(), ["accuracy"]),
         "translation": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), ["accuracy"]),
         "image-captioning": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), None),
         "forecasting": (keras.losses.MeanSquaredError(), ["mae"]),
     }
     if task == "semantic-segmentation":  # per-pixel class probabilities; mean IoU over the model's classes
-        classes = int(model.outputs[0].shape[-1])
-        losses[task] = (keras.losses.SparseCategoricalCrossentropy(), [_mean_iou(classes)])
+        losses[task] = (class_loss, [_mean_iou(int(model.outputs[0].shape[-1]))])
     if task == "object-detection":
         from zoo.models.detection import YoloLoss
 

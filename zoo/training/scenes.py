@@ -20,7 +20,7 @@ from zoo.data.scenes import Scenes, make_scenes
 from zoo.plotting import plot_history
 from zoo.registry import create_model, model_info
 from zoo.run_folder import open_run
-from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of, shuffled_batches
+from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of, shuffled_batches
 from zoo.validation import check_positive_int, check_positive_number
 
 # Held-out scenes come from seeds far from any training seed a user would pick.
@@ -155,14 +155,8 @@ def train_segmenter(
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
         splits, model, builder_args = _setup(model_name, scenes, background=True, **data)
-        num_classes = splits.train.num_classes + 1  # and the background
-        model.compile(
-            optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-            loss=keras.losses.SparseCategoricalCrossentropy(
-                from_logits=builder_args.get("classifier_activation", "softmax") is None
-            ),
-            metrics=[keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")],
-        )
+        logits = builder_args.get("classifier_activation", "softmax") is None
+        compile_for_task(model, "semantic-segmentation", settings["learning_rate"], from_logits=logits)
         rows = _fit(
             model,
             splits.train.images,
@@ -175,7 +169,7 @@ def train_segmenter(
         )
         test = splits.test
         predicted = predict_masks(model, test.images)
-        scores = segmentation_scores(test.masks, predicted, num_classes)
+        scores = segmentation_scores(test.masks, predicted, test.num_classes + 1)  # and the background
         if run is not None:
             from zoo.plotting import plot_segmentations
 
@@ -240,7 +234,7 @@ def train_detector(
     mAP@0.5 (``val_map``); ``test_scores`` is a
     :class:`zoo.models.detection.DetectionScores` on the held-out test scenes.
     """
-    from zoo.models.detection import YoloLoss, detect, encode_targets
+    from zoo.models.detection import detect, encode_targets
     from zoo.models.detection.yolo import model_stride
 
     data = dict(image_size=image_size, seed=seed, held_out=(validation_scenes, test_scenes), model_args=model_args)
@@ -250,7 +244,7 @@ def train_detector(
     )  # fmt: skip
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
         splits, model, _ = _setup(model_name, scenes, background=False, **data)
-        model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), loss=YoloLoss())
+        compile_for_task(model, "object-detection", settings["learning_rate"])
         stride = model_stride(model)
         grid = tuple(-(-d // stride) for d in splits.train.image_shape[:2])
         train, val, test = splits.train, splits.validation, splits.test

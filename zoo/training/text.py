@@ -63,6 +63,13 @@ def text_recipe(model_name: str = "text_generator"):
     return recipe
 
 
+def default_carry_state(model_name: str) -> bool:
+    """``carry_state``'s default in ``zoo train`` and ``zoo tune``: a recurrent language model (registry
+    family ``"rnn"``) reads the text as continuous streams and carries its states from one window to the
+    next; any other (a ``transformer_lm``) reads shuffled windows."""
+    return model_info(model_name).family == "rnn"
+
+
 def train_text_generator(
     corpus="stdlib",
     *,
@@ -186,10 +193,9 @@ def train_text_generator(
         keras.utils.set_random_seed(seed)
         model = create_model(model_name, **model_args)
         model.build((None, seq_len))
-        recurrent = hasattr(model, "recurrent_layers")
         if carry_state is None:
-            carry_state = recurrent
-        elif carry_state and not recurrent:
+            carry_state = default_carry_state(model_name)
+        if carry_state and not hasattr(model, "recurrent_layers"):
             raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
         train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
         zoo_callbacks = task_callbacks("language-modeling", carry_state=carry_state)

@@ -139,10 +139,10 @@ def text_search_data(
     """
     from zoo.data.text import load_corpus
     from zoo.data.vocab import TextCodec
-    from zoo.training.text import text_recipe, text_training_data, text_vocabulary
+    from zoo.training.text import default_carry_state, text_recipe, text_training_data, text_vocabulary
 
     recipe = text_recipe(model_name)
-    carry_state = model_info(model_name).family == "rnn" if carry_state is None else carry_state
+    carry_state = default_carry_state(model_name) if carry_state is None else carry_state
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     if not hasattr(corpus, "train"):
