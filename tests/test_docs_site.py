@@ -89,7 +89,8 @@ def test_the_claims_index_shows_the_verdicts_the_saved_notebooks_recorded(site):
     records = [r for notebook in TUTORIALS for r in recorded_claims(notebook)]
     assert records
     for record in records:
-        assert f"{record['verdict']}: {record['measured']}" in text
+        condition = f" (only when {record['condition']})" if record["condition"] else ""
+        assert f"{record['verdict']}{condition}: {record['measured']}" in text
     claims = sum(c.claim for c in CONCEPTS)
     assert f"{len({r['code'] for r in records})} of the {claims} claims have a verdict recorded" in text
 
