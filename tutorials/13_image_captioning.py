@@ -183,6 +183,7 @@ for kind, vocabulary in (("shape", SHAPES), ("colour", tuple(COLOURS)), ("size",
 # caption four of them.
 
 # %%
+from zoo.models.multimodal.captioner import decode_caption
 from zoo.training.held_out import task_score
 from zoo.training.tasks import make_task_data
 
@@ -193,8 +194,7 @@ print(f"scored here: {task_score(pretrained):.4f}; its card: {card['score']['val
 recipe_data = make_task_data("image_captioner")
 images = recipe_data.x_test[0][:4]
 for caption, ids in zip(caption_images(pretrained, images), recipe_data.y_test[:4], strict=True):
-    truth = " ".join(CAPTION_VOCABULARY[i] for i in ids if CAPTION_VOCABULARY[i] not in ("", "<end>"))
-    print(f"preset: {caption:45s} true: {truth.replace(' ,', ',')}")
+    print(f"preset: {caption:45s} true: {decode_caption(ids)}")
 
 # %% [markdown]
 # ## Summary
