@@ -11,6 +11,7 @@ import pytest
 
 import zoo
 from tests.conftest import run_python, run_zoo
+from zoo.cli import main
 from zoo.data.scenes import make_scenes
 from zoo.data.text import load_corpus
 from zoo.data.voc import read_annotation
@@ -42,6 +43,9 @@ CASES = [
     (["train", "resnet_cifar", "--epochs", "1", "--steps-per-epoch", "5"], "--steps-per-epoch does not apply to resnet_cifar"),
     (["generate", "m.keras", "--prompt", "x", "--temperature", "nan"], "argument --temperature: expected a finite number >= 0, got 'nan'"),
     (["generate", "m.keras", "--prompt", "x", "--top-p", "0"], "argument --top-p: expected a number in (0, 1], got '0'"),
+    (["generate", "missing.keras", "--prompt", "x"], "No saved model at 'missing.keras'; give the path of a .keras file."),
+    (["export", "missing.keras", "--format", "onnx"], "No saved model at 'missing.keras'; give the path of a .keras file."),
+    (["generate", "poem", "--prompt", "x"], "'poem' is not a preset, a .keras file; presets: "),
 ]  # fmt: skip
 
 
@@ -88,6 +92,17 @@ def test_a_time_budget_shows_the_minutes_left(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert re.search(r"^Epoch 1 \(0:0[0-3] left of 0.05 min\)$", proc.stdout, re.M), proc.stdout[:2000]
     assert "/1000000" not in proc.stdout
+
+
+def test_a_time_budgeted_search_shows_the_minutes_left(tmp_path, capsys):
+    assert main([
+        "tune", "text_generator", "--minutes", "0.05", "--steps-per-epoch", "2", "--max-chars", "30000",
+        "--embedding-dim", "4", "--layers", "1", "--seq-len", "8", "--batch-size", "4", "--validation-steps", "1",
+        "--space", "units=4", "--verbose", "1", "--dir", str(tmp_path / "search"),
+    ]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert re.search(r"^Epoch 1 \(0:0[0-3] left of 0.05 min\)$", out, re.M), out[:2000]
+    assert "/1000000" not in out
 
 
 @pytest.mark.parametrize(

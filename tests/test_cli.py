@@ -34,26 +34,25 @@ def test_info_and_bad_name():
     assert proc.stdout == ""
 
 
-def test_summary_counts_parameters_and_applies_overrides():
-    proc = run_zoo("summary", "lenet5", "--set", "num_classes=3", "--set", "input_shape=(28, 28, 1)")
-    assert proc.returncode == 0, proc.stderr[-2000:]
+# The commands below import Keras, so they run in this test process (through ``main``, as ``python -m zoo``
+# does) rather than in a fresh one each; the Keras-free commands above run as the user runs them.
+def test_summary_counts_parameters_and_applies_overrides(capsys):
+    assert main(["summary", "lenet5", "--set", "num_classes=3", "--set", "input_shape=(28, 28, 1)"]) == 0
     # 28x28 input: conv 6*(25+1)=156, conv 16*(150+1)=2416, dense 256*120+120, 120*84+84, 84*3+3
     expected = 156 + 2416 + (16 * 4 * 4 * 120 + 120) + (120 * 84 + 84) + (84 * 3 + 3)
-    assert f"Total params: {expected:,}" in proc.stdout
+    assert f"Total params: {expected:,}" in capsys.readouterr().out
 
 
-def test_summary_bad_override_and_bad_value_fail_clearly():
-    proc = run_zoo("summary", "lenet5", "--set", "num_clases=3")
-    assert proc.returncode == 2
-    last = proc.stderr.strip().splitlines()[-1]
+def test_summary_bad_override_and_bad_value_fail_clearly(capsys):
+    assert main(["summary", "lenet5", "--set", "num_clases=3"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("zoo summary: error: lenet5 got unexpected argument 'num_clases'")
     assert "Did you mean 'num_clases' -> 'num_classes'? Accepted:" in last
-    proc = run_zoo("summary", "lenet5", "--set", "pooling=median")
-    assert proc.returncode == 2
-    assert "pooling must be one of None, 'avg' or 'max', got 'median'" in proc.stderr
-    proc = run_zoo("summary", "lenet5", "--set", "oops")
-    assert proc.returncode == 2 and "--set expects key=value" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert main(["summary", "lenet5", "--set", "pooling=median"]) == 2
+    assert "pooling must be one of None, 'avg' or 'max', got 'median'" in capsys.readouterr().err
+    assert main(["summary", "lenet5", "--set", "oops"]) == 2
+    err = capsys.readouterr().err
+    assert "--set expects key=value" in err and "Traceback" not in err
 
 
 def test_help_everywhere():
@@ -62,23 +61,21 @@ def test_help_everywhere():
         assert proc.returncode == 0 and "usage: zoo" in proc.stdout, args
 
 
-def test_generate_command_matches_the_library(tmp_path):
+def test_generate_command_matches_the_library(tmp_path, capsys):
     import keras
     import numpy as np
-
-    import zoo
 
     keras.utils.set_random_seed(0)
     model = zoo.create_model("text_generator", units=16, embedding_dim=8)
     model(np.zeros((1, 2), "int32"))
     model.save(tmp_path / "m.keras")
-    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "def ", "--length", "25", "--temperature", "0")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout == "def " + zoo.generate(model, "def ", 25, temperature=0) + "\n"
-    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "x", "--length", "5", "--num-samples", "3")
-    assert proc.stdout.count("--- sample") == 3
-    proc = run_zoo("generate", str(tmp_path / "m.keras"), "--prompt", "x", "--top-p", "2")
-    assert proc.returncode == 2 and "argument --top-p: expected a number in (0, 1], got '2'" in proc.stderr
+    saved = str(tmp_path / "m.keras")
+    assert main(["generate", saved, "--prompt", "def ", "--length", "25", "--temperature", "0"]) == 0
+    assert capsys.readouterr().out == "def " + zoo.generate(model, "def ", 25, temperature=0) + "\n"
+    assert main(["generate", saved, "--prompt", "x", "--length", "5", "--num-samples", "3"]) == 0
+    assert capsys.readouterr().out.count("--- sample") == 3
+    assert main(["generate", saved, "--prompt", "x", "--top-p", "2"]) == 2
+    assert "argument --top-p: expected a number in (0, 1], got '2'" in capsys.readouterr().err
 
 
 def test_generate_missing_file_is_a_clear_error(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 import zoo
 from tests.conftest import REPO, run_zoo
-from zoo.cli import build_parser
+from zoo.cli import build_parser, main
 from zoo.presets import CARD, FILES, list_presets, preset, preset_card, preset_folder
 
 PRESETS = list_presets()
@@ -91,10 +91,9 @@ def test_zoo_list_pretrained_and_info_show_the_presets():
     assert json.loads(run_zoo("info", "text_generator", "--json").stdout)["presets"] == ["text_generator_stdlib"]
 
 
-def test_zoo_generate_with_a_preset_writes_text():
-    done = run_zoo("generate", "text_generator_stdlib", "--prompt", "def ", "--length", "80", "--temperature", "0")
-    assert done.returncode == 0, done.stderr
-    text = done.stdout[len("def ") :]
+def test_zoo_generate_with_a_preset_writes_text(capsys):
+    assert main(["generate", "text_generator_stdlib", "--prompt", "def ", "--length", "80", "--temperature", "0"]) == 0
+    text = capsys.readouterr().out[len("def ") :]
     assert len(text.rstrip("\n")) >= 60
     # Words of five letters or more that Python's source uses: an untrained model's text has none.
     from zoo.data.text import load_corpus

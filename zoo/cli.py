@@ -595,6 +595,7 @@ def _strip_workers(argv) -> list:
 
 
 def _run_tune(args, space):
+    from zoo.training.callbacks import UNBOUNDED_EPOCHS
     from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report
     from zoo.tune.searching import distributed_role, read_trials, search
@@ -674,7 +675,7 @@ def _run_tune(args, space):
         data,
         args.dir,
         tuner=args.tuner,
-        epochs=args.epochs or 10**6,
+        epochs=args.epochs or UNBOUNDED_EPOCHS,
         max_trials=args.max_trials,
         factor=args.factor,
         seed=args.seed,
@@ -692,29 +693,44 @@ def _run_tune(args, space):
             )
 
 
-def _model_from(source: str, command: str, *, overrides=()):
-    """The model a command names: a preset, a ``.keras`` file, or (zoo export) a registered name built afresh."""
+def _model_source(source: str, command: str) -> str:
+    """What a command's model argument names, checked without importing Keras: ``"preset"``,
+    ``"file"`` (a whole ``.keras`` archive) or, for zoo export, ``"name"`` (a registered model)."""
     from zoo.presets import list_presets
 
     if source in list_presets():
-        from zoo.presets import load_preset
-
-        return load_preset(source)
+        return "preset"
     if os.path.exists(source) or source.endswith(".keras") or os.sep in source:
-        from zoo.saving import load_model
+        from zoo.saving import check_keras_file
 
-        return load_model(source, compile=False)
+        check_keras_file(source)
+        return "file"
     if command == "export" and source in list_models():
-        from zoo.registry import create_model
-
-        return create_model(source, **parse_overrides(overrides))
+        return "name"
     what = "a preset, a .keras file" + (" or a registered model name" if command == "export" else "")
     raise CommandError(
         f"{source!r} is not {what}; presets: {', '.join(list_presets()) or 'none'} (zoo list --pretrained)."
     )
 
 
+def _model_from(source: str, command: str, *, overrides=()):
+    """The model a command names: a preset, a ``.keras`` file, or (zoo export) a registered name built afresh."""
+    kind = _model_source(source, command)
+    if kind == "preset":
+        from zoo.presets import load_preset
+
+        return load_preset(source)
+    if kind == "file":
+        from zoo.saving import load_model
+
+        return load_model(source, compile=False)
+    from zoo.registry import create_model
+
+    return create_model(source, **parse_overrides(overrides))
+
+
 def cmd_generate(args):
+    _model_source(args.model, "generate")  # a missing or broken file is refused before TensorFlow starts
     _quiet_tensorflow(args.debug)
     from zoo.decoding.generation import generate
 
@@ -760,6 +776,7 @@ def cmd_export(args):
     from zoo.exporting import FORMATS, refusal
 
     source = args.model
+    _model_source(source, "export")
     name = source if source in list_models() else None
     if name is None:
         from zoo.presets import list_presets, preset

@@ -47,6 +47,10 @@ class TimeLimit(keras.callbacks.Callback):
             self.stopped_early = True
 
 
+# The epoch count handed to Keras's ``fit`` when only a time budget bounds a run (Keras needs a number).
+UNBOUNDED_EPOCHS = 10**6
+
+
 class LinearDecay(keras.callbacks.Callback):
     """Lower the learning rate linearly from ``initial_rate`` to ``final_fraction`` of it over the budget.
 

@@ -23,6 +23,7 @@ import numpy as np
 from zoo.json_files import read_json
 from zoo.run_folder import HISTORY
 from zoo.training.callbacks import (
+    UNBOUNDED_EPOCHS,
     EpochLog,
     InterruptAfterEpoch,
     budget_callbacks,
@@ -200,7 +201,7 @@ def fit_resumable(
     model.fit(
         train_data,
         initial_epoch=first_epoch,
-        epochs=first_epoch + epochs if epochs else 10**6,
+        epochs=first_epoch + epochs if epochs else UNBOUNDED_EPOCHS,
         steps_per_epoch=steps_per_epoch,
         validation_data=validation_data,
         callbacks=stack,

@@ -9,7 +9,7 @@ import keras_tuner
 
 from zoo.metrics.language import bits_from_nats
 from zoo.registry import create_model, model_info
-from zoo.training.callbacks import budget_callbacks, task_callbacks
+from zoo.training.callbacks import UNBOUNDED_EPOCHS, budget_callbacks, task_callbacks
 from zoo.training.carried_state import StateCarrier
 from zoo.training.fit import compile_for_task
 from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
@@ -114,13 +114,15 @@ class ZooHyperModel(keras_tuner.HyperModel):
 
     def fit(self, hp, model, *args, callbacks=None, **kwargs):
         rate = hp.get("learning_rate") if "learning_rate" in self.space else self.learning_rate
+        epochs = kwargs.get("epochs")
+        epochs = None if epochs is not None and epochs >= UNBOUNDED_EPOCHS else epochs  # a time budget alone
         # zoo's first, in fit_resumable's order, so the tuner's and the caller's callbacks see each
         # epoch's figures and each batch's learning rate.
         callbacks = [
             *task_callbacks(self.info.task, carry_state=bool(self.carry_state)),
             *budget_callbacks(
-                rate, epochs=kwargs.get("epochs"), minutes=self.minutes, steps_per_epoch=kwargs.get("steps_per_epoch"),
-                lr_decay=self.lr_decay,
+                rate, epochs=epochs, minutes=self.minutes, steps_per_epoch=kwargs.get("steps_per_epoch"),
+                lr_decay=self.lr_decay, progress_bar=True,
             ),
             *(callbacks or []),
         ]  # fmt: skip
