@@ -52,7 +52,7 @@ def run_search(name, flags, folder):
 
 
 def summarise(name, trials):
-    """One table row: the searched values of the best and the worst trial by the task's score."""
+    """One table row: the searched values and figures of the best and the worst trial by validation loss."""
     flags = SEARCHES[name]
     searched = [value.split("=")[0] for flag, value in zip(flags[::2], flags[1::2], strict=True) if flag == "--space"]
     searched = ["num_layers" if s == "layers" else s for s in searched]

@@ -713,9 +713,9 @@ def _model_source(source: str, command: str) -> str:
     )
 
 
-def _model_from(source: str, command: str, *, overrides=()):
-    """The model a command names: a preset, a ``.keras`` file, or (zoo export) a registered name built afresh."""
-    kind = _model_source(source, command)
+def _model_from(source: str, kind: str, *, overrides=()):
+    """The model a command names, of the ``kind`` :func:`_model_source` found: a preset, a ``.keras``
+    file, or (zoo export) a registered name built afresh."""
     if kind == "preset":
         from zoo.presets import load_preset
 
@@ -730,11 +730,11 @@ def _model_from(source: str, command: str, *, overrides=()):
 
 
 def cmd_generate(args):
-    _model_source(args.model, "generate")  # a missing or broken file is refused before TensorFlow starts
+    kind = _model_source(args.model, "generate")  # a missing or broken file is refused before TensorFlow starts
     _quiet_tensorflow(args.debug)
     from zoo.decoding.generation import generate
 
-    model = _model_from(args.model, "generate")
+    model = _model_from(args.model, kind)
     if args.num_samples > 1:
         texts = generate(
             model,
@@ -776,7 +776,7 @@ def cmd_export(args):
     from zoo.exporting import FORMATS, refusal
 
     source = args.model
-    _model_source(source, "export")
+    kind = _model_source(source, "export")
     name = source if source in list_models() else None
     if name is None:
         from zoo.presets import list_presets, preset
@@ -799,7 +799,7 @@ def cmd_export(args):
     _quiet_tensorflow(args.debug)
     from zoo.exporting import check_exported, example_inputs, export_model
 
-    model = _model_from(source, "export", overrides=args.set)
+    model = _model_from(source, kind, overrides=args.set)
     export_model(model, out, args.format, input_shape=shape, batch_size=args.batch_size, name=name)
     inputs = example_inputs(model, args.format, input_shape=shape, batch_size=args.batch_size, name=name)
     difference = check_exported(model, out, args.format, inputs)
