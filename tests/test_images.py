@@ -70,6 +70,9 @@ def test_small_residual_network_learns_digits(tmp_path):
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
     with pytest.raises(ValueError, match="text_generator is a language-modeling model"):
         train_image_classifier("text_generator", epochs=1)
+    with pytest.raises(ValueError, match=r"train_examples must be at most 1294 \(the training images of digits"):
+        train_image_classifier("lenet5", epochs=1, train_examples=1295, out_dir=tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
 
 
 def test_train_command_for_images(tmp_path, capsys):

@@ -113,7 +113,7 @@ KIND_FLAGS = {
         "sample_length": 300,
         "temperature": 0.8,
     },
-    "images": {"data": "digits", "upscale": 1, "no_augment": False},
+    "images": {"data": "digits", "upscale": 1, "no_augment": False, "train_examples": None},
     "scenes": {"scenes": 4000, "image_size": 64, "validation_scenes": 200, "test_scenes": 500},
     # The sequence tasks' data is each task's own (zoo.training.tasks).
     **{kind: {"train_examples": None} for kind in TASK_KINDS},
@@ -454,6 +454,7 @@ def _train_images(args, recipe):
         batch_size=_default(args.batch_size, recipe.batch_size),
         learning_rate=_default(args.learning_rate, recipe.learning_rate),
         augment=not args.no_augment,
+        train_examples=args.train_examples,
         seed=args.seed,
         verbose=args.verbose,
         **_run_flags(args),
@@ -634,6 +635,7 @@ def _run_tune(args, space):
             _image_data(args),
             batch_size=_default(args.batch_size, recipe.batch_size),
             augment=not args.no_augment,
+            train_examples=args.train_examples,
             seed=args.seed,
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
@@ -837,7 +839,8 @@ def _add_training_flags(p, per_trial=False) -> None:
     p.add_argument(
         "--train-examples",
         type=positive_int_arg,
-        help="reviews, dates, clips, captions, hello: training examples to make (default: the task's own)",
+        help="images: training images to use; reviews, dates, clips, captions, hello: training examples to make "
+        "(default: all images; the task's own)",
     )
     p.add_argument("--max-chars", type=int_at_least(2), help="text: read at most this many characters")
     p.add_argument("--tokens", choices=("char", "word"), help="text: character or word tokens (default char)")

@@ -12,17 +12,35 @@ from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_re
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 
-def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1):
+def split_indices(data, seed=0, validation_fraction=0.1, train_examples=None):
+    """``(train_idx, validation_idx)`` into ``data.x_train``: a seeded shuffle, the first
+    ``validation_fraction`` of it held out, and at most ``train_examples`` of the rest."""
+    check_positive_int("train_examples", train_examples, optional=True)
+    order = np.random.default_rng(seed).permutation(len(data.x_train))
+    n_val = max(1, int(len(order) * validation_fraction))
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    if train_examples is not None:
+        if train_examples > len(train_idx):
+            raise ValueError(
+                f"train_examples must be at most {len(train_idx)} (the training images of {data.name} left after "
+                f"the validation split), got {train_examples}."
+            )
+        train_idx = train_idx[:train_examples]
+    return train_idx, val_idx
+
+
+def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1, train_examples=None):
     """``(train, validation, n_train)``: a shuffled, optionally augmented training
-    ``tf.data`` pipeline and a held-out validation split of ``data.x_train``."""
+    ``tf.data`` pipeline and a held-out validation split of ``data.x_train``.
+
+    ``train_examples`` keeps only that many of the (seeded, shuffled) training
+    images; the validation split stays whole, so scores remain comparable.
+    """
     import tensorflow as tf
 
     from zoo.data.images import augmentation
 
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(data.x_train))
-    n_val = max(1, int(len(order) * validation_fraction))
-    val_idx, train_idx = order[:n_val], order[n_val:]
+    train_idx, val_idx = split_indices(data, seed, validation_fraction, train_examples)
     train = tf.data.Dataset.from_tensor_slices((data.x_train[train_idx], data.y_train[train_idx]))
     train = train.shuffle(len(train_idx), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
     if augment:
@@ -42,6 +60,7 @@ def train_image_classifier(
     learning_rate=None,
     augment=True,
     validation_fraction=0.1,
+    train_examples=None,
     lr_decay=True,
     out_dir=None,
     seed=0,
@@ -63,6 +82,8 @@ def train_image_classifier(
         augment: random rotation, zoom, translation (and flips for photos).
         validation_fraction: share of the training images held out for the
             per-epoch validation; the test split is only used at the end.
+        train_examples: train on only this many of the training images (the
+            first of a seeded shuffle; default: all of them).
         out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints,
             ``history.json``, ``model.keras`` and ``curve.png``; a killed run
             restarted with the same folder and settings resumes.
@@ -85,8 +106,10 @@ def train_image_classifier(
     check_positive_int("batch_size", batch_size)
     check_positive_number("learning_rate", learning_rate)
     check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
+    check_positive_int("train_examples", train_examples, optional=True)
     if isinstance(data, str):
         data = load_image_data(data)
+    split_indices(data, seed, validation_fraction, train_examples)  # refuse too many before any slow work
     settings = {
         "trainer": "images",
         "model": model_name,
@@ -98,6 +121,7 @@ def train_image_classifier(
         "minutes": minutes,
         "augment": augment,
         "validation_fraction": validation_fraction,
+        "train_examples": train_examples,
         "lr_decay": lr_decay,
         "seed": seed,
         "model_args": settings_of(model_args),
@@ -108,7 +132,9 @@ def train_image_classifier(
         if len(model.outputs) != 1:
             raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
         compile_for_task(model, "image-classification", learning_rate)
-        train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction)
+        train, val, n_train = image_datasets(
+            data, batch_size, augment, seed, validation_fraction, train_examples
+        )
         steps = -(-n_train // batch_size)
         train = train.repeat()
         if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next

@@ -173,14 +173,17 @@ def text_search_data(
     )
 
 
-def image_search_data(data="digits", *, batch_size=64, augment=True, upscale=1, seed=0) -> SearchData:
-    """An image data set for an image-classification search, split as ``zoo train`` splits it."""
+def image_search_data(
+    data="digits", *, batch_size=64, augment=True, upscale=1, train_examples=None, seed=0
+) -> SearchData:
+    """An image data set for an image-classification search, split as ``zoo train`` splits it
+    (``train_examples``: keep only that many training images, as ``zoo train --train-examples``)."""
     from zoo.data.images import load_image_data
     from zoo.training.images import image_datasets
 
     if isinstance(data, str):
         data = load_image_data(data, **({"upscale_factor": upscale} if upscale != 1 else {}))
-    train, val, n_train = image_datasets(data, batch_size, augment, seed)
+    train, val, n_train = image_datasets(data, batch_size, augment, seed, train_examples=train_examples)
     return SearchData(
         fixed={"input_shape": data.input_shape, "num_classes": data.num_classes},
         fit_kwargs={"x": train.repeat(), "validation_data": val, "steps_per_epoch": -(-n_train // batch_size)},
