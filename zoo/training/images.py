@@ -132,9 +132,7 @@ def train_image_classifier(
         if len(model.outputs) != 1:
             raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
         compile_for_task(model, "image-classification", learning_rate)
-        train, val, n_train = image_datasets(
-            data, batch_size, augment, seed, validation_fraction, train_examples
-        )
+        train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction, train_examples)
         steps = -(-n_train // batch_size)
         train = train.repeat()
         if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
