@@ -82,3 +82,19 @@ def test_carried_state_training_keeps_streams_apart_from_validation():
         np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(var))
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         StateCarrier(model, batch_size=0)
+
+
+def test_a_short_validation_text_gets_fewer_streams_and_trains_on_every_backend():
+    """A validation text too short for ``batch_size`` streams is read as fewer streams. Keras builds
+    its compiled loss by calling the model with ``training=False`` on a training batch's shape, which
+    then disagrees with the evaluation states' rows (JAX refused it: "(32, 128), (31, 128)")."""
+    import zoo
+    from zoo.data import TextCorpus
+
+    text = "def add(self, x):\n    return x + self.y\n" * 40
+    corpus = TextCorpus("short", train=text[:1400], validation=text[1400:1500], files=())  # 6 streams of 16
+    model, rows = zoo.train_text_generator(
+        corpus, units=8, embedding_dim=4, num_layers=1, seq_len=16, batch_size=8, epochs=2, steps_per_epoch=2,
+        validation_steps=1, lr_decay=False, verbose=0,
+    )  # fmt: skip
+    assert [r["epoch"] for r in rows] == [1, 2] and all(np.isfinite(r["val_bpc"]) for r in rows)

@@ -109,3 +109,22 @@ def test_stepwise_decoders_equal_the_prefix_decoders(attention, trained, monkeyp
         beam_decode(model, x[:4], START_ID, END_ID, 11, beam_width=2),
         reference.beam_decode(model, x[:4], START_ID, END_ID, 11, beam_width=2),
     )
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's own retracing warning")
+def test_decoding_several_models_is_not_reported_as_retracing(caplog):
+    # Each trained model gets its own step model, and beam search's batch shrinks with its live beams:
+    # traced by design, so a notebook that decodes with several models must not print TensorFlow's warning.
+    import logging
+
+    x, _, _ = date_arrays(make_dates(6, seed=4))
+    models = []
+    for seed, attention in enumerate(["bahdanau", "luong", "none"]):
+        keras.utils.set_random_seed(seed)
+        models.append(zoo.create_model("seq2seq_attention", units=8, embedding_dim=4, attention=attention))
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for model in models:
+            greedy_decode(model, x, START_ID, END_ID, 2)  # few calls per trace: TensorFlow's warning case
+            beam_decode(model, x, START_ID, END_ID, 2, beam_width=3)
+        assert logging.getLogger("tensorflow").level == logging.WARNING  # the decoders put the level back
+    assert [r.getMessage() for r in caplog.records if "retracing" in r.getMessage()] == []

@@ -27,6 +27,7 @@ import weakref
 import keras
 import numpy as np
 
+from zoo.tracing import tracing_by_design
 from zoo.validation import check_positive_int
 
 # Per trained model: its encoder and step models, built once (each new Keras model traces anew).
@@ -155,6 +156,11 @@ def greedy_decode(model, conditions, start_id: int, end_id: int, max_length: int
     A row is padded with 0 after its ``<end>``.
     """
     check_positive_int("max_length", max_length)
+    with tracing_by_design():  # a step model per trained model
+        return _greedy_decode(model, conditions, start_id, end_id, max_length)
+
+
+def _greedy_decode(model, conditions, start_id, end_id, max_length):
     batch = len(conditions)
     out = np.zeros((batch, max_length), np.int32)
     done = np.zeros(batch, bool)
@@ -177,6 +183,11 @@ def beam_decode(model, conditions, start_id: int, end_id: int, max_length: int, 
     """
     check_positive_int("max_length", max_length)
     check_positive_int("beam_width", beam_width)
+    with tracing_by_design():  # a step model per trained model, its batch shrinking with the live beams
+        return _beam_decode(model, conditions, start_id, end_id, max_length, beam_width)
+
+
+def _beam_decode(model, conditions, start_id, end_id, max_length, beam_width):
     batch = len(conditions)
     # Live beams, flattened across rows: their row, summed log-probability and tokens so far.
     rows = np.arange(batch)

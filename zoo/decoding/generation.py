@@ -20,11 +20,11 @@ size bucket, and reused for any prompt and output length.
 from __future__ import annotations
 
 import functools
-import logging
 
 import numpy as np
 
 from zoo.data.vocab import TextCodec
+from zoo.tracing import tracing_by_design
 from zoo.validation import check_int, check_number, check_positive_int
 
 
@@ -254,17 +254,10 @@ def _decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
         decode = _tf_decoder(model, temperature, top_k, top_p)
         prompt, buffer_len = _buckets(prompt_ids, length)
         buffer = tf.zeros((buffer_len, prompt.shape[1]), tf.int32)
-        # One loop is traced per model, sampling setting and size bucket, by design; TensorFlow's
-        # "triggered tf.function retracing" warning counts those as if they were one function's.
-        tf_logger = logging.getLogger("tensorflow")
-        level = tf_logger.level
-        tf_logger.setLevel(max(level, logging.ERROR))
-        try:
+        with tracing_by_design():  # one loop per model, sampling setting and size bucket
             out = decode(
                 tf.constant(prompt), tf.constant(prompt_ids.shape[1]), tf.constant(length), tf.constant(seed), buffer
             )
-        finally:
-            tf_logger.setLevel(level)
         return out.numpy()[:, :length]
     if backend == "jax":
         import jax.numpy as jnp

@@ -85,6 +85,19 @@ class StateCarrier(keras.Model):
                 var.assign(keras.ops.stop_gradient(state))
         return logits
 
+    def build_for_evaluation(self, validation) -> None:
+        """Build the compiled loss and metrics on one batch of ``validation`` (a ``tf.data`` pipeline of
+        evaluation streams), then zero the evaluation states; call it after ``compile``, before ``fit``.
+
+        ``fit`` builds them itself by calling the model once, symbolically, with ``training=False`` (the
+        evaluation states) on a training batch's shape. With fewer evaluation streams than training
+        streams (a short validation text) those row counts disagree, which JAX refuses. Nothing is
+        trained and no random number is drawn, so the run that follows is the same.
+        """
+        if self.eval_batch_size != self.batch_size:
+            self.evaluate(validation.take(1), verbose=0)
+            self.reset_states("eval")
+
     def reset_states(self, which: str = "eval") -> None:
         """Zero the ``"eval"``, ``"train"`` or ``"all"`` states."""
         if which not in ("eval", "train", "all"):

@@ -16,6 +16,7 @@ import numpy as np
 from zoo.data.images import load_image_data
 from zoo.data.text import load_corpus
 from zoo.data.vocab import TextCodec
+from zoo.tracing import tracing_by_design
 from zoo.training.carried_state import window_bits
 
 #: The text scored: the same reading of the corpus as zoo train's default (--max-chars 2,000,000).
@@ -71,4 +72,5 @@ def task_score(model) -> float:
     """
     from zoo.training.tasks import make_task_data
 
-    return next(iter(make_task_data(model.name).score(model, "test").values()))
+    with tracing_by_design():  # a prediction function per model scored
+        return next(iter(make_task_data(model.name).score(model, "test").values()))

@@ -205,6 +205,8 @@ def train_text_generator(
         else:
             trainer = model
         compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
+        if carry_state:
+            trainer.build_for_evaluation(data.validation)
         # A resumed or continued run reads on from where the last finished epoch stopped in the text.
         start_batch = (run.start_epoch() if run is not None else 0) * steps_per_epoch
         if start_batch and verbose:

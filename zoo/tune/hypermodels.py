@@ -127,6 +127,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
             *(callbacks or []),
         ]  # fmt: skip
         kwargs.setdefault("shuffle", False)  # tf.data pipelines arrive shuffled
+        if self.carry_state and kwargs.get("validation_data") is not None:
+            model.build_for_evaluation(kwargs["validation_data"])  # as zoo train does
         start = time.perf_counter()
         history = model.fit(*args, callbacks=callbacks, **kwargs)
         return trial_metrics(history.history, model, time.perf_counter() - start, self.info.task)
