@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from zoo.data.series import load_sunspots, sliding_windows
-from zoo.studies.gradient_flow import CharModel, clipping_study
+from zoo.studies.gradient_flow import CharModel, clipping_study, gradient_by_distance
 from zoo.studies.interpretable_cells import code_features, correlate, record_cells, top_cells
 from zoo.studies.sequence_models import compare_forecasters, recursive_forecast
 
@@ -54,6 +54,13 @@ def test_clipping_bounds_the_update():
     unclipped = np.array(study["unclipped"]["update_norm"])
     assert unclipped[0] > 0.05 * 1.0 * 1.5  # without clipping the first (same) step is larger
     assert np.isfinite(study["clipped"]["loss"]).all()
+
+
+def test_gradient_studies_refuse_another_backend_before_any_work(monkeypatch):
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    for study in (gradient_by_distance, clipping_study):
+        with pytest.raises(RuntimeError, match="needs the TensorFlow backend; Keras runs on 'jax' here"):
+            study()
 
 
 def test_record_cells_matches_the_layer_outputs_and_correlate():

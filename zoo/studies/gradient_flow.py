@@ -18,6 +18,18 @@ import numpy as np
 CELLS = ("rnn-tanh", "rnn-relu", "lstm", "gru")
 
 
+def require_tensorflow(what: str) -> None:
+    """Refuse in one line, before any work, where Keras runs on another backend than TensorFlow."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"{what} takes its gradients with tf.GradientTape and needs the TensorFlow backend; "
+            f"Keras runs on {backend!r} here (KERAS_BACKEND=tensorflow)."
+        )
+
+
 def make_cell(kind: str, units: int, recurrent_gain: float = 1.0):
     """A zoo cell for ``kind`` (one of :data:`CELLS`)."""
     import keras
@@ -74,6 +86,7 @@ class CharModel:
 
     def gradient_norms(self, ids, targets) -> np.ndarray:
         """Mean over the batch of ||dL_T / dh_t||, indexed by distance T - t (0 = last step)."""
+        require_tensorflow("CharModel.gradient_norms")
         import tensorflow as tf
 
         with tf.GradientTape() as tape:
@@ -118,6 +131,7 @@ def gradient_by_distance(kinds=CELLS, *, seq_len=60, units=64, train_steps=0, ba
 
     All kinds see the same real windows of the stdlib corpus.
     """
+    require_tensorflow("gradient_by_distance")
     x, y, vocab = text_windows_array(seq_len)
     probe = slice(len(x) - batch, len(x))  # held-out windows at the end
     out = {}
@@ -140,6 +154,7 @@ def clipping_study(
     global norm of the weights' change in that step (with clipping at most
     ``learning_rate * clipnorm``).
     """
+    require_tensorflow("clipping_study")
     import keras
     import tensorflow as tf
 
