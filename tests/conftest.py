@@ -16,14 +16,19 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("ZOO_SMOKE", "1")
+# JAX compiles every model the tests build, and compiling dominates their time on 2 cores:
+# every JAX process of the tests (the JAX run's own, and the fresh JAX processes that any run
+# starts) shares compiled programs through one cache and skips XLA's slow optimisation passes.
+# Only JAX processes get them: TensorFlow's own XLA would refuse the flags.
+JAX_TEST_SETTINGS = {
+    "JAX_COMPILATION_CACHE_DIR": os.path.join(tempfile.gettempdir(), "zoo-tests-jax-cache"),
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    "XLA_FLAGS": "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true",
+}
 if os.environ.get("KERAS_BACKEND") == "jax":
-    # JAX compiles every model the tests build, and compiling dominates their time on
-    # 2 cores: share compiled programs between the test processes (xdist workers, the
-    # fresh processes that load saved models) and skip XLA's slow optimisation passes.
-    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.join(tempfile.gettempdir(), "zoo-tests-jax-cache"))
-    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
-    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
-    os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true")
+    for key, value in JAX_TEST_SETTINGS.items():
+        os.environ.setdefault(key, value)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -43,6 +48,8 @@ def small_text_generator(cell="lstm", num_layers=2):
 def _run(argv, timeout, env, cwd):
     full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     full_env.update(env or {})
+    if full_env.get("KERAS_BACKEND") == "jax":
+        full_env = {**JAX_TEST_SETTINGS, **full_env}
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
 
 
