@@ -19,7 +19,8 @@ os.environ.setdefault("ZOO_SMOKE", "1")
 # JAX compiles every model the tests build, and compiling dominates their time on 2 cores:
 # every JAX process of the tests (the JAX run's own, and the fresh JAX processes that any run
 # starts) shares compiled programs through one cache and skips XLA's slow optimisation passes.
-# Only JAX processes get them: TensorFlow's own XLA would refuse the flags.
+# Only JAX processes get them: TensorFlow accepts XLA_FLAGS too and would compile its own XLA
+# functions (zoo.generate's) at the lower optimisation level, unlike a user's run.
 JAX_TEST_SETTINGS = {
     "JAX_COMPILATION_CACHE_DIR": os.path.join(tempfile.gettempdir(), "zoo-tests-jax-cache"),
     "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
