@@ -20,7 +20,7 @@ os.environ.setdefault("ZOO_SMOKE", "1")
 # every JAX process of the tests (the JAX run's own, and the fresh JAX processes that any run
 # starts) shares compiled programs through one cache and skips LLVM's expensive passes. The
 # backend's optimisation level stays as it is: at level 0 the compiled programs ran so slowly
-# that the JAX tests took longer in all (528 s against 472 s on this project's 2-core machine;
+# that the JAX tests took longer in all (526 s against 472 s, run alone on this project's 2-core machine;
 # the fresh processes that load every saved model, 124 s against 76 s).
 # Only JAX processes get them: TensorFlow accepts XLA_FLAGS too and would compile its own XLA
 # functions (zoo.generate's) differently from a user's run.
