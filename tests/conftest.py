@@ -16,13 +16,6 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("ZOO_SMOKE", "1")
-# The suite runs as many test processes as there are cores (and CI a JAX run beside them), so a
-# TensorFlow process that splits each operation across every core only makes its threads wait on
-# each other's cores. One thread per operation (inherited by every process the tests start, the
-# notebooks' kernels included) cost 6 % less CPU and wall time on a mixed subset run as CI runs it
-# (TensorFlow -n 2 beside JAX -n 1, on this project's 2-core machine: 229 s against 245 s, twice each).
-# Operations still run side by side on TensorFlow's inter-op threads, which stay as they are.
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 # JAX compiles every model the tests build, and compiling dominates their time on 2 cores:
 # every JAX process of the tests (the JAX run's own, and the fresh JAX processes that any run
 # starts) shares compiled programs through one cache and skips LLVM's expensive passes. The
