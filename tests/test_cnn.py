@@ -88,6 +88,11 @@ def test_googlenet_aux_heads_and_size():
         ("vgg16", {"weights": "pretrained"}, r"weights must be None .*'imagenet', or the path .* got 'pretrained'"),
         ("resnet_cifar", {"depth": 21}, r"depth must be 6n\+2 .* got 21"),
         ("googlenet", {"aux_heads": True, "include_top": False}, r"aux_heads=True needs include_top=True"),
+        ("resnet50", {"width_multiplier": 0}, r"resnet50: width_multiplier must be a positive number, got 0\."),
+        ("vgg19_bn", {"width_multiplier": float("nan")}, r"vgg19_bn: width_multiplier must be .* got nan"),
+        ("alexnet", {"width_multiplier": True}, r"alexnet: width_multiplier must be .* got True"),
+        ("googlenet", {"width_multiplier": "half"}, r"googlenet: width_multiplier must be .* got 'half'"),
+        ("densenet121", {"weights": "imagenet", "width_multiplier": 0.5}, r"needs width_multiplier=1.0 .* got 0.5"),
     ],
 )
 def test_validation_errors(name, kwargs, message):
@@ -110,6 +115,32 @@ def test_small_variants_scale_with_depth_and_width(depth, width):
     assert model.output_shape == (None, 10)
     narrow = zoo.create_model("vgg_cifar", width=8, blocks=2).count_params()
     assert narrow < zoo.create_model("vgg_cifar", width=16, blocks=2).count_params()
+
+
+# One variant of each block kind: basic and bottleneck residual, VGG with and without batch norm, dense,
+# inception (with the auxiliary heads), AlexNet.
+NARROWED = [("resnet18", {}), ("resnet50", {}), ("vgg11", {}), ("vgg11_bn", {}), ("densenet121", {}),
+            ("googlenet", {"aux_heads": True, "input_shape": (160, 160, 3)}), ("alexnet", {})]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, kwargs", NARROWED)
+def test_width_multiplier_scales_every_hidden_width_and_keeps_the_layers(name, kwargs):
+    # Every published width of these families is a multiple of 4, so at a quarter each one is exactly a quarter,
+    # those derived from others (a bottleneck's 4x, a transition's half of a concatenation) included.
+    kwargs = {"input_shape": (64, 64, 3), "num_classes": 10, **kwargs}
+    published = zoo.create_model(name, **kwargs)
+    assert published.count_params() == zoo.create_model(name, width_multiplier=1.0, **kwargs).count_params()
+    narrow = zoo.create_model(name, width_multiplier=0.25, **kwargs)
+    assert [layer.name for layer in narrow.layers] == [layer.name for layer in published.layers]
+    widths = 0
+    for wide, thin in zip(published.layers, narrow.layers, strict=True):
+        if isinstance(wide, keras.layers.Conv2D):
+            assert 4 * thin.filters == wide.filters, wide.name
+            widths += 1
+        elif isinstance(wide, keras.layers.Dense):
+            assert thin.units == 10 if wide.units == 10 else 4 * thin.units == wide.units, wide.name
+            widths += 1
+    assert widths >= 5 and narrow.output_shape == published.output_shape
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 Each registered name must have a training recipe, a search and a non-empty
 search space, and ``zoo train`` runs one short epoch of every registered name
 (at tiny sizes through the recipe's flags and ``--set``; the image classifiers
-on 32 digits, one batch), so no model can be added without a working recipe.
+on 32 digits, one batch, those with published widths at their contract's
+``width_multiplier``), so no model can be added without a working recipe.
 
 The deeper variants of an image-classifier family (``resnet34`` ... ``resnet152``,
 ``vgg13`` ... ``vgg19_bn``, ``densenet121`` ... ``densenet201``) run their epoch op
@@ -82,13 +83,14 @@ RUN_EAGERLY = sorted(set(zoo.list_models(task="image-classification")) - set(COM
 
 def train_flags(name):
     """The tiny ``zoo train`` flags of ``name``: its own above, or one batch of 32 digits for an image classifier
-    (enlarged to its contract size: 32x32, AlexNet 64x64)."""
+    (enlarged to its contract size: 32x32, AlexNet 64x64), at its contract width where it has published widths."""
     info = zoo.model_info(name)
     if name in TRAIN_FLAGS or info.task != "image-classification":
         return TRAIN_FLAGS[name]
     upscale = info.contract.input.shape[0] // 8  # digits are 8x8
+    narrow = info.contract.overrides.get("width_multiplier")
     return ["--data", "digits", "--upscale", str(upscale), "--train-examples", "32", "--batch-size", "32",
-            "--no-augment"]  # fmt: skip
+            "--no-augment", *(["--set", f"width_multiplier={narrow}"] if narrow else [])]  # fmt: skip
 
 
 # What each kind of run logs every epoch: the task's own score on held-out data.

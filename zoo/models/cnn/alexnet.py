@@ -16,11 +16,13 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
+    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     document,
     image_input,
     load_weights,
     pooled_features,
+    scaled,
     takes_classes,
 )
 from zoo.validation import check_rate
@@ -38,6 +40,7 @@ def alexnet(
     classifier_activation="softmax",
     input_tensor=None,
     dropout=0.5,
+    width_multiplier=1.0,
     name="alexnet",
 ):
     """AlexNet, single-stream: five convolutions (11x11, 5x5, then 3x3), three max poolings, 4096-4096 dense."""
@@ -54,23 +57,28 @@ def alexnet(
         default_shape=(224, 224, 3),
         min_size=MIN_SIZE,
         flattening_top=True,
+        width_multiplier=width_multiplier,
     )
+
+    def width(published):
+        return scaled(published, width_multiplier)
+
     image, inputs = image_input(shape, input_tensor)
     x = layers.ZeroPadding2D(2, name="conv1_pad")(image)
-    x = layers.Conv2D(64, 11, strides=4, activation="relu", name="conv1")(x)
+    x = layers.Conv2D(width(64), 11, strides=4, activation="relu", name="conv1")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
-    x = layers.Conv2D(192, 5, padding="same", activation="relu", name="conv2")(x)
+    x = layers.Conv2D(width(192), 5, padding="same", activation="relu", name="conv2")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool2")(x)
-    x = layers.Conv2D(384, 3, padding="same", activation="relu", name="conv3")(x)
-    x = layers.Conv2D(256, 3, padding="same", activation="relu", name="conv4")(x)
-    x = layers.Conv2D(256, 3, padding="same", activation="relu", name="conv5")(x)
+    x = layers.Conv2D(width(384), 3, padding="same", activation="relu", name="conv3")(x)
+    x = layers.Conv2D(width(256), 3, padding="same", activation="relu", name="conv4")(x)
+    x = layers.Conv2D(width(256), 3, padding="same", activation="relu", name="conv5")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool5")(x)
     if include_top:
         x = layers.Flatten(name="flatten")(x)
         x = layers.Dropout(dropout, name="drop6")(x)
-        x = layers.Dense(4096, activation="relu", name="fc6")(x)
+        x = layers.Dense(width(4096), activation="relu", name="fc6")(x)
         x = layers.Dropout(dropout, name="drop7")(x)
-        x = layers.Dense(4096, activation="relu", name="fc7")(x)
+        x = layers.Dense(width(4096), activation="relu", name="fc7")(x)
         x = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled_features(x, pooling)
@@ -83,5 +91,5 @@ document(
     default_shape=(224, 224, 3),
     min_size=MIN_SIZE,
     fixed_size=True,
-    after=(("dropout", "dropout rate before each of the first two dense layers."),),
+    after=(("dropout", "dropout rate before each of the first two dense layers."), WIDTH_MULTIPLIER_ARGUMENT),
 )

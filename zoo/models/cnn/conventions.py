@@ -9,7 +9,7 @@ import textwrap
 
 import keras
 
-from zoo.validation import check_positive_int
+from zoo.validation import check_positive_int, check_positive_number
 
 POOLINGS = (None, "avg", "max")
 
@@ -42,6 +42,14 @@ CNN_ARGUMENTS = (
     ("input_tensor", "a Keras tensor (a ``keras.Input`` or a layer's output) to build the network on, as in "
      "keras.applications; the model's inputs are its source inputs."),
 )  # fmt: skip
+#: The argument of the variants with published widths (ResNet, VGG, DenseNet, GoogLeNet, AlexNet); it
+#: follows the common arguments (and the variant's own) in the signature, before ``name``.
+WIDTH_MULTIPLIER_ARGUMENT = (
+    "width_multiplier",
+    "scales the channels of every convolution and the units of the hidden dense layers (MobileNet's width "
+    "multiplier: each width times it, rounded, at least 1). 1.0 is the published network; narrower ones train "
+    'faster on small data. ``weights="imagenet"`` needs 1.0.',
+)
 _RETURNS = "A functional ``keras.Model``: images in, class scores out (features with ``include_top=False``)."
 
 
@@ -73,6 +81,11 @@ def document(builder, *, top, default_shape, min_size, imagenet=False, fixed_siz
         [summary, "", "Args:", *_argument_lines(arguments), "", "Returns:", f"    {_RETURNS}", ""]
     )
     return builder
+
+
+def scaled(width: int, width_multiplier: float) -> int:
+    """A layer's published ``width`` (channels or units) times ``width_multiplier``, rounded, at least 1."""
+    return max(1, round(width * width_multiplier))
 
 
 def takes_classes(builder):
@@ -116,12 +129,14 @@ def check_arguments(
     flattening_top: bool = False,
     imagenet: str | None = None,
     input_tensor=None,
+    width_multiplier: float = 1.0,
 ) -> tuple:
     """Validate the common builder arguments and return the input shape to use.
 
     Every error names the bad value and what would be accepted. Set
     ``flattening_top`` for a head that flattens a feature map, which needs a
-    fixed height and width. ``imagenet`` names the keras.applications model
+    fixed height and width. ``width_multiplier`` is that of a builder with
+    published widths (the published weights need 1.0). ``imagenet`` names the keras.applications model
     whose published weights ``weights="imagenet"`` loads (``None``: no such
     weights exist for this architecture). With ``input_tensor`` (and no
     ``input_shape``) the shape is the tensor's, as in keras.applications.
@@ -137,6 +152,12 @@ def check_arguments(
         accepted = "None (random initialisation), " + ("'imagenet', " if imagenet else "")
         raise ValueError(
             f"{model_name}: weights must be {accepted}or the path to an existing weights file; got {weights!r}."
+        )
+    check_positive_number(f"{model_name}: width_multiplier", width_multiplier)
+    if weights == "imagenet" and width_multiplier != 1:
+        raise ValueError(
+            f"{model_name}: weights='imagenet' needs width_multiplier=1.0 (the published widths), "
+            f"got {width_multiplier!r}."
         )
     if pooling not in POOLINGS:
         raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
@@ -244,8 +265,10 @@ def image_input(shape, input_tensor=None):
 
 
 def common_args(local_vars) -> dict:
-    """The common builder arguments out of a variant builder's ``locals()``, to pass on to the family builder."""
-    return {k: local_vars[k] for k in (*COMMON_ARGS, "name")}
+    """The common builder arguments (and ``width_multiplier``, where the variant takes it) out of a variant
+    builder's ``locals()``, to pass on to the family builder."""
+    own = ("width_multiplier",) if "width_multiplier" in local_vars else ()
+    return {k: local_vars[k] for k in (*COMMON_ARGS, *own, "name")}
 
 
 def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):

@@ -16,6 +16,7 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
+    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
     common_args,
@@ -23,6 +24,7 @@ from zoo.models.cnn.conventions import (
     image_input,
     imagenet_weights,
     load_weights,
+    scaled,
     takes_classes,
 )
 
@@ -74,8 +76,10 @@ def densenet(
     input_tensor,
     name,
     application,
+    width_multiplier=1.0,
 ):
-    """DenseNet with four dense blocks of ``blocks`` layers (growth rate 32, compression 0.5)."""
+    """DenseNet with four dense blocks of ``blocks`` layers (growth rate 32, compression 0.5); the stem's
+    channels and the growth rate times ``width_multiplier``."""
     shape = check_arguments(
         name,
         include_top=include_top,
@@ -88,16 +92,17 @@ def densenet(
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=application,
+        width_multiplier=width_multiplier,
     )
     image, inputs = image_input(shape, input_tensor)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
-    x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = layers.Conv2D(scaled(64, width_multiplier), 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _bn("conv1_bn")(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
     for i, n in enumerate(blocks):
-        x = dense_block(x, n, name=f"conv{i + 2}")
+        x = dense_block(x, n, name=f"conv{i + 2}", growth_rate=scaled(32, width_multiplier))
         if i < len(blocks) - 1:
             x = transition_block(x, 0.5, name=f"pool{i + 2}")
     x = _bn("bn")(x)
@@ -118,6 +123,7 @@ def densenet121(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="densenet121",
 ):
     """DenseNet-121: blocks (6, 12, 24, 16); 8,062,504 parameters, as keras.applications.DenseNet121."""
@@ -133,6 +139,7 @@ def densenet169(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="densenet169",
 ):
     """DenseNet-169: blocks (6, 12, 32, 32); 14,307,880 parameters, as keras.applications.DenseNet169."""
@@ -148,6 +155,7 @@ def densenet201(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="densenet201",
 ):
     """DenseNet-201: blocks (6, 12, 48, 32); 20,242,984 parameters, as keras.applications.DenseNet201."""
@@ -161,4 +169,5 @@ for _variant in (densenet121, densenet169, densenet201):
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=True,
+        after=(WIDTH_MULTIPLIER_ARGUMENT,),
     )

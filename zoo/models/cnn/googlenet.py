@@ -21,11 +21,13 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
+    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     document,
     image_input,
     load_weights,
     pooled_features,
+    scaled,
     takes_classes,
 )
 
@@ -48,9 +50,9 @@ def conv(x, filters, kernel, name, strides=1):
     return layers.Conv2D(filters, kernel, strides=strides, padding="same", activation="relu", name=name)(x)
 
 
-def inception_module(x, widths, name):
-    """Four parallel branches, concatenated along the channels."""
-    c1, r3, c3, r5, c5, pp = widths
+def inception_module(x, widths, name, width_multiplier=1.0):
+    """Four parallel branches, concatenated along the channels (their widths times ``width_multiplier``)."""
+    c1, r3, c3, r5, c5, pp = (scaled(w, width_multiplier) for w in widths)
     b1 = conv(x, c1, 1, f"{name}_1x1")
     b3 = conv(conv(x, r3, 1, f"{name}_3x3_reduce"), c3, 3, f"{name}_3x3")
     b5 = conv(conv(x, r5, 1, f"{name}_5x5_reduce"), c5, 5, f"{name}_5x5")
@@ -59,12 +61,13 @@ def inception_module(x, widths, name):
     return layers.Concatenate(axis=-1, name=f"{name}_concat")([b1, b3, b5, bp])
 
 
-def auxiliary_head(x, num_classes, classifier_activation, name):
-    """5x5/3 average pooling, 1x1 conv (128), dense 1024, dropout 0.7, classifier."""
+def auxiliary_head(x, num_classes, classifier_activation, name, width_multiplier=1.0):
+    """5x5/3 average pooling, 1x1 conv (128), dense 1024, dropout 0.7, classifier (widths times
+    ``width_multiplier``)."""
     x = layers.AveragePooling2D(5, strides=3, name=f"{name}_pool")(x)
-    x = conv(x, 128, 1, f"{name}_conv")
+    x = conv(x, scaled(128, width_multiplier), 1, f"{name}_conv")
     x = layers.Flatten(name=f"{name}_flatten")(x)
-    x = layers.Dense(1024, activation="relu", name=f"{name}_fc")(x)
+    x = layers.Dense(scaled(1024, width_multiplier), activation="relu", name=f"{name}_fc")(x)
     x = layers.Dropout(0.7, name=f"{name}_dropout")(x)
     return layers.Dense(num_classes, activation=classifier_activation, name=f"{name}_predictions")(x)
 
@@ -79,6 +82,7 @@ def googlenet(
     classifier_activation="softmax",
     input_tensor=None,
     aux_heads=False,
+    width_multiplier=1.0,
     name="googlenet",
 ):
     """GoogLeNet (Inception v1): nine inception modules with 1x1 reductions, optional auxiliary heads."""
@@ -96,21 +100,22 @@ def googlenet(
         default_shape=(224, 224, 3),
         min_size=160 if aux_heads else 32,
         flattening_top=aux_heads,
+        width_multiplier=width_multiplier,
     )
     image, inputs = image_input(shape, input_tensor)
-    x = conv(image, 64, 7, "conv1_7x7", strides=2)
+    x = conv(image, scaled(64, width_multiplier), 7, "conv1_7x7", strides=2)
     x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
-    x = conv(x, 64, 1, "conv2_3x3_reduce")
-    x = conv(x, 192, 3, "conv2_3x3")
+    x = conv(x, scaled(64, width_multiplier), 1, "conv2_3x3_reduce")
+    x = conv(x, scaled(192, width_multiplier), 3, "conv2_3x3")
     x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool2")(x)
     aux = []
     for stage in ("3a", "3b", "pool3", "4a", "4b", "4c", "4d", "4e", "pool4", "5a", "5b"):
         if stage.startswith("pool"):
             x = layers.MaxPooling2D(3, strides=2, padding="same", name=stage)(x)
             continue
-        x = inception_module(x, INCEPTION[stage], f"inception_{stage}")
+        x = inception_module(x, INCEPTION[stage], f"inception_{stage}", width_multiplier)
         if aux_heads and stage in ("4a", "4d"):
-            aux.append(auxiliary_head(x, num_classes, classifier_activation, f"aux_{stage}"))
+            aux.append(auxiliary_head(x, num_classes, classifier_activation, f"aux_{stage}", width_multiplier))
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Dropout(0.4, name="dropout")(x)
@@ -129,5 +134,6 @@ document(
     after=(
         ("aux_heads", "also return the two auxiliary classifiers of the paper (needs ``include_top``, a fixed "
          "input size and training outputs ``[main, aux1, aux2]``)."),
+        WIDTH_MULTIPLIER_ARGUMENT,
     ),
 )  # fmt: skip

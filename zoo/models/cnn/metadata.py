@@ -3,6 +3,11 @@
 from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset
 from zoo.registry.recipes import IMAGE_RECIPE, LEARNING_RATE
 
+# The contract builds the architectures with published widths at an eighth of them (``width_multiplier``): the
+# same layers in the same graph with 1/64 of the weights, so that saving, loading and a training step of the
+# deepest take seconds rather than minutes. tests/test_cnn.py checks the published widths themselves.
+CONTRACT_WIDTH_MULTIPLIER = 0.125
+
 
 def _cnn(
     name,
@@ -14,8 +19,11 @@ def _cnn(
     default_input=(224, 224, 3),
     contract_input=(32, 32, 3),
     tunable=None,
+    contract_width_multiplier=CONTRACT_WIDTH_MULTIPLIER,
 ):
-    """A ModelInfo for a keras.applications-style CNN builder (its defaults are read from the builder)."""
+    """A ModelInfo for a keras.applications-style CNN builder (its defaults are read from the builder);
+    ``contract_width_multiplier=None`` for a builder without published widths."""
+    narrow = {} if contract_width_multiplier is None else {"width_multiplier": contract_width_multiplier}
     return ModelInfo(
         name=name,
         task="image-classification",
@@ -25,7 +33,7 @@ def _cnn(
         target=target,
         input=InputSpec(default_input),
         contract=ContractConfig(
-            overrides={"num_classes": 10, "input_shape": contract_input},
+            overrides={"num_classes": 10, "input_shape": contract_input, **narrow},
             input=InputSpec(contract_input),
             output=(10,),
         ),
@@ -90,6 +98,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         default_input=(32, 32, 3),
+        contract_width_multiplier=None,
     ),
     *(
         _cnn(
@@ -117,6 +126,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         default_input=(32, 32, 3),
+        contract_width_multiplier=None,
     ),
     *(
         _cnn(

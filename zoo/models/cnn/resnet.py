@@ -19,6 +19,7 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
+    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
     common_args,
@@ -26,6 +27,7 @@ from zoo.models.cnn.conventions import (
     image_input,
     imagenet_weights,
     load_weights,
+    scaled,
     takes_classes,
 )
 from zoo.validation import check_positive_int
@@ -100,9 +102,11 @@ def resnet(
     classifier_activation,
     input_tensor,
     name,
+    width_multiplier=1.0,
     application=None,
 ):
-    """The ImageNet ResNet: 7x7 stem, max pooling, four stacks of ``depths`` blocks, classifier."""
+    """The ImageNet ResNet: 7x7 stem, max pooling, four stacks of ``depths`` blocks, classifier
+    (every width times ``width_multiplier``)."""
     shape = check_arguments(
         name,
         include_top=include_top,
@@ -115,15 +119,17 @@ def resnet(
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=application,
+        width_multiplier=width_multiplier,
     )
     image, inputs = image_input(shape, input_tensor)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
-    x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
+    x = layers.Conv2D(scaled(64, width_multiplier), 7, strides=2, name="conv1_conv")(x)
     x = _bn("conv1_bn")(x)
     x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
     for i, (filters, blocks) in enumerate(zip((64, 128, 256, 512), depths, strict=True)):
+        filters = scaled(filters, width_multiplier)
         x = stack(x, block, filters, blocks, stride1=1 if i == 0 else 2, name=f"conv{i + 2}")
     x = classifier(x, include_top, pooling, num_classes, classifier_activation)
     model = keras.Model(inputs, x, name=name)
@@ -141,6 +147,7 @@ def resnet18(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="resnet18",
 ):
     """ResNet-18: basic blocks (2, 2, 2, 2). 11,703,912 parameters at 224x224x3 and 1000 classes:
@@ -157,6 +164,7 @@ def resnet34(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="resnet34",
 ):
     """ResNet-34: basic blocks (3, 4, 6, 3). 21,823,208 parameters at 224x224x3 and 1000 classes:
@@ -173,6 +181,7 @@ def resnet50(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="resnet50",
 ):
     """ResNet-50: bottleneck blocks (3, 4, 6, 3); 25,636,712 parameters, as keras.applications.ResNet50."""
@@ -188,6 +197,7 @@ def resnet101(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="resnet101",
 ):
     """ResNet-101: bottleneck blocks (3, 4, 23, 3); 44,707,176 parameters, as keras.applications.ResNet101."""
@@ -203,6 +213,7 @@ def resnet152(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="resnet152",
 ):
     """ResNet-152: bottleneck blocks (3, 8, 36, 3); 60,419,944 parameters, as keras.applications.ResNet152."""
@@ -271,6 +282,7 @@ for _variant in (resnet18, resnet34, resnet50, resnet101, resnet152):
         default_shape=(224, 224, 3),
         min_size=32,
         imagenet=_variant in (resnet50, resnet101, resnet152),
+        after=(WIDTH_MULTIPLIER_ARGUMENT,),
     )
 document(
     resnet_cifar,

@@ -17,6 +17,7 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
+    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
     common_args,
@@ -25,6 +26,7 @@ from zoo.models.cnn.conventions import (
     imagenet_weights,
     load_weights,
     pooled_features,
+    scaled,
     takes_classes,
 )
 from zoo.validation import check_positive_int, check_rate
@@ -89,8 +91,10 @@ def vgg(
     classifier_activation,
     input_tensor,
     name,
+    width_multiplier=1.0,
 ):
-    """VGG-``config`` (11, 13, 16 or 19 layers): five blocks, then 4096-4096-classes dense layers."""
+    """VGG-``config`` (11, 13, 16 or 19 layers): five blocks, then 4096-4096-classes dense layers
+    (every width times ``width_multiplier``)."""
     application = None if batch_norm else APPLICATIONS.get(config)
     shape = check_arguments(
         name,
@@ -105,14 +109,15 @@ def vgg(
         min_size=32,
         flattening_top=True,
         imagenet=application,
+        width_multiplier=width_multiplier,
     )
     x, inputs = image_input(shape, input_tensor)
     for i, (filters, convs) in enumerate(zip(WIDTHS, CONFIGS[config], strict=True)):
-        x = vgg_block(x, filters, convs, batch_norm, name=f"block{i + 1}")
+        x = vgg_block(x, scaled(filters, width_multiplier), convs, batch_norm, name=f"block{i + 1}")
     if include_top:
         x = layers.Flatten(name="flatten")(x)
-        x = layers.Dense(4096, activation="relu", name="fc1")(x)
-        x = layers.Dense(4096, activation="relu", name="fc2")(x)
+        x = layers.Dense(scaled(4096, width_multiplier), activation="relu", name="fc1")(x)
+        x = layers.Dense(scaled(4096, width_multiplier), activation="relu", name="fc2")(x)
         x = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = pooled_features(x, pooling)
@@ -131,6 +136,7 @@ def vgg11(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg11",
 ):
     """VGG-11 (configuration A): 132,863,336 parameters at 224x224x3 and 1000 classes."""
@@ -146,6 +152,7 @@ def vgg11_bn(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg11_bn",
 ):
     """VGG-11 with batch normalisation after each convolution."""
@@ -161,6 +168,7 @@ def vgg13(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg13",
 ):
     """VGG-13 (configuration B): 133,047,848 parameters at 224x224x3 and 1000 classes."""
@@ -176,6 +184,7 @@ def vgg13_bn(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg13_bn",
 ):
     """VGG-13 with batch normalisation after each convolution."""
@@ -191,6 +200,7 @@ def vgg16(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg16",
 ):
     """VGG-16 (configuration D): 138,357,544 parameters, as keras.applications.VGG16."""
@@ -206,6 +216,7 @@ def vgg16_bn(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg16_bn",
 ):
     """VGG-16 with batch normalisation after each convolution."""
@@ -221,6 +232,7 @@ def vgg19(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg19",
 ):
     """VGG-19 (configuration E): 143,667,240 parameters, as keras.applications.VGG19."""
@@ -236,6 +248,7 @@ def vgg19_bn(
     num_classes=1000,
     classifier_activation="softmax",
     input_tensor=None,
+    width_multiplier=1.0,
     name="vgg19_bn",
 ):
     """VGG-19 with batch normalisation after each convolution."""
@@ -291,6 +304,7 @@ for _variant in (vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19
         min_size=32,
         imagenet=_variant in (vgg16, vgg19),
         fixed_size=True,
+        after=(WIDTH_MULTIPLIER_ARGUMENT,),
     )
 document(
     vgg_cifar,
