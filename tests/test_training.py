@@ -99,3 +99,29 @@ def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):
     assert errors == []
     assert read_history(path)["i"] == 49  # whole JSON from one of the writers
     assert [p.name for p in tmp_path.iterdir()] == ["search.json"]  # no temporary file left behind
+
+
+def test_matched_units_is_the_closest_count_and_builds_only_sizes_near_it(monkeypatch):
+    from zoo.training import text
+
+    args = {"vocabulary": list("abcdefghij"), "embedding_dim": 4, "num_layers": 1}
+
+    def count(units):
+        model = zoo.create_model("text_generator", units=units, **args)
+        model.build((None, 8))
+        return model.count_params()
+
+    counts = {u: count(u) for u in range(1, 41)}
+    built = []
+    original = text.create_model
+
+    def recording(name, **kwargs):
+        built.append(kwargs["units"])
+        return original(name, **kwargs)
+
+    monkeypatch.setattr(text, "create_model", recording)
+    for target in (counts[1] - 5, counts[13] + 3, counts[29] - 1, (counts[20] + counts[21]) // 2, counts[40] + 99):
+        expected = min(counts, key=lambda u: abs(counts[u] - target))  # the smaller of two equally close
+        built.clear()
+        assert text.matched_units(target, high=40, **args) == expected, target
+        assert max(built) <= 2 * expected + 1, (target, built)  # the doubling stops just past the answer

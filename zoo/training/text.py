@@ -234,7 +234,10 @@ def matched_units(target_params: int, model_name: str = "text_generator", low: i
     """The ``units`` that give ``model_name`` the parameter count closest to ``target_params``.
 
     The other arguments (``vocabulary``, ``num_layers``, ...) are fixed; the
-    count grows with ``units``, so a bisection finds it.
+    count grows with ``units``, so a bisection finds it. The bisection's upper
+    end is found by doubling from ``low`` first, so that only sizes up to about
+    twice the answer are built (a two-layer LSTM of 4096 units takes seconds to
+    initialise).
     """
 
     def count(units):
@@ -242,6 +245,10 @@ def matched_units(target_params: int, model_name: str = "text_generator", low: i
         model.build((None, 8))
         return model.count_params()
 
+    step = 1
+    while low + step < high and count(low + step) <= target_params:
+        low, step = low + step, 2 * step
+    high = min(low + step, high)
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (middle, high) if count(middle) <= target_params else (low, middle)
