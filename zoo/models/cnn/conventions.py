@@ -1,4 +1,9 @@
-"""Argument checks and heads shared by the CNN builders (keras.applications style)."""
+"""Argument checks and heads shared by the CNN builders (keras.applications style).
+
+The builders of architectures with published widths (AlexNet, GoogLeNet, ResNet, VGG, DenseNet) take one
+argument their papers do not have: ``width_multiplier``, MobileNet's width multiplier (Howard et al.,
+MobileNets, 2017), which scales every hidden width; at 1.0 they are the papers' networks.
+"""
 
 from __future__ import annotations
 
@@ -136,9 +141,9 @@ def check_arguments(
     Every error names the bad value and what would be accepted. Set
     ``flattening_top`` for a head that flattens a feature map, which needs a
     fixed height and width. ``width_multiplier`` is that of a builder with
-    published widths (the published weights need 1.0). ``imagenet`` names the keras.applications model
-    whose published weights ``weights="imagenet"`` loads (``None``: no such
-    weights exist for this architecture). With ``input_tensor`` (and no
+    published widths (the published weights need 1.0). ``imagenet`` names the
+    keras.applications model whose published weights ``weights="imagenet"``
+    loads (``None``: no such weights exist for this architecture). With ``input_tensor`` (and no
     ``input_shape``) the shape is the tensor's, as in keras.applications.
     """
     if not isinstance(include_top, bool):
