@@ -138,7 +138,7 @@ def test_width_multiplier_scales_every_hidden_width_and_keeps_the_layers(name, k
             assert 4 * thin.filters == wide.filters, wide.name
             widths += 1
         elif isinstance(wide, keras.layers.Dense):
-            assert thin.units == 10 if wide.units == 10 else 4 * thin.units == wide.units, wide.name
+            assert (thin.units == 10) if wide.units == 10 else (4 * thin.units == wide.units), wide.name
             widths += 1
     assert widths >= 5 and narrow.output_shape == published.output_shape
 

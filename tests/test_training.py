@@ -125,3 +125,4 @@ def test_matched_units_is_the_closest_count_and_builds_only_sizes_near_it(monkey
         built.clear()
         assert text.matched_units(target, high=40, **args) == expected, target
         assert max(built) <= 2 * expected + 1, (target, built)  # the doubling stops just past the answer
+        assert len(built) == len(set(built)), built  # no size built twice

@@ -14,6 +14,7 @@ arguments and folder resumes after the last finished epoch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import keras
@@ -240,6 +241,7 @@ def matched_units(target_params: int, model_name: str = "text_generator", low: i
     initialise).
     """
 
+    @functools.cache  # the bisection's two ends are counted again at the end
     def count(units):
         model = create_model(model_name, units=units, **model_args)
         model.build((None, 8))

@@ -270,10 +270,9 @@ def image_input(shape, input_tensor=None):
 
 
 def common_args(local_vars) -> dict:
-    """The common builder arguments (and ``width_multiplier``, where the variant takes it) out of a variant
-    builder's ``locals()``, to pass on to the family builder."""
-    own = ("width_multiplier",) if "width_multiplier" in local_vars else ()
-    return {k: local_vars[k] for k in (*COMMON_ARGS, *own, "name")}
+    """The common builder arguments and ``width_multiplier`` out of a variant builder's ``locals()``, to pass
+    on to the family builder (every variant that passes its arguments on has published widths)."""
+    return {k: local_vars[k] for k in (*COMMON_ARGS, "width_multiplier", "name")}
 
 
 def classifier(x, include_top, pooling, num_classes, classifier_activation, dropout=0.0):
