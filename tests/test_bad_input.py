@@ -46,6 +46,17 @@ CASES = [
     (["generate", "missing.keras", "--prompt", "x"], "No saved model at 'missing.keras'; give the path of a .keras file."),
     (["export", "missing.keras", "--format", "onnx"], "No saved model at 'missing.keras'; give the path of a .keras file."),
     (["generate", "poem", "--prompt", "x"], "'poem' is not a preset, a .keras file; presets: "),
+    # Builder values (--set, and a text model's own flags): the model's Keras-free checks, before TensorFlow.
+    (["train", "resnet50", "--epochs", "1", "--set", "width_multiplier=-1"], "resnet50: width_multiplier must be a positive number, got -1."),
+    (["train", "resnet_cifar", "--epochs", "1", "--set", "depth=21"], "resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got 21."),
+    (["train", "resnet_cifar", "--epochs", "1", "--set", "num_classes=3"], "--set num_classes: zoo train takes num_classes from the images data; leave it out."),
+    (["train", "text_generator", "--epochs", "1", "--set", "cell=transformer"], "cell must be one of ['gru', 'lstm', 'rnn'], got 'transformer'."),
+    (["train", "transformer_lm", "--epochs", "1", "--units", "64"], "transformer_lm got unexpected argument 'units'."),
+    (["train", "video_classifier", "--epochs", "1", "--set", "backbone_args={'width': 0}"], "backbone_args: vgg_cifar: width must be a positive integer, got 0."),
+    (["tune", "vgg_cifar", "--dir", "D", "--epochs", "1", "--set", "blocks=0"], "vgg_cifar: blocks must be a positive integer, got 0."),
+    (["export", "resnet50", "--format", "onnx", "--set", "pooling='mean'"], "resnet50: pooling must be one of None, 'avg' or 'max', got 'mean'."),
+    (["export", "yolo_tiny_scenes", "--format", "onnx", "--set", "width=3"], "--set applies to a registered model's name; yolo_tiny_scenes is a preset"),
+    (["summary", "yolo_tiny", "--set", "stride=3"], "yolo_tiny: stride must be one of (4, 8, 16, 32) (pixels per grid cell), got 3."),
 ]  # fmt: skip
 
 

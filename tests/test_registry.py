@@ -57,6 +57,12 @@ def test_defaults_read_from_the_source_match_the_builder_signature(name):
     builder = default_registry().builder(name)
     assert dict(zoo.model_info(name).default_args) == signature_defaults(builder)
     assert inspect.getdoc(builder), f"{name}'s builder has no docstring"
+    # The accepted names, read from the source too, are the signature's (and Keras's for a subclassed model).
+    params = inspect.signature(builder.__init__ if inspect.isclass(builder) else builder).parameters.values()
+    signature = [p.name for p in params if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    if inspect.isclass(builder) and any(p.kind == p.VAR_KEYWORD for p in params):
+        signature += [k for k in ("name", "trainable", "dtype") if k not in signature]
+    assert zoo.accepted_arguments(name) == signature
 
 
 def test_register_model_decorator_and_duplicate_names():

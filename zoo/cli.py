@@ -16,6 +16,7 @@ from zoo.registry import (
     TASKS,
     BadArgumentError,
     UnknownModelError,
+    check_model_arguments,
     default_registry,
     describe_input,
     list_models,
@@ -286,6 +287,8 @@ def _describe_spec(spec) -> str:
 
 
 def cmd_summary(args):
+    model_info(args.name)  # an unknown name: one line with close matches
+    check_model_arguments(args.name, parse_overrides(args.set))
     _quiet_tensorflow(args.debug)
     from zoo.registry import create_model
 
@@ -327,7 +330,7 @@ def cmd_train(args):
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
     _apply_kind_flags(args, "train", recipe.data)
-    parse_overrides(args.set)
+    _check_model_args(args, recipe)
     args.out = args.out or default_out_dir(args.model)
     try:
         args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
@@ -348,6 +351,23 @@ def cmd_train(args):
         print(use_all_devices(), flush=True)
     trainers = {"text": _train_text, "images": _train_images, "scenes": _train_scenes}
     trainers.get(recipe.data, _train_task)(args, recipe)
+
+
+#: Builder arguments zoo train and zoo tune take from the data, by kind of data: --set may not give them.
+DATA_ARGUMENTS = {"images": ("input_shape", "num_classes", "classes"), "scenes": ("num_classes",)}
+
+
+def _check_model_args(args, recipe) -> None:
+    """Refuse, before Keras is imported, a builder argument (``--set``, or a text model's ``--units``...)
+    that the model does not take, whose value its builder would refuse, or that the data gives."""
+    overrides = parse_overrides(args.set)
+    from_data = [k for k in DATA_ARGUMENTS.get(recipe.data, ()) if k in overrides]
+    if from_data:
+        raise CommandError(
+            f"--set {from_data[0]}: zoo {args.command} takes {from_data[0]} from the {recipe.data} data; leave it out."
+        )
+    model_args = _text_model_args(args) if recipe.data == "text" else overrides
+    check_model_arguments(args.model, {**recipe.model_defaults, **model_args})
 
 
 def _budget(args):
@@ -558,7 +578,7 @@ def cmd_tune(args):
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
     _apply_kind_flags(args, "tune", recipe.data)
-    parse_overrides(args.set)
+    _check_model_args(args, recipe)
     space = _tune_space(args)
     try:
         if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
@@ -798,6 +818,12 @@ def cmd_export(args):
         raise CommandError(f"{out} already exists; zoo export never replaces a file: give another --out.")
     if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
         raise CommandError("zoo export converts TensorFlow graphs: run it with KERAS_BACKEND=tensorflow.")
+    if kind == "name":
+        check_model_arguments(source, parse_overrides(args.set))
+    elif args.set:
+        raise CommandError(
+            f"--set applies to a registered model's name; {source} is a {kind}, whose arguments are fixed."
+        )
     _quiet_tensorflow(args.debug)
     from zoo.exporting import check_exported, example_inputs, export_model
 

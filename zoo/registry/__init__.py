@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from zoo.registry.entries import TASKS, ContractConfig, InputSpec, ModelInfo, TrainingRecipe, describe_input
-from zoo.registry.signatures import read_defaults, signature_defaults
+from zoo.registry.signatures import read_defaults, signature_defaults, takes_model_kwargs
 
 __all__ = [
     "TASKS",
@@ -40,6 +40,7 @@ __all__ = [
     "UnknownModelError",
     "accepted_arguments",
     "builtin_metadata_modules",
+    "check_model_arguments",
     "create_model",
     "default_registry",
     "describe_input",
@@ -237,8 +238,17 @@ def model_info(name: str) -> ModelInfo:
 
 
 def accepted_arguments(name: str) -> list[str]:
-    """The keyword arguments ``create_model(name, ...)`` accepts."""
-    model_info(name)
+    """The keyword arguments ``create_model(name, ...)`` accepts, in the builder's order.
+
+    A built-in model's are read from its builder's source (no Keras is imported): its arguments, and for a
+    subclassed ``keras.Model`` taking ``**kwargs`` Keras's ``name``, ``trainable`` and ``dtype``.
+    """
+    info = model_info(name)
+    if info.target is not None:
+        accepted = list(info.default_args)
+        if takes_model_kwargs(info.target):
+            accepted += [k for k in _KERAS_MODEL_KWARGS if k not in accepted]
+        return accepted
     builder = default_registry().builder(name)
     target = builder.__init__ if inspect.isclass(builder) else builder
     params = inspect.signature(target).parameters.values()
@@ -246,6 +256,39 @@ def accepted_arguments(name: str) -> list[str]:
     if inspect.isclass(builder) and any(p.kind == p.VAR_KEYWORD for p in params):
         accepted += [k for k in _KERAS_MODEL_KWARGS if k not in accepted]
     return accepted
+
+
+def _refuse_unknown(name: str, overrides, accepted) -> None:
+    """Raise :class:`BadArgumentError` for the keys of ``overrides`` that are not in ``accepted``."""
+    unknown = [k for k in overrides if k not in accepted]
+    if unknown:
+        close = {k: difflib.get_close_matches(k, accepted, n=1, cutoff=0.6) for k in unknown}
+        hints = [f"{k!r} -> {m[0]!r}" for k, m in close.items() if m]
+        raise BadArgumentError(
+            f"{name} got unexpected argument{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(k) for k in unknown)}."
+            + (f" Did you mean {', '.join(hints)}?" if hints else "")
+            + f" Accepted: {', '.join(accepted)}."
+        )
+
+
+def check_model_arguments(name: str, arguments: Mapping[str, Any]) -> None:
+    """Check ``create_model(name, **arguments)``'s argument names and values without building the model.
+
+    For a built-in model this imports no Keras: the accepted names are read from the builder's source, and
+    the values go through the entry's ``checks`` (the Keras-free checks its builder runs first) together with
+    the builder's defaults for the arguments not given. An unknown name raises :class:`BadArgumentError`
+    (a ``TypeError``) as ``create_model`` does, a bad value the builder's own ``ValueError``. A model a user
+    registered has its names checked; its builder checks its values when it builds.
+    """
+    info = model_info(name)
+    _refuse_unknown(name, arguments, accepted_arguments(name))
+    values = {**info.default_args, **arguments, "model_name": name}
+    for check in info.checks:
+        module_name, _, attribute = check.partition(":")
+        function = getattr(importlib.import_module(module_name), attribute)
+        wanted = inspect.signature(function).parameters
+        function(**{k: v for k, v in values.items() if k in wanted})
 
 
 def create_model(name: str, *, weights: str | None = None, **overrides):
@@ -266,17 +309,7 @@ def create_model(name: str, *, weights: str | None = None, **overrides):
         if weights in list_presets() or "weights" not in accepted_arguments(name):
             return _from_preset(name, weights, overrides)
         overrides["weights"] = weights  # the builder's own: "imagenet", a file
-    accepted = accepted_arguments(name)
-    unknown = [k for k in overrides if k not in accepted]
-    if unknown:
-        close = {k: difflib.get_close_matches(k, accepted, n=1, cutoff=0.6) for k in unknown}
-        hints = [f"{k!r} -> {m[0]!r}" for k, m in close.items() if m]
-        raise BadArgumentError(
-            f"{name} got unexpected argument{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(repr(k) for k in unknown)}."
-            + (f" Did you mean {', '.join(hints)}?" if hints else "")
-            + f" Accepted: {', '.join(accepted)}."
-        )
+    _refuse_unknown(name, overrides, accepted_arguments(name))
     return default_registry().builder(name)(**overrides)
 
 

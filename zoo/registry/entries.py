@@ -135,6 +135,10 @@ class ModelInfo:
     # Export formats (zoo.exporting.FORMATS) the model cannot be exported to, each with why:
     # measured by tests/test_exporting.py, which also checks that every other format runs.
     export_refusals: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Keras-free checks of the builder's argument values ("module:function"), which the builder itself runs
+    # first: zoo.registry.check_model_arguments runs them without building, so the command line refuses a bad
+    # value before it imports Keras. Each is called with the arguments it names (``model_name``: the model's).
+    checks: tuple = ()
 
     def as_dict(self) -> dict:
         """A JSON-friendly view of the entry."""

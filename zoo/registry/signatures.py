@@ -88,6 +88,19 @@ def read_defaults(target: str) -> dict:
     raise ValueError(f"{target}: no function or class {attribute!r} at the top level of {module_name}.")
 
 
+def takes_model_kwargs(target: str) -> bool:
+    """Whether the builder ``"module:attribute"`` is a class whose ``__init__`` takes ``**kwargs`` (a subclassed
+    ``keras.Model``, which passes ``name``, ``trainable`` and ``dtype`` on to Keras)."""
+    module_name, _, attribute = target.partition(":")
+    for node in _module_tree(module_name).body:
+        if isinstance(node, ast.ClassDef) and node.name == attribute:
+            return any(
+                isinstance(item, ast.FunctionDef) and item.name == "__init__" and item.args.kwarg is not None
+                for item in node.body
+            )
+    return False
+
+
 def signature_defaults(builder: Callable[..., Any]) -> dict:
     """Each argument of a builder function (or a class's ``__init__``) and its default (None when it has none)."""
     target = builder.__init__ if inspect.isclass(builder) else builder

@@ -15,6 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from zoo.models.cnn.arguments import check_dropout
 from zoo.models.cnn.conventions import (
     WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
@@ -25,7 +26,6 @@ from zoo.models.cnn.conventions import (
     scaled,
     takes_classes,
 )
-from zoo.validation import check_rate
 
 MIN_SIZE = 63  # the smallest input whose third max pooling still sees a 3x3 map
 
@@ -44,7 +44,7 @@ def alexnet(
     name="alexnet",
 ):
     """AlexNet, single-stream: five convolutions (11x11, 5x5, then 3x3), three max poolings, 4096-4096 dense."""
-    check_rate("alexnet: dropout", dropout)
+    check_dropout("alexnet", dropout=dropout)
     shape = check_arguments(
         "alexnet",
         include_top=include_top,

@@ -14,10 +14,7 @@ import textwrap
 
 import keras
 
-from zoo.validation import check_positive_int, check_positive_number
-
-POOLINGS = (None, "avg", "max")
-
+from zoo.models.cnn.arguments import check_head, check_headless_backbone
 
 #: Arguments every CNN builder takes, in signature order (``name`` follows them).
 COMMON_ARGS = (
@@ -138,16 +135,24 @@ def check_arguments(
 ) -> tuple:
     """Validate the common builder arguments and return the input shape to use.
 
-    Every error names the bad value and what would be accepted. Set
-    ``flattening_top`` for a head that flattens a feature map, which needs a
-    fixed height and width. ``width_multiplier`` is that of a builder with
+    The checks that need neither Keras nor the variant's input rules are
+    :func:`zoo.models.cnn.arguments.check_head`'s, run first. Every error
+    names the bad value and what would be accepted. Set ``flattening_top``
+    for a head that flattens a feature map, which needs a fixed height and
+    width. ``width_multiplier`` is that of a builder with
     published widths (the published weights need 1.0). ``imagenet`` names the
     keras.applications model whose published weights ``weights="imagenet"``
     loads (``None``: no such weights exist for this architecture). With ``input_tensor`` (and no
     ``input_shape``) the shape is the tensor's, as in keras.applications.
     """
-    if not isinstance(include_top, bool):
-        raise ValueError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
+    check_head(
+        model_name,
+        include_top=include_top,
+        weights=weights,
+        pooling=pooling,
+        num_classes=num_classes,
+        width_multiplier=width_multiplier,
+    )
     if weights == "imagenet" and imagenet is None:
         raise ValueError(
             f"{model_name}: keras.applications publishes no ImageNet weights for this architecture; "
@@ -158,15 +163,6 @@ def check_arguments(
         raise ValueError(
             f"{model_name}: weights must be {accepted}or the path to an existing weights file; got {weights!r}."
         )
-    check_positive_number(f"{model_name}: width_multiplier", width_multiplier)
-    if weights == "imagenet" and width_multiplier != 1:
-        raise ValueError(
-            f"{model_name}: weights='imagenet' needs width_multiplier=1.0 (the published widths), "
-            f"got {width_multiplier!r}."
-        )
-    if pooling not in POOLINGS:
-        raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
-    check_positive_int(f"{model_name}: num_classes", num_classes)
     if classifier_activation is not None:
         try:
             keras.activations.get(classifier_activation)
@@ -341,14 +337,9 @@ def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=No
     ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
     builder's arguments (``{"width": 8}``).
     """
-    from zoo.registry import create_model, list_models
+    from zoo.registry import create_model
 
-    classifiers = list_models(task="image-classification")
-    if backbone not in classifiers:
-        raise ValueError(
-            f"backbone must be a registered image classifier such as 'lenet5', got {backbone!r}; "
-            f"choose from {classifiers}."
-        )
+    check_headless_backbone(backbone=backbone, backbone_args=backbone_args)
     return create_model(
         backbone, include_top=False, pooling=pooling, input_shape=tuple(input_shape), **dict(backbone_args or {})
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from zoo.models.cnn.arguments import check_googlenet
 from zoo.models.cnn.conventions import (
     WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
@@ -86,8 +87,7 @@ def googlenet(
     name="googlenet",
 ):
     """GoogLeNet (Inception v1): nine inception modules with 1x1 reductions, optional auxiliary heads."""
-    if aux_heads and not include_top:
-        raise ValueError("googlenet: aux_heads=True needs include_top=True (the heads are classifiers).")
+    check_googlenet(aux_heads=aux_heads, include_top=include_top)
     shape = check_arguments(
         "googlenet",
         include_top=include_top,

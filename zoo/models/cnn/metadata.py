@@ -7,6 +7,7 @@ from zoo.registry.recipes import IMAGE_RECIPE, LEARNING_RATE
 # same layers in the same graph with 1/64 of the weights, so that saving, loading and a training step of the
 # deepest take seconds rather than minutes. tests/test_cnn.py checks the published widths themselves.
 CONTRACT_WIDTH_MULTIPLIER = 0.125
+_ARGUMENTS = "zoo.models.cnn.arguments:"
 
 
 def _cnn(
@@ -20,9 +21,11 @@ def _cnn(
     contract_input=(32, 32, 3),
     tunable=None,
     contract_width_multiplier=CONTRACT_WIDTH_MULTIPLIER,
+    checks=(),
 ):
     """A ModelInfo for a keras.applications-style CNN builder (its defaults are read from the builder);
-    ``contract_width_multiplier=None`` for a builder without published widths."""
+    ``contract_width_multiplier=None`` for a builder without published widths, ``checks`` the builder's own
+    argument checks (:mod:`zoo.models.cnn.arguments`) beside the classifier's, which every CNN runs."""
     narrow = {} if contract_width_multiplier is None else {"width_multiplier": contract_width_multiplier}
     return ModelInfo(
         name=name,
@@ -40,6 +43,7 @@ def _cnn(
         # The fixed architectures search the recipe's learning rate; the small CNNs their size too.
         tunable=tunable or {"learning_rate": LEARNING_RATE},
         recipe=IMAGE_RECIPE,
+        checks=(*(_ARGUMENTS + c for c in checks), _ARGUMENTS + "check_head"),
     )
 
 
@@ -59,6 +63,7 @@ MODELS = (
         contract=ContractConfig(overrides={}, input=InputSpec((32, 32, 1)), output=(10,)),
         tunable={"learning_rate": LEARNING_RATE},
         recipe=IMAGE_RECIPE,
+        checks=(_ARGUMENTS + "check_head",),
     ),
     _cnn(
         "alexnet",
@@ -67,6 +72,7 @@ MODELS = (
         "Krizhevsky, Sutskever and Hinton, ImageNet Classification with Deep CNNs, 2012",
         "AlexNet, single-stream (torchvision's form): 5 convolutions, 3 dense layers, ReLU, dropout.",
         contract_input=(64, 64, 3),
+        checks=("check_dropout",),
     ),
     _cnn(
         "googlenet",
@@ -74,6 +80,7 @@ MODELS = (
         "zoo.models.cnn.googlenet:googlenet",
         "Szegedy et al., Going Deeper with Convolutions, 2014",
         "GoogLeNet (Inception v1): inception modules with 1x1 reductions, optional auxiliary heads.",
+        checks=("check_googlenet",),
     ),
     *(
         _cnn(
@@ -99,6 +106,7 @@ MODELS = (
         },
         default_input=(32, 32, 3),
         contract_width_multiplier=None,
+        checks=("check_resnet_cifar",),
     ),
     *(
         _cnn(
@@ -127,6 +135,7 @@ MODELS = (
         },
         default_input=(32, 32, 3),
         contract_width_multiplier=None,
+        checks=("check_vgg_cifar", "check_dropout"),
     ),
     *(
         _cnn(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from zoo.models.cnn.arguments import check_resnet_cifar
 from zoo.models.cnn.conventions import (
     WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
@@ -30,7 +31,6 @@ from zoo.models.cnn.conventions import (
     scaled,
     takes_classes,
 )
-from zoo.validation import check_positive_int
 
 BN_EPSILON = 1.001e-5
 # keras.applications' 0.99 lets the moving statistics lag for hundreds of steps,
@@ -241,9 +241,7 @@ def resnet_cifar(
     global average pooling and the classifier. ``depth=20, width=16`` has
     about 0.27 M parameters. ``depth`` must be 6n + 2 (8, 14, 20, 32, 44, 56, 110, ...).
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
-        raise ValueError(f"resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got {depth!r}.")
-    check_positive_int("resnet_cifar: width", width)
+    check_resnet_cifar(depth=depth, width=width)
     shape = check_arguments(
         "resnet_cifar",
         include_top=include_top,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from zoo.models.cnn.arguments import VGG_CONFIGS, check_dropout, check_vgg_backbone, check_vgg_cifar
 from zoo.models.cnn.conventions import (
     WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
@@ -29,14 +30,7 @@ from zoo.models.cnn.conventions import (
     scaled,
     takes_classes,
 )
-from zoo.validation import check_positive_int, check_rate
 
-CONFIGS = {
-    "vgg11": (1, 1, 2, 2, 2),
-    "vgg13": (2, 2, 2, 2, 2),
-    "vgg16": (2, 2, 3, 3, 3),
-    "vgg19": (2, 2, 4, 4, 4),
-}
 WIDTHS = (64, 128, 256, 512, 512)
 APPLICATIONS = {"vgg16": "VGG16", "vgg19": "VGG19"}
 
@@ -48,11 +42,7 @@ def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_sh
     ``backbone`` names a VGG configuration, ``width`` the first block's channels;
     the input takes any height and width (``(None, None, 3)`` by default).
     """
-    if backbone not in CONFIGS:
-        raise ValueError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(CONFIGS)}.")
-    check_positive_int(f"{model_name}: width", width)
-    if not isinstance(batch_norm, bool):
-        raise ValueError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
+    check_vgg_backbone(model_name, backbone=backbone, width=width, batch_norm=batch_norm, num_classes=num_classes)
     return check_arguments(
         model_name,
         include_top=False,
@@ -112,7 +102,7 @@ def vgg(
         width_multiplier=width_multiplier,
     )
     x, inputs = image_input(shape, input_tensor)
-    for i, (filters, convs) in enumerate(zip(WIDTHS, CONFIGS[config], strict=True)):
+    for i, (filters, convs) in enumerate(zip(WIDTHS, VGG_CONFIGS[config], strict=True)):
         x = vgg_block(x, scaled(filters, width_multiplier), convs, batch_norm, name=f"block{i + 1}")
     if include_top:
         x = layers.Flatten(name="flatten")(x)
@@ -274,9 +264,8 @@ def vgg_cifar(
     convolutions with batch normalisation, widths ``width``, 2 x ``width``, ...,
     then global average pooling, dropout and the classifier. Batch-norm momentum
     is 0.9, so its statistics settle within the few hundred steps a small data set gives."""
-    for arg, value in (("width", width), ("convs_per_block", convs_per_block), ("blocks", blocks)):
-        check_positive_int(f"vgg_cifar: {arg}", value)
-    check_rate("vgg_cifar: dropout", dropout)
+    check_vgg_cifar(width=width, convs_per_block=convs_per_block, blocks=blocks)
+    check_dropout("vgg_cifar", dropout=dropout)
     shape = check_arguments(
         "vgg_cifar",
         include_top=include_top,

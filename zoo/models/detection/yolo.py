@@ -30,11 +30,11 @@ import numpy as np
 from keras import layers, ops
 
 from zoo.layers.vision import PadToMultiple
+from zoo.models.cnn.arguments import VGG_CONFIGS
 from zoo.models.cnn.conventions import image_input, load_weights
-from zoo.models.cnn.vgg import CONFIGS, check_backbone, vgg_block
+from zoo.models.cnn.vgg import check_backbone, vgg_block
+from zoo.models.detection.arguments import check_stride
 from zoo.models.detection.boxes import suppress
-
-STRIDES = (4, 8, 16, 32)
 
 
 def yolo_tiny(
@@ -63,8 +63,7 @@ def yolo_tiny(
         input_tensor: build the model on this tensor (as keras.applications).
         name: the model's name.
     """
-    if stride not in STRIDES:
-        raise ValueError(f"{name}: stride must be one of {STRIDES} (pixels per grid cell), got {stride!r}.")
+    check_stride(name, stride=stride)
     shape = check_backbone(
         name,
         backbone=backbone,
@@ -80,7 +79,7 @@ def yolo_tiny(
     x = PadToMultiple(stride, name="pad")(image)
     blocks = int(np.log2(stride))
     for i in range(blocks):
-        x = vgg_block(x, width * 2**i, CONFIGS[backbone][i], batch_norm, name=f"block{i + 1}", bn_momentum=0.9)
+        x = vgg_block(x, width * 2**i, VGG_CONFIGS[backbone][i], batch_norm, name=f"block{i + 1}", bn_momentum=0.9)
     head_width = width * 2**blocks
     for i in (1, 2):
         x = layers.Conv2D(head_width, 3, padding="same", use_bias=not batch_norm, name=f"head_conv{i}")(x)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import keras
 
-from zoo.validation import check_int
+from zoo.models.forecasting.arguments import check_autoregressive_forecaster, check_latent_forecaster
 
 
 def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autoregressive_forecaster"):
@@ -26,9 +26,7 @@ def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autore
 
     Input ``(batch, tau)``, output ``(batch, 1)``.
     """
-    check_int("tau", tau, minimum=1)
-    check_int("hidden_units", hidden_units, minimum=0)
-    check_int("num_layers", num_layers, minimum=1)
+    check_autoregressive_forecaster(tau=tau, hidden_units=hidden_units, num_layers=num_layers)
     inputs = keras.Input((tau,), name="window")
     x = inputs
     if hidden_units:
@@ -49,9 +47,7 @@ def latent_forecaster(units=16, cell="gru", name="latent_forecaster"):
     """
     from zoo.models.rnn.text_generator import RECURRENT_LAYERS
 
-    check_int("units", units, minimum=1)
-    if cell not in RECURRENT_LAYERS:
-        raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
+    check_latent_forecaster(units=units, cell=cell)
     inputs = keras.Input((None,), name="history")
     x = keras.layers.Reshape((-1, 1), name="as_sequence")(inputs)
     x = RECURRENT_LAYERS[cell](units, name=cell)(x)

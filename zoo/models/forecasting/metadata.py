@@ -20,6 +20,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=task_recipe("series", "sunspots_data", batch_size=16, learning_rate=3e-3),
+        checks=("zoo.models.forecasting.arguments:check_autoregressive_forecaster",),
     ),
     ModelInfo(
         name="latent_forecaster",
@@ -36,6 +37,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=task_recipe("series", "latent_sunspots_data", batch_size=16, learning_rate=3e-3),
+        checks=("zoo.models.forecasting.arguments:check_latent_forecaster",),
     ),
 )
 

@@ -19,7 +19,7 @@ import numpy as np
 from zoo.data.scene_words import CAPTION_END, CAPTION_START, CAPTION_VOCAB_SIZE, CAPTION_VOCABULARY
 from zoo.decoding import beam_decode, greedy_decode
 from zoo.models.cnn.conventions import headless_backbone
-from zoo.validation import check_int
+from zoo.models.multimodal.arguments import check_image_captioner
 
 START, END = CAPTION_START, CAPTION_END
 VOCAB_SIZE = CAPTION_VOCAB_SIZE
@@ -88,9 +88,7 @@ def image_captioner(
         dropout: dropout rate on the image features and the LSTM's outputs.
         name: the model's name.
     """
-    check_int("vocab_size", vocab_size, minimum=4)
-    check_int("embedding_dim", embedding_dim, minimum=1)
-    check_int("units", units, minimum=1)
+    check_image_captioner(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units, dropout=dropout)
     images = keras.Input(tuple(input_shape), name="images")
     words = keras.Input((None,), dtype="int32", name="caption_in")
     features = headless_backbone(backbone, input_shape, backbone_args)(images)

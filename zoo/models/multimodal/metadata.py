@@ -49,6 +49,10 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=CLIPS_RECIPE,
+        checks=(
+            "zoo.models.multimodal.arguments:check_video_classifier",
+            "zoo.models.multimodal.arguments:check_video_backbone",
+        ),
     ),
     ModelInfo(
         name="image_captioner",
@@ -76,6 +80,10 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=CAPTIONS_RECIPE,
+        checks=(
+            "zoo.models.multimodal.arguments:check_image_captioner",
+            "zoo.models.cnn.arguments:check_headless_backbone",
+        ),
     ),
 )
 

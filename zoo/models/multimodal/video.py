@@ -20,10 +20,9 @@ from __future__ import annotations
 import keras
 
 from zoo.models.cnn.conventions import headless_backbone
-from zoo.validation import check_int
+from zoo.models.multimodal.arguments import VIDEO_CELLS, check_video_classifier
 
-VARIANTS = ("cnn_rnn", "convlstm")
-RECURRENT = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+RECURRENT = dict(zip(VIDEO_CELLS, (keras.layers.LSTM, keras.layers.GRU), strict=True))
 
 
 def video_classifier(
@@ -57,16 +56,16 @@ def video_classifier(
 
     Outputs class probabilities: (batch, num_classes), or (batch, frames, num_classes).
     """
-    check_int("num_classes", num_classes, minimum=2)
-    check_int("units", units, minimum=1)
-    check_int("filters", filters, minimum=1)
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}.")
-    if cell not in RECURRENT:
-        raise ValueError(f"cell must be one of {tuple(RECURRENT)}, got {cell!r}.")
+    check_video_classifier(
+        num_classes=num_classes,
+        units=units,
+        filters=filters,
+        variant=variant,
+        cell=cell,
+        input_shape=input_shape,
+        dropout=dropout,
+    )
     input_shape = tuple(input_shape)
-    if len(input_shape) != 4:
-        raise ValueError(f"input_shape must be (frames, height, width, channels), got {input_shape!r}.")
     clips = keras.Input(input_shape, name="clips")
     if variant == "cnn_rnn":
         encoder = headless_backbone(backbone, input_shape[1:], backbone_args)

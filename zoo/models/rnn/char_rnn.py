@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from zoo.layers.recurrent_cells import SimpleRNNCell
-from zoo.validation import check_positive_int
+from zoo.models.rnn.arguments import char_rnn_vocabulary, check_char_rnn
 
 HELLO_VOCABULARY = ("h", "e", "l", "o")
 
@@ -32,10 +32,8 @@ class CharRNN(keras.Model):
 
     def __init__(self, vocabulary=HELLO_VOCABULARY, hidden_size=3, **kwargs):
         super().__init__(**kwargs)
-        vocabulary = [str(c) for c in vocabulary]
-        if len(vocabulary) < 2 or len(set(vocabulary)) != len(vocabulary):
-            raise ValueError(f"vocabulary needs at least 2 distinct tokens, got {vocabulary!r}.")
-        check_positive_int("hidden_size", hidden_size)
+        check_char_rnn(vocabulary=vocabulary, hidden_size=hidden_size)
+        vocabulary = char_rnn_vocabulary(vocabulary)
         self.vocabulary = vocabulary
         self.hidden_size = hidden_size
         self.rnn = keras.layers.RNN(SimpleRNNCell(hidden_size), return_sequences=True, name="rnn")

@@ -41,6 +41,7 @@ MODELS = (
         contract=ContractConfig(overrides={}, input=InputSpec((4, 4)), output=(4, 4)),
         tunable={"hidden_size": {"values": (3, 8, 16, 32)}, "learning_rate": LEARNING_RATE},
         recipe=HELLO_RECIPE,
+        checks=("zoo.models.rnn.arguments:check_char_rnn",),
     ),
     ModelInfo(
         name="text_generator",
@@ -68,6 +69,10 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=TEXT_RECIPE,
+        checks=(
+            "zoo.models.rnn.arguments:check_language_model_vocabulary",
+            "zoo.models.rnn.arguments:check_text_generator",
+        ),
     ),
     ModelInfo(
         name="sentiment_rnn",
@@ -90,6 +95,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=REVIEWS_RECIPE,
+        checks=("zoo.models.rnn.arguments:check_sentiment_rnn",),
     ),
     ModelInfo(
         name="seq2seq_attention",
@@ -118,6 +124,7 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=DATES_RECIPE,
+        checks=("zoo.models.rnn.arguments:check_seq2seq_attention",),
     ),
 )
 

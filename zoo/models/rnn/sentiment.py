@@ -14,7 +14,7 @@ import re
 import keras
 import numpy as np
 
-from zoo.validation import check_int, check_rate
+from zoo.models.rnn.arguments import check_sentiment_rnn
 
 PAD, UNKNOWN = "", "[UNK]"
 _TOKEN = re.compile(r"[a-z']+")
@@ -55,13 +55,8 @@ def sentiment_rnn(vocab_size=20_000, embedding_dim=32, units=32, cell="lstm", bi
 
     Input ``(batch, time)`` int token ids, output ``(batch, 1)``: P(positive).
     """
-    check_int("vocab_size", vocab_size, minimum=2)
-    check_int("embedding_dim", embedding_dim, minimum=1)
-    check_int("units", units, minimum=1)
+    check_sentiment_rnn(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units, cell=cell, dropout=dropout)
     layers = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
-    if cell not in layers:
-        raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}.")
-    check_rate("dropout", dropout)
     tokens = keras.Input((None,), dtype="int32", name="tokens")
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")(tokens)
     recurrent = layers[cell](units, name=cell)

@@ -23,11 +23,9 @@ import numpy as np
 from zoo.data.dates import SOURCE_VOCAB_SIZE, TARGET_VOCAB_SIZE
 from zoo.decoding import beam_decode, greedy_decode
 from zoo.layers.attention import AlignmentAttention
-from zoo.validation import check_int
+from zoo.models.rnn.arguments import ATTENTION, check_seq2seq_attention
 
 __all__ = ["alignment", "beam_decode", "greedy_decode", "seq2seq_attention"]
-
-ATTENTION = {"bahdanau": "additive", "luong": "multiplicative", "none": None}
 
 
 def seq2seq_attention(
@@ -48,12 +46,13 @@ def seq2seq_attention(
         attention: ``"bahdanau"`` (additive), ``"luong"`` (multiplicative) or ``"none"``.
         name: the model's name.
     """
-    for arg, value in (("source_vocab_size", source_vocab_size), ("target_vocab_size", target_vocab_size)):
-        check_int(arg, value, minimum=2)
-    check_int("embedding_dim", embedding_dim, minimum=1)
-    check_int("units", units, minimum=1)
-    if attention not in ATTENTION:
-        raise ValueError(f"attention must be one of {', '.join(ATTENTION)}, got {attention!r}.")
+    check_seq2seq_attention(
+        source_vocab_size=source_vocab_size,
+        target_vocab_size=target_vocab_size,
+        embedding_dim=embedding_dim,
+        units=units,
+        attention=attention,
+    )
     source = keras.Input((None,), dtype="int32", name="source")
     target = keras.Input((None,), dtype="int32", name="target_in")
     s = keras.layers.Embedding(source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding")(source)

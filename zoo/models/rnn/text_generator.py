@@ -18,31 +18,9 @@ import inspect
 import keras
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
-from zoo.data.vocab import codec_vocabulary
-from zoo.validation import check_positive_int, check_rate
+from zoo.models.rnn.arguments import CELLS, check_text_generator, resolve_vocabulary
 
-RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "rnn": keras.layers.SimpleRNN}
-
-
-def resolve_vocabulary(vocab_size, vocabulary):
-    """A language model's ``(vocabulary, vocab_size)`` from its two arguments (see :class:`TextGenerator`)."""
-    if vocabulary is not None:
-        given = len(vocabulary)
-        vocabulary = codec_vocabulary(vocabulary)
-        if vocab_size is not None and vocab_size != len(vocabulary):
-            extra = len(vocabulary) - given
-            added = f" ({extra} reserved added to the {given} given)" if extra else ""
-            raise ValueError(
-                f"vocab_size={vocab_size!r} disagrees with the vocabulary's "
-                f"{len(vocabulary)} tokens{added}; give one of them, or make them agree."
-            )
-    resolved_size = (
-        len(vocabulary)
-        if vocabulary is not None
-        else (len(DEFAULT_CHAR_VOCABULARY) if vocab_size is None else vocab_size)
-    )
-    check_positive_int("vocab_size", resolved_size)
-    return vocabulary, resolved_size
+RECURRENT_LAYERS = dict(zip(CELLS, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN), strict=True))
 
 
 def model_vocabulary(vocab_size_arg, vocabulary_arg):
@@ -120,12 +98,9 @@ class TextGenerator(keras.Model):
         units = note_alias(kwargs, "hidden_size", "units", units)
         super().__init__(**kwargs)
         vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
-        check_positive_int("embedding_dim", embedding_dim)
-        check_positive_int("units", units)
-        check_positive_int("num_layers", num_layers)
-        if cell not in RECURRENT_LAYERS:
-            raise ValueError(f"cell must be one of {sorted(RECURRENT_LAYERS)}, got {cell!r}.")
-        check_rate("dropout", dropout)
+        check_text_generator(
+            embedding_dim=embedding_dim, units=units, num_layers=num_layers, cell=cell, dropout=dropout
+        )
 
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary

@@ -26,9 +26,10 @@ import keras
 from keras import layers
 
 from zoo.layers.vision import CropLike, PadToMultiple, upsampling_layer
+from zoo.models.cnn.arguments import VGG_CONFIGS, check_dropout
 from zoo.models.cnn.conventions import image_input, load_weights
-from zoo.models.cnn.vgg import CONFIGS, check_backbone, vgg_block
-from zoo.validation import check_positive_int, check_rate
+from zoo.models.cnn.vgg import check_backbone, vgg_block
+from zoo.models.segmentation.arguments import check_fcn_head
 
 STRIDE = 32  # five 2x2 poolings
 WIDTH_MULTIPLIERS = (1, 2, 4, 8, 8)  # VGG's 64-128-256-512-512 at width=64
@@ -52,9 +53,8 @@ def fcn(
     name,
 ):
     """Build an FCN; ``variant`` is ``"fcn32s"``, ``"fcn16s"`` or ``"fcn8s"`` (the finest skip's stride)."""
-    for arg, value in (("fc_units", fc_units), ("fc_kernel", fc_kernel)):
-        check_positive_int(f"{name}: {arg}", value)
-    check_rate(f"{name}: dropout", dropout)
+    check_fcn_head(name, fc_units=fc_units, fc_kernel=fc_kernel)
+    check_dropout(name, dropout=dropout)
     shape = check_backbone(
         name,
         backbone=backbone,
@@ -69,7 +69,7 @@ def fcn(
     image, inputs = image_input(shape, input_tensor)
     x = PadToMultiple(STRIDE, name="pad")(image)
     pools = []
-    for i, (multiplier, convs) in enumerate(zip(WIDTH_MULTIPLIERS, CONFIGS[backbone], strict=True)):
+    for i, (multiplier, convs) in enumerate(zip(WIDTH_MULTIPLIERS, VGG_CONFIGS[backbone], strict=True)):
         x = vgg_block(x, width * multiplier, convs, batch_norm, name=f"block{i + 1}", bn_momentum=0.9)
         pools.append(x)
     # VGG's fc1 and fc2, convolutionalized.

@@ -47,6 +47,11 @@ def _fcn(name, description):
             "learning_rate": LEARNING_RATE,
         },
         recipe=SEGMENTATION_RECIPE,
+        checks=(
+            "zoo.models.segmentation.arguments:check_fcn_head",
+            "zoo.models.cnn.arguments:check_dropout",
+            "zoo.models.cnn.arguments:check_vgg_backbone",
+        ),
     )
 
 

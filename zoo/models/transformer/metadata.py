@@ -42,6 +42,10 @@ MODELS = (
             "learning_rate": LEARNING_RATE,
         },
         recipe=TRANSFORMER_LM_RECIPE,
+        checks=(
+            "zoo.models.rnn.arguments:check_language_model_vocabulary",
+            "zoo.models.transformer.arguments:check_transformer_lm",
+        ),
     ),
 )
 

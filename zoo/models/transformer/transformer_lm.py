@@ -17,10 +17,11 @@ import keras
 from keras import ops
 
 from zoo.layers.attention import PositionEmbedding, SinusoidalPositionalEncoding, TransformerEncoderBlock
-from zoo.models.rnn.text_generator import model_vocabulary, resolve_vocabulary
-from zoo.validation import check_positive_int, check_rate
+from zoo.models.rnn.arguments import resolve_vocabulary
+from zoo.models.rnn.text_generator import model_vocabulary
+from zoo.models.transformer.arguments import POSITIONAL, check_transformer_lm
 
-POSITIONS = {"learned": PositionEmbedding, "sinusoidal": SinusoidalPositionalEncoding}
+POSITIONS = dict(zip(POSITIONAL, (PositionEmbedding, SinusoidalPositionalEncoding), strict=True))
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -58,19 +59,15 @@ class TransformerLM(keras.Model):
     ):
         super().__init__(**kwargs)
         vocabulary, resolved_size = resolve_vocabulary(vocab_size, vocabulary)
-        for arg, value in (
-            ("max_length", max_length),
-            ("embed_dim", embed_dim),
-            ("num_heads", num_heads),
-            ("ff_dim", ff_dim),
-            ("num_layers", num_layers),
-        ):
-            check_positive_int(arg, value)
-        if embed_dim % num_heads:
-            raise ValueError(f"embed_dim={embed_dim} must be divisible by num_heads={num_heads}.")
-        if positional not in POSITIONS:
-            raise ValueError(f"positional must be one of {sorted(POSITIONS)}, got {positional!r}.")
-        check_rate("dropout", dropout)
+        check_transformer_lm(
+            max_length=max_length,
+            embed_dim=embed_dim,
+            num_heads=num_heads,
+            ff_dim=ff_dim,
+            num_layers=num_layers,
+            dropout=dropout,
+            positional=positional,
+        )
         self._vocab_size_arg = vocab_size
         self._vocabulary_arg = vocabulary
         self.vocab_size = resolved_size
