@@ -57,6 +57,8 @@ CASES = [
     (["export", "resnet50", "--format", "onnx", "--set", "pooling='mean'"], "resnet50: pooling must be one of None, 'avg' or 'max', got 'mean'."),
     (["export", "yolo_tiny_scenes", "--format", "onnx", "--set", "width=3"], "--set applies to a registered model's name; yolo_tiny_scenes is a preset"),
     (["summary", "yolo_tiny", "--set", "stride=3"], "yolo_tiny: stride must be one of (4, 8, 16, 32) (pixels per grid cell), got 3."),
+    (["tune", "resnet_cifar", "--dir", "D", "--epochs", "1", "--space", "depth=8,21"], "the search space holds a value resnet_cifar's builder refuses: resnet_cifar: depth must be 6n+2"),
+    (["tune", "transformer_lm", "--dir", "D", "--epochs", "1", "--space", "num_heads=3,4"], "transformer_lm's builder refuses: embed_dim=128 must be divisible by num_heads=3."),
 ]  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from zoo.cli import main
 from zoo.training.carried_state import StateCarrier
 from zoo.tune import hypermodel, parse_space_option, read_trials, search, search_space, text_search_data
 from zoo.tune.oracles import ResumableGridOracle
-from zoo.tune.spaces import COMPILE_ARGS
+from zoo.tune.spaces import COMPILE_ARGS, check_space_values
 from zoo.tune.study import depth_verdict, matched_pairs, plot_heatmap, plot_loss_vs_params, units_vs_depth
 
 TINY_TEXT = [
@@ -62,6 +62,26 @@ def test_space_names_are_checked_against_the_builder():
     assert search_space("text_generator", {"units": [8, 16], "cell": None}, fixed={"cell": "gru"}) == {
         "units": {"values": (8, 16)}
     }
+
+
+def test_space_values_go_through_the_builders_checks_with_the_fixed_arguments():
+    heads = {"num_heads": {"values": (3, 6)}}
+    check_space_values("transformer_lm", heads, {"embed_dim": 96})  # 96 divides by 3 and by 6
+    with pytest.raises(
+        ValueError, match=r"transformer_lm's builder refuses: embed_dim=128 must be divisible by num_heads=3"
+    ):
+        check_space_values("transformer_lm", heads, {"embed_dim": 128})
+    # Every combination: 3 heads divide 96 but not 64, whichever value the fixed arguments hold.
+    both = {**heads, "embed_dim": {"values": (96, 64)}}
+    with pytest.raises(ValueError, match="embed_dim=64 must be divisible by num_heads=3"):
+        check_space_values("transformer_lm", both, {"embed_dim": 96})
+    # A range's two ends: dropout must stay below 1.
+    with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\), got 1.0"):
+        check_space_values(
+            "text_generator", {"dropout": {"min": 0.0, "max": 1.0}, "learning_rate": {"min": 0, "max": 1}}
+        )
+    with pytest.raises(ValueError, match="the search space holds a value"):
+        hypermodel("resnet_cifar", {"depth": [8, 21]}, input_shape=(8, 8, 1), num_classes=10)
 
 
 def test_info_lists_the_tunable_arguments(capsys):

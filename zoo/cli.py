@@ -287,8 +287,7 @@ def _describe_spec(spec) -> str:
 
 
 def cmd_summary(args):
-    model_info(args.name)  # an unknown name: one line with close matches
-    check_model_arguments(args.name, parse_overrides(args.set))
+    check_model_arguments(args.name, parse_overrides(args.set))  # an unknown name or a bad value: one line
     _quiet_tensorflow(args.debug)
     from zoo.registry import create_model
 
@@ -330,7 +329,7 @@ def cmd_train(args):
     if args.epochs is None and args.minutes is None:
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
     _apply_kind_flags(args, "train", recipe.data)
-    _check_model_args(args, recipe)
+    _fixed_model_args(args, recipe)
     args.out = args.out or default_out_dir(args.model)
     try:
         args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
@@ -357,17 +356,19 @@ def cmd_train(args):
 DATA_ARGUMENTS = {"images": ("input_shape", "num_classes", "classes"), "scenes": ("num_classes",)}
 
 
-def _check_model_args(args, recipe) -> None:
-    """Refuse, before Keras is imported, a builder argument (``--set``, or a text model's ``--units``...)
-    that the model does not take, whose value its builder would refuse, or that the data gives."""
+def _fixed_model_args(args, recipe) -> dict:
+    """The builder arguments a run fixes: the recipe's ``model_defaults``, then ``--set`` (and a text model's
+    ``--units``...). Refuses, before Keras is imported, one the model does not take, whose value its builder
+    would refuse, or that the data gives."""
     overrides = parse_overrides(args.set)
     from_data = [k for k in DATA_ARGUMENTS.get(recipe.data, ()) if k in overrides]
     if from_data:
         raise CommandError(
             f"--set {from_data[0]}: zoo {args.command} takes {from_data[0]} from the {recipe.data} data; leave it out."
         )
-    model_args = _text_model_args(args) if recipe.data == "text" else overrides
-    check_model_arguments(args.model, {**recipe.model_defaults, **model_args})
+    fixed = {**recipe.model_defaults, **(_text_model_args(args) if recipe.data == "text" else overrides)}
+    check_model_arguments(args.model, fixed)
+    return fixed
 
 
 def _budget(args):
@@ -549,8 +550,10 @@ TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
 _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
 
-def _tune_space(args) -> dict | None:
-    from zoo.tune.spaces import parse_space_option, search_space
+def _tune_space(args, recipe) -> dict | None:
+    """The ``--space`` options as a space (None: the model's declared one), checked against the declaration
+    and, with the fixed builder arguments, against the builder's Keras-free checks."""
+    from zoo.tune.spaces import check_space_values, parse_space_option, search_space
 
     if not args.space:
         space = None
@@ -565,7 +568,7 @@ def _tune_space(args) -> dict | None:
             if name in space:
                 raise CommandError(f"--space {name} is given twice.")
             space[name] = spec
-    search_space(args.model, space)  # fails early, naming what is accepted
+    check_space_values(args.model, search_space(args.model, space), _fixed_model_args(args, recipe))
     return space
 
 
@@ -578,8 +581,7 @@ def cmd_tune(args):
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
     _apply_kind_flags(args, "tune", recipe.data)
-    _check_model_args(args, recipe)
-    space = _tune_space(args)
+    space = _tune_space(args, recipe)
     try:
         if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
             check_search_folder(args.dir)

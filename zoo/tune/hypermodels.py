@@ -12,7 +12,7 @@ from zoo.registry import create_model, model_info
 from zoo.training.callbacks import UNBOUNDED_EPOCHS, budget_callbacks, task_callbacks
 from zoo.training.carried_state import StateCarrier
 from zoo.training.fit import compile_for_task
-from zoo.tune.spaces import COMPILE_ARGS, declare, search_space
+from zoo.tune.spaces import COMPILE_ARGS, check_space_values, declare, search_space
 
 
 def ensure_built(model, info) -> None:
@@ -77,6 +77,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.model_name = model_name
         self.info = model_info(model_name)
         self.space = search_space(model_name, space, fixed=fixed)
+        check_space_values(model_name, self.space, fixed)
         self.learning_rate = learning_rate
         self.clipnorm = clipnorm
         self.minutes = minutes

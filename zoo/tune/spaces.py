@@ -15,7 +15,10 @@ Adam's step size when the model is compiled.
 
 from __future__ import annotations
 
-from zoo.registry import model_info
+import itertools
+from collections.abc import Mapping
+
+from zoo.registry import check_model_arguments, model_info
 
 #: Hyperparameters that configure compilation rather than the builder.
 COMPILE_ARGS = ("learning_rate",)
@@ -112,6 +115,24 @@ def search_space(model: str, space=None, *, fixed=()) -> dict:
     if not out:
         raise ValueError(f"{model}: the search space is empty (declared: {', '.join(declared) or 'none'}).")
     return out
+
+
+def check_space_values(model: str, space: dict, fixed: Mapping = None) -> None:
+    """Refuse a search space holding a value ``model``'s builder would refuse, before any trial starts.
+
+    Every combination of the space's builder arguments (each choice, and both ends of a range) goes
+    through the model's Keras-free checks (:func:`zoo.registry.check_model_arguments`) with ``fixed``
+    (the arguments held fixed) and the builder's defaults for the rest, so a combination such as
+    ``embed_dim=128, num_heads=3`` is refused, not left to fail as a trial.
+    """
+    searched = {name: spec for name, spec in space.items() if name not in COMPILE_ARGS}
+    held = {k: v for k, v in (fixed or {}).items() if k not in searched}
+    choices = [spec["values"] if "values" in spec else (spec["min"], spec["max"]) for spec in searched.values()]
+    for combination in itertools.product(*choices):
+        try:
+            check_model_arguments(model, {**held, **dict(zip(searched, combination, strict=True))})
+        except ValueError as err:
+            raise ValueError(f"the search space holds a value {model}'s builder refuses: {err}") from None
 
 
 def declare(hp, name: str, spec: dict, default=None):
