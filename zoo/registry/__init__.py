@@ -23,8 +23,9 @@ import fnmatch
 import importlib
 import importlib.util
 import inspect
+import itertools
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from zoo.registry.entries import TASKS, ContractConfig, InputSpec, ModelInfo, TrainingRecipe, describe_input
@@ -272,23 +273,31 @@ def _refuse_unknown(name: str, overrides, accepted) -> None:
         )
 
 
-def check_model_arguments(name: str, arguments: Mapping[str, Any]) -> None:
+def check_model_arguments(
+    name: str, arguments: Mapping[str, Any], *, choices: Mapping[str, Sequence] | None = None
+) -> None:
     """Check ``create_model(name, **arguments)``'s argument names and values without building the model.
 
     For a built-in model this imports no Keras: the accepted names are read from the builder's source, and
     the values go through the entry's ``checks`` (the Keras-free checks its builder runs first) together with
-    the builder's defaults for the arguments not given. An unknown name raises :class:`BadArgumentError`
-    (a ``TypeError``) as ``create_model`` does, a bad value the builder's own ``ValueError``. A model a user
-    registered has its names checked; its builder checks its values when it builds.
+    the builder's defaults for the arguments not given. ``choices`` (``{argument: values}``, a search space)
+    has every combination of its values checked: each check runs once per combination of the choices it
+    takes. An unknown name raises :class:`BadArgumentError` (a ``TypeError``) as ``create_model`` does, a
+    bad value the builder's own ``ValueError``. A model a user registered has its names checked; its builder
+    checks its values when it builds.
     """
     info = model_info(name)
-    _refuse_unknown(name, arguments, accepted_arguments(name))
+    choices = dict(choices or {})
+    _refuse_unknown(name, {**arguments, **choices}, accepted_arguments(name))
     values = {**info.default_args, **arguments, "model_name": name}
     for check in info.checks:
         module_name, _, attribute = check.partition(":")
         function = getattr(importlib.import_module(module_name), attribute)
         wanted = inspect.signature(function).parameters
-        function(**{k: v for k, v in values.items() if k in wanted})
+        given = {k: v for k, v in values.items() if k in wanted}
+        varied = [k for k in choices if k in wanted]
+        for combination in itertools.product(*(choices[k] for k in varied)):
+            function(**{**given, **dict(zip(varied, combination, strict=True))})
 
 
 def create_model(name: str, *, weights: str | None = None, **overrides):

@@ -15,7 +15,6 @@ Adam's step size when the model is compiled.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 
 from zoo.registry import check_model_arguments, model_info
@@ -125,14 +124,16 @@ def check_space_values(model: str, space: dict, fixed: Mapping = None) -> None:
     (the arguments held fixed) and the builder's defaults for the rest, so a combination such as
     ``embed_dim=128, num_heads=3`` is refused, not left to fail as a trial.
     """
-    searched = {name: spec for name, spec in space.items() if name not in COMPILE_ARGS}
-    held = {k: v for k, v in (fixed or {}).items() if k not in searched}
-    choices = [spec["values"] if "values" in spec else (spec["min"], spec["max"]) for spec in searched.values()]
-    for combination in itertools.product(*choices):
-        try:
-            check_model_arguments(model, {**held, **dict(zip(searched, combination, strict=True))})
-        except ValueError as err:
-            raise ValueError(f"the search space holds a value {model}'s builder refuses: {err}") from None
+    choices = {
+        name: spec["values"] if "values" in spec else (spec["min"], spec["max"])
+        for name, spec in space.items()
+        if name not in COMPILE_ARGS
+    }
+    held = {k: v for k, v in (fixed or {}).items() if k not in choices}
+    try:
+        check_model_arguments(model, held, choices=choices)
+    except ValueError as err:
+        raise ValueError(f"the search space holds a value {model}'s builder refuses: {err}") from None
 
 
 def declare(hp, name: str, spec: dict, default=None):
