@@ -87,11 +87,12 @@ def test_tune_refuses_a_folder_that_is_not_a_zoo_search(tmp_path):
 
 def test_tune_exits_non_zero_when_trials_fail(tmp_path):
     proc = run_zoo(
-        "tune", "text_generator", "--dir", str(tmp_path / "s"), "--epochs", "1", "--steps-per-epoch", "1",
-        "--validation-steps", "1", "--max-chars", "20000", "--seq-len", "8", "--batch-size", "4",
-        "--space", "dropout=0.0,1.0", "--set", "units=4", "--verbose", "0",
+        "tune", "vgg_cifar", "--dir", str(tmp_path / "s"), "--epochs", "1", "--steps-per-epoch", "1",
+        "--train-examples", "32", "--batch-size", "16", "--space", "blocks=3,4", "--set", "width=4",
+        "--set", "convs_per_block=1", "--verbose", "0",
     )  # fmt: skip
-    # dropout=1.0 is a number as the declaration's are, but the builder refuses it when the trial builds
+    # blocks=4 is an integer as the declaration's are and passes the builder's own checks, but four 2x2 poolings
+    # need 16-pixel images and the digits have 8: only the trial's build, which knows the data, refuses it.
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert "1 of 2 trials failed" in proc.stderr.strip().splitlines()[-1]
 

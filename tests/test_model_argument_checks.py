@@ -129,3 +129,28 @@ def test_checking_every_model_imports_no_keras():
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "HEAVY []" in proc.stdout
+
+
+def test_the_trainers_check_builder_values_before_they_touch_data(monkeypatch, tmp_path):
+    """The Python API refuses a bad builder value before it loads or makes data, or opens a run folder."""
+    from zoo.training.scenes import train_segmenter
+    from zoo.training.tasks import train_task
+
+    def no_data(*args, **kwargs):
+        raise AssertionError("data touched before the builder values were checked")
+
+    for target in ("zoo.data.images.load_image_data", "zoo.training.text.load_corpus",
+                   "zoo.training.tasks.make_task_data", "zoo.training.scenes.scene_splits"):  # fmt: skip
+        monkeypatch.setattr(target, no_data)
+    out = tmp_path / "run"
+    with pytest.raises(ValueError, match=r"^resnet_cifar: depth must be 6n\+2"):
+        zoo.train_image_classifier("resnet_cifar", "digits", epochs=1, out_dir=out, depth=21)
+    with pytest.raises(ValueError, match="^units must be a positive integer, got 0"):
+        zoo.train_text_generator("stdlib", epochs=1, out_dir=out, units=0)
+    with pytest.raises(ValueError, match="^embed_dim=10 must be divisible by num_heads=4"):
+        zoo.train_text_generator("stdlib", model_name="transformer_lm", epochs=1, out_dir=out, embed_dim=10)
+    with pytest.raises(ValueError, match="^fcn8s: fc_kernel must be a positive integer, got 0"):
+        train_segmenter("fcn8s", 8, epochs=1, out_dir=out, fc_kernel=0)
+    with pytest.raises(ValueError, match="^attention must be one of bahdanau, luong, none, got 'dot'"):
+        train_task("seq2seq_attention", epochs=1, out_dir=out, attention="dot")
+    assert not out.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from zoo.plotting import plot_history
-from zoo.registry import create_model, model_info
+from zoo.registry import check_model_arguments, create_model, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
 from zoo.run_folder import open_run
 from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of
@@ -107,6 +107,7 @@ def train_image_classifier(
     check_positive_number("learning_rate", learning_rate)
     check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
     check_positive_int("train_examples", train_examples, optional=True)
+    check_model_arguments(model_name, model_args)
     if isinstance(data, str):
         data = load_image_data(data)
     split_indices(data, seed, validation_fraction, train_examples)  # refuse too many before any slow work

@@ -18,7 +18,7 @@ import keras
 
 from zoo.data.scenes import Scenes, make_scenes
 from zoo.plotting import plot_history
-from zoo.registry import create_model, model_info
+from zoo.registry import check_model_arguments, create_model, model_info
 from zoo.run_folder import open_run
 from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of, shuffled_batches
 from zoo.validation import check_positive_int, check_positive_number
@@ -63,6 +63,7 @@ def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, ba
     check_positive_int("batch_size", batch_size, optional=True)
     check_positive_number("learning_rate", learning_rate, optional=True)
     recipe = info.recipe
+    check_model_arguments(model_name, {**recipe.model_defaults, **model_args})
     return {
         "trainer": "scenes",
         "model": model_name,

@@ -33,7 +33,7 @@ import keras
 import numpy as np
 
 from zoo.plotting import plot_history
-from zoo.registry import create_model, model_info
+from zoo.registry import check_model_arguments, create_model, model_info
 from zoo.run_folder import open_run
 from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of, shuffled_batches
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
@@ -307,6 +307,7 @@ def train_task(
     check_positive_int("batch_size", batch_size)
     check_positive_number("learning_rate", learning_rate)
     builder_args = {**recipe.model_defaults, **model_args}
+    check_model_arguments(model_name, builder_args)
     data = make_task_data(model_name, seed, model_args, train_examples)
     settings = {
         "trainer": "tasks",

@@ -24,7 +24,7 @@ from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_streams, text_windows
 from zoo.json_files import read_json, write_json_atomically
 from zoo.plotting import plot_history
-from zoo.registry import create_model, model_info
+from zoo.registry import check_model_arguments, create_model, model_info
 from zoo.run_folder import open_run
 from zoo.training.callbacks import (
     task_callbacks,
@@ -155,6 +155,7 @@ def train_text_generator(
     check_positive_number("clipnorm", clipnorm, optional=True)
     check_choice("carry_state", carry_state, (None, True, False))
     check_int("seed", seed, minimum=0)
+    check_model_arguments(model_name, {**recipe.model_defaults, **model_args})
 
     if not hasattr(corpus, "train"):
         corpus = load_corpus(corpus, max_chars=max_chars)
