@@ -1,5 +1,9 @@
 """Argument checks and heads shared by the CNN builders (keras.applications style).
 
+The checks here are those that need Keras or a variant's input rules (input shape and tensor, activation,
+which weights exist); the rest are Keras-free, in :mod:`zoo.models.cnn.arguments`, so that the command line
+runs them before it imports TensorFlow.
+
 The builders of architectures with published widths (AlexNet, GoogLeNet, ResNet, VGG, DenseNet) take one
 argument their papers do not have: ``width_multiplier``, MobileNet's width multiplier (Howard et al.,
 MobileNets, 2017), which scales every hidden width; at 1.0 they are the papers' networks.
