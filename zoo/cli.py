@@ -550,9 +550,9 @@ TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
 _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
 
-def _tune_space(args, recipe) -> dict | None:
+def _tune_space(args, fixed) -> dict | None:
     """The ``--space`` options as a space (None: the model's declared one), checked against the declaration
-    and, with the fixed builder arguments, against the builder's Keras-free checks."""
+    and, with the ``fixed`` builder arguments, against the builder's Keras-free checks."""
     from zoo.tune.spaces import check_space_values, parse_space_option, search_space
 
     if not args.space:
@@ -568,7 +568,7 @@ def _tune_space(args, recipe) -> dict | None:
             if name in space:
                 raise CommandError(f"--space {name} is given twice.")
             space[name] = spec
-    check_space_values(args.model, search_space(args.model, space), _fixed_model_args(args, recipe))
+    check_space_values(args.model, search_space(args.model, space), fixed)
     return space
 
 
@@ -581,7 +581,8 @@ def cmd_tune(args):
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
     _apply_kind_flags(args, "tune", recipe.data)
-    space = _tune_space(args, recipe)
+    fixed = _fixed_model_args(args, recipe)
+    space = _tune_space(args, fixed)
     try:
         if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
             check_search_folder(args.dir)
@@ -599,7 +600,7 @@ def cmd_tune(args):
         except RuntimeError as err:
             raise CommandError(str(err)) from None
         return
-    _run_tune(args, space)
+    _run_tune(args, space, fixed)
 
 
 def _strip_workers(argv) -> list:
@@ -617,7 +618,8 @@ def _strip_workers(argv) -> list:
     return out
 
 
-def _run_tune(args, space):
+def _run_tune(args, space, fixed):
+    """Search ``space`` with the builder arguments ``fixed`` (:func:`_fixed_model_args`) on the recipe's data."""
     from zoo.training.callbacks import UNBOUNDED_EPOCHS
     from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report
@@ -629,9 +631,7 @@ def _run_tune(args, space):
         data = make_data(
             args.corpus, **_text_data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
         )
-        fixed = {**recipe.model_defaults, **_text_model_args(args)}
     elif recipe.data == "scenes":
-        fixed = {**recipe.model_defaults, **parse_overrides(args.set)}
         data = make_data(
             args.model,
             scenes=args.scenes,
@@ -643,7 +643,6 @@ def _run_tune(args, space):
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
     elif recipe.data in TASK_KINDS:
-        fixed = {**recipe.model_defaults, **parse_overrides(args.set)}
         data = make_data(
             args.model,
             batch_size=_default(args.batch_size, recipe.batch_size),
@@ -661,7 +660,6 @@ def _run_tune(args, space):
             seed=args.seed,
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
-        fixed = parse_overrides(args.set)
     learning_rate = _default(args.learning_rate, recipe.learning_rate)
     searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
     fixed = {k: v for k, v in fixed.items() if k not in searched}
