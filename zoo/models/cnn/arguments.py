@@ -36,6 +36,11 @@ def check_head(model_name, *, include_top, weights, pooling, num_classes, width_
         )
     if pooling not in POOLINGS:
         raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
+    check_num_classes(model_name, num_classes=num_classes)
+
+
+def check_num_classes(model_name, *, num_classes) -> None:
+    """The classes a model scores: a positive integer."""
     check_positive_int(f"{model_name}: num_classes", num_classes)
 
 
@@ -65,15 +70,14 @@ def check_vgg_cifar(*, width, convs_per_block, blocks) -> None:
         check_positive_int(f"vgg_cifar: {arg}", value)
 
 
-def check_vgg_backbone(model_name, *, backbone, width, batch_norm, num_classes) -> None:
-    """The VGG blocks of a dense-prediction model (FCN, yolo_tiny): a configuration, its first block's channels;
-    and its classes."""
+def check_vgg_backbone(model_name, *, backbone, width, batch_norm) -> None:
+    """The VGG blocks of a dense-prediction model (FCN, yolo_tiny): a configuration and its first block's
+    channels (its classes are :func:`check_num_classes`', which its build runs through :func:`check_head`)."""
     if backbone not in VGG_CONFIGS:
         raise ValueError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(VGG_CONFIGS)}.")
     check_positive_int(f"{model_name}: width", width)
     if not isinstance(batch_norm, bool):
         raise ValueError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
-    check_positive_int(f"{model_name}: num_classes", num_classes)
 
 
 def check_headless_backbone(*, backbone, backbone_args) -> None:

@@ -42,7 +42,7 @@ def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_sh
     ``backbone`` names a VGG configuration, ``width`` the first block's channels;
     the input takes any height and width (``(None, None, 3)`` by default).
     """
-    check_vgg_backbone(model_name, backbone=backbone, width=width, batch_norm=batch_norm, num_classes=num_classes)
+    check_vgg_backbone(model_name, backbone=backbone, width=width, batch_norm=batch_norm)
     return check_arguments(
         model_name,
         include_top=False,

@@ -30,7 +30,11 @@ MODELS = (
         ),
         tunable={"width": {"values": (8, 16, 32)}, "learning_rate": LEARNING_RATE},
         recipe=DETECTION_RECIPE,
-        checks=("zoo.models.detection.arguments:check_stride", "zoo.models.cnn.arguments:check_vgg_backbone"),
+        checks=(
+            "zoo.models.detection.arguments:check_stride",
+            "zoo.models.cnn.arguments:check_vgg_backbone",
+            "zoo.models.cnn.arguments:check_num_classes",
+        ),
     ),
 )
 

@@ -51,6 +51,7 @@ def _fcn(name, description):
             "zoo.models.segmentation.arguments:check_fcn_head",
             "zoo.models.cnn.arguments:check_dropout",
             "zoo.models.cnn.arguments:check_vgg_backbone",
+            "zoo.models.cnn.arguments:check_num_classes",
         ),
     )
 
