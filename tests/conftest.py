@@ -49,6 +49,22 @@ def small_text_generator(cell="lstm", num_layers=2):
     return model
 
 
+@pytest.fixture
+def weights_left_uninitialised():
+    """Models built during the test get no initial weights: Keras defers every initializer inside a
+    ``StatelessScope``, and the deferred ones are dropped afterwards, never run.
+
+    For tests that read only what a build decides (shapes, layers, parameter counts). Initialising
+    the weights is most of the cost of building a published-width CNN (a VGG's 138 million
+    parameters), and none of these tests reads them: a test that calls the model cannot use this.
+    """
+    import keras
+
+    with keras.StatelessScope(initialize_variables=False):
+        yield
+    keras.backend.clear_session(free_memory=False)  # forgets the deferred initializers
+
+
 def _run(argv, timeout, env, cwd):
     full_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     full_env.update(env or {})

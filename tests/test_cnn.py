@@ -34,6 +34,7 @@ DOCUMENTED = {
 }
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name", KERAS_APPLICATIONS)
 def test_parameter_count_equals_keras_applications(name):
     assert zoo.create_model(name).count_params() == KERAS_APPLICATIONS[name][1]
@@ -52,11 +53,13 @@ def test_keras_applications_weights_copy_across(name):
     assert [w.name for w in ours.weights][:4] == [w.name for w in reference.weights][:4]
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name", TORCHVISION)
 def test_torchvision_count_plus_the_known_gap(name):
     assert zoo.create_model(name).count_params() == TORCHVISION[name] + TORCHVISION_GAP[name]
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name", DOCUMENTED)
 def test_docstrings_state_the_exact_counts(name):
     assert zoo.create_model(name).count_params() == DOCUMENTED[name]
@@ -65,6 +68,7 @@ def test_docstrings_state_the_exact_counts(name):
     assert f"{DOCUMENTED[name]:,}" in documented, f"{name}: {DOCUMENTED[name]:,} is not stated in its documentation"
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 def test_googlenet_aux_heads_and_size():
     model = zoo.create_model("googlenet", aux_heads=True)
     assert len(model.outputs) == 3 and all(o.shape == (None, 1000) for o in model.outputs)
@@ -107,6 +111,7 @@ def test_weights_file_that_does_not_match(tmp_path):
         zoo.create_model("resnet_cifar", depth=14, weights=str(path))
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("depth, width", [(8, 8), (20, 16), (32, 16)])
 def test_small_variants_scale_with_depth_and_width(depth, width):
     model = zoo.create_model("resnet_cifar", depth=depth, width=width)
@@ -123,6 +128,7 @@ NARROWED = [("resnet18", {}), ("resnet50", {}), ("vgg11", {}), ("vgg11_bn", {}),
             ("googlenet", {"aux_heads": True, "input_shape": (160, 160, 3)}), ("alexnet", {})]  # fmt: skip
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name, kwargs", NARROWED)
 def test_width_multiplier_scales_every_hidden_width_and_keeps_the_layers(name, kwargs):
     # Every published width of these families is a multiple of 4, so at a quarter each one is exactly a quarter,

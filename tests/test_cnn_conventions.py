@@ -28,6 +28,7 @@ SHARED = [
 ]
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name,last_dim", SHARED)
 def test_notop_accepts_variable_size_and_channels(name, last_dim):
     for channels in (1, 4):
@@ -35,6 +36,7 @@ def test_notop_accepts_variable_size_and_channels(name, last_dim):
         assert list(model.outputs[0].shape) == [None, None, None, last_dim]
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name,last_dim", SHARED)
 def test_notop_default_input_is_free_size_and_pooling_gives_a_vector(name, last_dim):
     model = zoo.create_model(name, include_top=False, pooling="max")
@@ -42,12 +44,14 @@ def test_notop_default_input_is_free_size_and_pooling_gives_a_vector(name, last_
     assert list(model.outputs[0].shape) == [None, last_dim]
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name,last_dim", SHARED)
 def test_notop_custom_input_shape(name, last_dim):
     model = zoo.create_model(name, include_top=False, input_shape=(123, 123, 3))
     assert model.outputs[0].shape[-1] == last_dim
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name,last_dim", SHARED)
 def test_notop_custom_input_tensor(name, last_dim):
     inputs = keras.Input(shape=(200, 200, 4), name="custom_input")
@@ -57,6 +61,7 @@ def test_notop_custom_input_tensor(name, last_dim):
     assert model.inputs[0] is inputs and model.input_shape == (None, 200, 200, 4)  # the tensor's source input
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name,last_dim", SHARED)
 def test_classifier_activation(name, last_dim):
     model = zoo.create_model(name, include_top=True, classifier_activation="softmax")
@@ -93,6 +98,7 @@ def test_input_tensor_errors_name_the_problem():
         zoo.create_model("resnet50", include_top=False, weights="imagenet", input_tensor=tensor)
 
 
+@pytest.mark.usefixtures("weights_left_uninitialised")
 @pytest.mark.parametrize("name", ["resnet18", "vgg_cifar", "lenet5", "densenet121"])
 def test_classes_is_keras_applications_name_for_num_classes(name):
     """keras.applications spells it ``classes``: the builders and create_model take both names."""
