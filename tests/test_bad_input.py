@@ -49,7 +49,7 @@ CASES = [
     # Builder values (--set, and a text model's own flags): the model's Keras-free checks, before TensorFlow.
     (["train", "resnet50", "--epochs", "1", "--set", "width_multiplier=-1"], "resnet50: width_multiplier must be a positive number, got -1."),
     (["train", "resnet_cifar", "--epochs", "1", "--set", "depth=21"], "resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got 21."),
-    (["train", "resnet_cifar", "--epochs", "1", "--set", "num_classes=3"], "--set num_classes: zoo train takes num_classes from the images data; leave it out."),
+    (["train", "resnet_cifar", "--epochs", "1", "--set", "num_classes=3"], "--set: num_classes comes from the images data; leave it out."),
     (["train", "text_generator", "--epochs", "1", "--set", "cell=transformer"], "cell must be one of ['gru', 'lstm', 'rnn'], got 'transformer'."),
     (["train", "transformer_lm", "--epochs", "1", "--units", "64"], "transformer_lm got unexpected argument 'units'."),
     (["train", "video_classifier", "--epochs", "1", "--set", "backbone_args={'width': 0}"], "backbone_args: vgg_cifar: width must be a positive integer, got 0."),

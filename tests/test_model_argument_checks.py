@@ -133,7 +133,7 @@ def test_checking_every_model_imports_no_keras():
 
 def test_the_trainers_check_builder_values_before_they_touch_data(monkeypatch, tmp_path):
     """The Python API refuses a bad builder value before it loads or makes data, or opens a run folder."""
-    from zoo.training.scenes import train_segmenter
+    from zoo.training.scenes import train_detector, train_segmenter
     from zoo.training.tasks import train_task
 
     def no_data(*args, **kwargs):
@@ -153,4 +153,10 @@ def test_the_trainers_check_builder_values_before_they_touch_data(monkeypatch, t
         train_segmenter("fcn8s", 8, epochs=1, out_dir=out, fc_kernel=0)
     with pytest.raises(ValueError, match="^attention must be one of bahdanau, luong, none, got 'dot'"):
         train_task("seq2seq_attention", epochs=1, out_dir=out, attention="dot")
+    # What the data gives (the recipe's data_arguments) is refused by name, not as Python's "multiple values".
+    for name in ("input_shape", "num_classes", "classes"):
+        with pytest.raises(ValueError, match=f"^train_image_classifier: {name} comes from the images data; leave"):
+            zoo.train_image_classifier("resnet_cifar", "digits", epochs=1, out_dir=out, **{name: 3})
+    with pytest.raises(ValueError, match="^train_detector: num_classes comes from the scenes data; leave it out"):
+        train_detector("yolo_tiny", 8, epochs=1, out_dir=out, num_classes=3)
     assert not out.exists()

@@ -352,20 +352,12 @@ def cmd_train(args):
     trainers.get(recipe.data, _train_task)(args, recipe)
 
 
-#: Builder arguments zoo train and zoo tune take from the data, by kind of data: --set may not give them.
-DATA_ARGUMENTS = {"images": ("input_shape", "num_classes", "classes"), "scenes": ("num_classes",)}
-
-
 def _fixed_model_args(args, recipe) -> dict:
     """The builder arguments a run fixes: the recipe's ``model_defaults``, then ``--set`` (and a text model's
     ``--units``...). Refuses, before Keras is imported, one the model does not take, whose value its builder
     would refuse, or that the data gives."""
     overrides = parse_overrides(args.set)
-    from_data = [k for k in DATA_ARGUMENTS.get(recipe.data, ()) if k in overrides]
-    if from_data:
-        raise CommandError(
-            f"--set {from_data[0]}: zoo {args.command} takes {from_data[0]} from the {recipe.data} data; leave it out."
-        )
+    recipe.refuse_data_arguments(overrides, "--set")
     fixed = {**recipe.model_defaults, **(_text_model_args(args) if recipe.data == "text" else overrides)}
     check_model_arguments(args.model, fixed)
     return fixed

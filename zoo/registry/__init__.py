@@ -28,7 +28,15 @@ import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from zoo.registry.entries import TASKS, ContractConfig, InputSpec, ModelInfo, TrainingRecipe, describe_input
+from zoo.registry.entries import (
+    TASKS,
+    ContractConfig,
+    InputSpec,
+    ModelInfo,
+    TrainingRecipe,
+    describe_input,
+    load_target,
+)
 from zoo.registry.signatures import read_defaults, signature_defaults, takes_model_kwargs
 
 __all__ = [
@@ -105,8 +113,7 @@ class _Registry:
     def builder(self, name: str) -> Callable[..., Any]:
         info = self.info(name)
         if name not in self._builders:
-            module_name, _, attr = info.target.partition(":")
-            self._builders[name] = getattr(importlib.import_module(module_name), attr)
+            self._builders[name] = load_target(info.target)
         return self._builders[name]
 
     def names(self) -> list[str]:
@@ -291,8 +298,7 @@ def check_model_arguments(
     _refuse_unknown(name, {**arguments, **choices}, accepted_arguments(name))
     values = {**info.default_args, **arguments, "model_name": name}
     for check in info.checks:
-        module_name, _, attribute = check.partition(":")
-        function = getattr(importlib.import_module(module_name), attribute)
+        function = load_target(check)
         wanted = inspect.signature(function).parameters
         given = {k: v for k, v in values.items() if k in wanted}
         varied = [k for k in choices if k in wanted]

@@ -67,6 +67,12 @@ def describe_input(spec) -> str:
     return spec.describe()
 
 
+def load_target(target: str):
+    """What a ``"module:attribute"`` string names (a builder, a trainer, a check, a scorer): imports the module."""
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
 @dataclasses.dataclass(frozen=True)
 class ContractConfig:
     """A small configuration the contract tests build and run.
@@ -106,15 +112,25 @@ class TrainingRecipe:
     make_data: str | None = None  # the trainer's data maker, for trainers that serve several tasks
     seq_len: int | None = None
     model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # The builder arguments the trainer takes from the data (an image classifier's input shape and classes):
+    # the command line's --set and the trainer's own model arguments may not give them.
+    data_arguments: tuple = ()
 
     def as_dict(self) -> dict:
         """A JSON-friendly view of the recipe."""
         return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
 
+    def refuse_data_arguments(self, arguments, given_to: str | None = None) -> None:
+        """Raise ``ValueError`` in one line for the first of ``arguments`` the data gives (``data_arguments``);
+        ``given_to`` names what they were given to (``"--set"``; by default the trainer, ``train_segmenter``)."""
+        given_to = given_to or self.trainer.partition(":")[2]
+        for name in self.data_arguments:
+            if name in arguments:
+                raise ValueError(f"{given_to}: {name} comes from the {self.data} data; leave it out.")
+
     def load(self, which: str):
         """The function named by ``trainer`` or ``search_data`` (imports it)."""
-        module_name, _, attr = getattr(self, which).partition(":")
-        return getattr(importlib.import_module(module_name), attr)
+        return load_target(getattr(self, which))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,5 +203,4 @@ class Preset:
 
     def load_scorer(self):
         """The function named by ``scorer`` (imports it)."""
-        module_name, _, attr = self.scorer.partition(":")
-        return getattr(importlib.import_module(module_name), attr)
+        return load_target(self.scorer)

@@ -18,6 +18,7 @@ IMAGE_RECIPE = TrainingRecipe(
     search_data="zoo.tune.searching:image_search_data",
     batch_size=64,
     learning_rate=2e-3,
+    data_arguments=("input_shape", "num_classes", "classes"),
 )
 
 

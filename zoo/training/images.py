@@ -107,6 +107,7 @@ def train_image_classifier(
     check_positive_number("learning_rate", learning_rate)
     check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
     check_positive_int("train_examples", train_examples, optional=True)
+    recipe.refuse_data_arguments(model_args)
     check_model_arguments(model_name, model_args)
     if isinstance(data, str):
         data = load_image_data(data)

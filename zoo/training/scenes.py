@@ -63,6 +63,7 @@ def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, ba
     check_positive_int("batch_size", batch_size, optional=True)
     check_positive_number("learning_rate", learning_rate, optional=True)
     recipe = info.recipe
+    recipe.refuse_data_arguments(model_args)
     check_model_arguments(model_name, {**recipe.model_defaults, **model_args})
     return {
         "trainer": "scenes",

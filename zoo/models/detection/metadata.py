@@ -10,6 +10,7 @@ DETECTION_RECIPE = TrainingRecipe(
     search_data="zoo.tune.searching:scene_search_data",
     batch_size=32,
     learning_rate=2e-3,
+    data_arguments=("num_classes",),
 )
 
 MODELS = (
