@@ -135,11 +135,16 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     return first, second
 
 
-def run_clean(argv, *, timeout=600, env=None, **kwargs):
-    """Run ``argv`` without this checkout on the path (no PYTHONPATH, no VIRTUAL_ENV): as an installed user would."""
+def clean_environment(env=None):
+    """This process's environment without this checkout on the path (no PYTHONPATH, no VIRTUAL_ENV), plus ``env``."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     full_env.update(env or {})
-    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=full_env, **kwargs)
+    return full_env
+
+
+def run_clean(argv, *, timeout=600, env=None, **kwargs):
+    """Run ``argv`` in :func:`clean_environment`: as an installed user would."""
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=clean_environment(env), **kwargs)
 
 
 class InstalledWheel(typing.NamedTuple):

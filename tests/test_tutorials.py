@@ -1,13 +1,18 @@
 """Tutorials run offline in smoke mode from the installed wheel, and each .py/.ipynb pair is in sync."""
 
+import json
 import os
 import pathlib
 import sys
 
 import jupytext
+import nbformat
 import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
 
-from tests.conftest import run_clean
+from tests.conftest import clean_environment, run_clean
 from zoo.tutorials import recorded_claims
 
 TUTORIALS = pathlib.Path(__file__).resolve().parent.parent / "tutorials"
@@ -15,7 +20,7 @@ sys.path.insert(0, str(TUTORIALS))
 import execute  # noqa: E402  (tutorials/execute.py)
 
 SOURCES = execute.tutorial_sources()
-TIME_LIMIT_S = 900  # a hung kernel's limit per notebook (a safety net, not a speed check: see benchmarks/)
+TIME_LIMIT_S = 900  # a hung cell's limit (a safety net, not a speed check: see benchmarks/)
 
 
 def cells(notebook):
@@ -44,21 +49,27 @@ def test_pair_is_in_sync(source):
     assert without_figure == [], f"{paired.name}: cells that show a figure saved none (run without MPLBACKEND=Agg)"
 
 
-# Run by the wheel's Python, so the kernel (ipykernel's "python3", started as `python` from PATH or as that
-# interpreter) imports zoo from the wheel. A last cell says where zoo came from.
-EXECUTE = """
-import pathlib, sys
-import nbformat
-from nbclient import NotebookClient
+def run_in_the_wheels_kernel(notebook_path, installed_wheel, env):
+    """Execute a notebook in a kernel that the wheel's Python runs (so ``import zoo`` finds the wheel), from this
+    test process, and write it beside the original as ``.smoke.ipynb``; return the executed notebook.
 
-path = pathlib.Path(sys.argv[1])
-notebook = nbformat.read(path, as_version=4)
-notebook.cells.append(nbformat.v4.new_code_cell("import zoo; print('zoo from', zoo.__file__)"))
-NotebookClient(notebook, timeout=int(sys.argv[2]), kernel_name="python3",
-               resources={"metadata": {"path": str(path.parent)}}).execute()
-nbformat.write(notebook, path.with_suffix(".smoke.ipynb"))
-print(notebook.cells[-1].outputs[0]["text"])
-"""
+    The kernel's command names that interpreter by its path: jupyter_client replaces a bare ``python`` with the
+    Python of the process that starts the kernel. A last cell says where zoo came from.
+    """
+    specs = notebook_path.parent.parent / "kernels"
+    (specs / "wheel").mkdir(parents=True, exist_ok=True)
+    argv = [str(installed_wheel.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "Python 3 (the wheel)", "language": "python"}
+    (specs / "wheel" / "kernel.json").write_text(json.dumps(spec))
+    kernels = KernelManager(kernel_name="wheel", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]))
+    notebook = nbformat.read(notebook_path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("import zoo; print('zoo from', zoo.__file__)"))
+    where = {"metadata": {"path": str(notebook_path.parent)}}
+    NotebookClient(notebook, km=kernels, timeout=TIME_LIMIT_S, resources=where).execute(env=clean_environment(env))
+    nbformat.write(notebook, notebook_path.with_suffix(".smoke.ipynb"))
+    return notebook
+
+
 # Claims whose verdict depends on the training budget, which smoke mode cuts to seconds: for the others
 # a smoke run must reach the verdict the committed (full) run recorded.
 BUDGET_DEPENDENT = {
@@ -84,14 +95,8 @@ def test_tutorial_runs_in_smoke_mode(source, tmp_path, installed_wheel):
         "MPLBACKEND": "Agg",
         "PATH": f"{installed_wheel.bin}{os.pathsep}{os.environ['PATH']}",
     }
-    ran = run_clean(
-        [installed_wheel.python, "-c", EXECUTE, book / f"{source.stem}.ipynb", str(TIME_LIMIT_S)],
-        cwd=book,
-        env=env,
-        timeout=TIME_LIMIT_S + 60,
-    )
-    assert ran.returncode == 0, ran.stderr[-6000:]
-    where = ran.stdout.strip().splitlines()[-1]
+    executed = run_in_the_wheels_kernel(book / f"{source.stem}.ipynb", installed_wheel, env)
+    where = executed.cells[-1].outputs[0]["text"].strip()
     assert where.startswith("zoo from ") and str(installed_wheel.python.parent.parent) in where, where
     committed = {r["code"]: r["verdict"] for r in recorded_claims(source.with_suffix(".ipynb"))}
     smoke = {r["code"]: r["verdict"] for r in recorded_claims(book / f"{source.stem}.smoke.ipynb")}
