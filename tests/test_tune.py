@@ -11,7 +11,7 @@ import keras_tuner
 import pytest
 
 import zoo
-from tests.conftest import run_zoo
+from tests.conftest import run_python, run_zoo
 from tests.recording import RateRecorder
 from zoo.cli import main
 from zoo.training.carried_state import StateCarrier
@@ -293,6 +293,27 @@ def test_distributed_search_with_a_chief_and_two_workers(tmp_path):
     assert {e["tuner_id"] for e in events} == {"tuner0", "tuner1"}  # both workers ran trials
     assert len({json.dumps(e["values"], sort_keys=True) for e in ends}) == 4
     assert "4 of 4 trials completed" in result.stdout
+
+
+# The launcher of a distributed search only starts the chief and the workers, which import Keras themselves.
+_LAUNCH_ONLY = """
+import sys
+import zoo.tune.launch
+from zoo.cli import main
+
+def started(argv, workers, directory):
+    print("LAUNCHED", workers, [m for m in ("keras", "keras_tuner", "tensorflow", "jax") if m in sys.modules])
+
+zoo.tune.launch.run_distributed = started
+sys.exit(main(["tune", "text_generator", "--space", "units=8,12", "--epochs", "1", "--dir", sys.argv[1],
+               "--workers", "2"]))
+"""
+
+
+def test_the_launcher_of_a_distributed_search_imports_no_keras(tmp_path):
+    proc = run_python(_LAUNCH_ONLY, str(tmp_path / "dist"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "LAUNCHED 2 []" in proc.stdout
 
 
 # -- command line errors -----------------------------------------------------------

@@ -580,18 +580,18 @@ def cmd_tune(args):
             check_search_folder(args.dir)
     except RunFolderError as err:
         raise CommandError(str(err)) from None
-    _quiet_tensorflow(args.debug)
     from zoo.tune import require_keras_tuner
 
     require_keras_tuner()  # keras-tuner missing (a broken install): one line naming our distribution
-    from zoo.tune.launch import run_distributed
-
     if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
+        from zoo.tune.launch import run_distributed  # the launcher only starts processes: no Keras here
+
         try:
             run_distributed(_strip_workers(args.argv), args.workers, args.dir)
         except RuntimeError as err:
             raise CommandError(str(err)) from None
         return
+    _quiet_tensorflow(args.debug)
     _run_tune(args, space, fixed)
 
 

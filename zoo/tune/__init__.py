@@ -41,14 +41,18 @@ _WHERE = {
 
 
 def require_keras_tuner() -> None:
-    """Raise an ImportError naming zoo's distribution when keras-tuner is missing (a broken install)."""
-    try:
-        import keras_tuner  # noqa: F401
-    except ImportError as err:  # pragma: no cover - depends on the installed extras
+    """Raise an ImportError naming zoo's distribution when keras-tuner is missing (a broken install).
+
+    It looks for the package without importing it, which would import Keras and TensorFlow: the
+    ``zoo tune --workers`` launcher checks it too, and only starts processes.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("keras_tuner") is None:  # pragma: no cover - depends on the installed packages
         raise ImportError(
             "zoo.tune needs keras-tuner, a dependency of keras-study-zoo that is missing here: "
             "pip install --force-reinstall keras-study-zoo (or '.' from a checkout)."
-        ) from err
+        )
 
 
 def _needs_keras_tuner(name: str) -> None:

@@ -12,11 +12,17 @@ command on each, with a ``--dir`` all of them share.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
 
-from zoo.tune.searching import free_port
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None, poll=0.5) -> None:

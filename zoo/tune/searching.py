@@ -394,15 +394,6 @@ def plot_scores(rows, path, objective="val_loss") -> None:
     fig.savefig(path, dpi=100)
 
 
-def free_port() -> int:
-    """A TCP port free on the loopback interface."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def distributed_role() -> str | None:
     """``"chief"``, a worker's tuner id, or ``None`` when not in keras-tuner's distributed mode."""
     if "KERASTUNER_ORACLE_IP" not in os.environ:
