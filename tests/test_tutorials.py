@@ -65,7 +65,9 @@ def run_in_the_wheels_kernel(notebook_path, installed_wheel, env):
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell("import zoo; print('zoo from', zoo.__file__)"))
     where = {"metadata": {"path": str(notebook_path.parent)}}
-    NotebookClient(notebook, km=kernels, timeout=TIME_LIMIT_S, resources=where).execute(env=clean_environment(env))
+    client = NotebookClient(notebook, km=kernels, timeout=TIME_LIMIT_S, resources=where)
+    client.execute(env=clean_environment(env), cleanup_kc=True)  # a kernel manager it was given: shut it down too
+    assert not kernels.is_alive(), "the kernel outlived its notebook"
     nbformat.write(notebook, notebook_path.with_suffix(".smoke.ipynb"))
     return notebook
 
