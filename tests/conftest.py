@@ -79,15 +79,20 @@ def run_python(code: str, *args, timeout=300, env=None, cwd=None):
     return _run([sys.executable, "-c", code, *args], timeout, env, cwd)
 
 
-def run_zoo(*args, timeout=300, env=None, cwd=None):
-    """Run the ``zoo`` command line (as ``python -m zoo``) in a fresh process."""
-    return _run([sys.executable, "-m", "zoo", *args], timeout, env, cwd)
+def run_zoo(*args, timeout=300, env=None, cwd=None, faults=()):
+    """Run the ``zoo`` command line (as ``python -m zoo``) in a fresh process.
+
+    ``faults``: fault points injected from outside (:mod:`tests.faults`), such as
+    ``("--kill-after-epoch", "2")``: the process runs ``python -m tests.faults FAULTS -- ARGS``.
+    """
+    command = ["-m", "tests.faults", *faults, "--"] if faults else ["-m", "zoo"]
+    return _run([sys.executable, *command, *args], timeout, env, cwd)
 
 
 def kill_and_resume(args, out, epochs, *, env=None, killed_after=2):
     """Run ``zoo ARGS`` (a run of ``epochs`` epochs writing to ``out``), have it SIGKILLed once epoch
-    ``killed_after`` is checkpointed (``ZOO_KILL_AFTER_EPOCH``: no timer, so any machine speed gives
-    the same kill), run the same command again, and check that it resumed.
+    ``killed_after`` is checkpointed (a fault point the test injects, :mod:`tests.faults`: no timer, so
+    any machine speed gives the same kill), run the same command again, and check that it resumed.
 
     Checks: the restart resumes right after the killed epoch, runs the rest, keeps the finished
     epochs' history rows bit for bit, continues their training time, and ends with the model saved
@@ -96,7 +101,7 @@ def kill_and_resume(args, out, epochs, *, env=None, killed_after=2):
     from zoo.json_files import read_json
     from zoo.run_folder import CHECKPOINT
 
-    first = run_zoo(*args, timeout=300, env={**(env or {}), "ZOO_KILL_AFTER_EPOCH": str(killed_after)})
+    first = run_zoo(*args, timeout=300, env=env, faults=("--kill-after-epoch", str(killed_after)))
     assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
     history = out / "history.json"
     before = read_json(history)

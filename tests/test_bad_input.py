@@ -246,9 +246,9 @@ def test_ctrl_c_exits_130_and_the_run_resumes(tmp_path):
         "--embedding-dim", "4", "--layers", "1", "--seq-len", "8", "--batch-size", "4", "--sample-length", "2",
         "--verbose", "2", "--out", str(out),
     ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=REPO, ZOO_PAUSE_AFTER_EPOCH="1")
+    env = dict(os.environ, PYTHONPATH=REPO)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "zoo", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "tests.faults", "--pause-after-epoch", "1", "--", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a background job inherits SIGINT ignored
     )  # fmt: skip
     for line in proc.stdout:  # blocks until the run says it is waiting after epoch 1

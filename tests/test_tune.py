@@ -246,8 +246,8 @@ def _events(directory):
 def test_killed_search_keeps_completed_trials_and_reruns_only_the_unfinished_one(tmp_path):
     out = tmp_path / "search"
     args = ["tune", "text_generator", "--space", "units=8,12", "--space", "layers=1,2", *TINY_TEXT, "--dir", str(out)]
-    # SIGKILLed mid-search, the moment trial 0002 has begun (zoo's fault-injection hook: no timer)
-    first = run_zoo(*args, timeout=300, env={"ZOO_KILL_AT_TRIAL": "0002"})
+    # SIGKILLed mid-search, the moment trial 0002 has begun (a fault point the test injects: no timer)
+    first = run_zoo(*args, timeout=300, faults=("--kill-at-trial", "0002"))
     assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
     killed = _events(out)
     assert [e["trial_id"] for e in killed if e["event"] == "end"] == ["0000", "0001"]

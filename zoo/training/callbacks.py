@@ -9,12 +9,13 @@ trial trains as a run with the same settings would.
 
 from __future__ import annotations
 
-import os
+import errno
 import pathlib
-import sys
+import shutil
 import time
 
 import keras
+import numpy as np
 
 from zoo.json_files import write_json_atomically
 from zoo.metrics.language import bits_from_nats, perplexity_from_nats
@@ -123,12 +124,15 @@ class EpochLog(keras.callbacks.Callback):
     continues (a resumed run keeps them and overwrites nothing it did not
     redo). ``time_s`` counts training time from the run's first epoch,
     ``time_before`` being what the continued rows had used. With
-    ``path=None`` the rows are only kept in memory (``self.rows``).
+    ``path=None`` the rows are only kept in memory (``self.rows``);
+    ``on_write`` is called after each write (the run folder records the
+    file's size and hash).
     """
 
-    def __init__(self, path=None, rows=(), time_before: float = 0.0):
+    def __init__(self, path=None, rows=(), time_before: float = 0.0, on_write=None):
         super().__init__()
         self.path = None if path is None else pathlib.Path(path)
+        self.on_write = on_write
         self.rows = list(rows)
         self.time_before = time_before
         self.start_time = time.monotonic()
@@ -142,6 +146,8 @@ class EpochLog(keras.callbacks.Callback):
         self.rows = [r for r in self.rows if r["epoch"] < epoch + 1] + [row]
         if self.path is not None:
             write_json_atomically(self.path, self.rows)
+            if self.on_write is not None:
+                self.on_write()
 
 
 class BudgetProgbar(keras.callbacks.ProgbarLogger):
@@ -164,28 +170,36 @@ class BudgetProgbar(keras.callbacks.ProgbarLogger):
             print(f"Epoch {epoch + 1} ({left // 60}:{left % 60:02d} left of {budget:g} min)", flush=True)
 
 
-class InterruptAfterEpoch(keras.callbacks.Callback):
-    """Fault injection for tests, once epoch ``epoch`` is checkpointed: SIGKILL this process
-    (``ZOO_KILL_AFTER_EPOCH``), or print ``paused after epoch N`` and wait for a signal
-    (``ZOO_PAUSE_AFTER_EPOCH``).
+class DiskSpaceGuard(keras.callbacks.Callback):
+    """Stop a run in one line before Keras writes a checkpoint into a folder without room for it.
 
-    ``fit_resumable`` adds it last when either variable is set, so a test can
-    interrupt a run at a chosen epoch instead of racing a timer.
+    Keras's ``BackupAndRestore`` writes its weights with h5py, which crashes the
+    process on a full disk and leaves a half-written file; this callback, put
+    before it, checks that the folder's file system has room for two copies of
+    the weights and the optimizer's state (Keras keeps the one before too) and
+    raises ``OSError(ENOSPC)`` naming the folder otherwise.
     """
 
-    def __init__(self, epoch: int, kill: bool):
+    def __init__(self, folder, margin: int = 1 << 20):
         super().__init__()
-        self.epoch, self.kill = epoch, kill
+        self.folder, self.margin = pathlib.Path(folder), margin
+
+    def needed(self) -> int:
+        """Bytes the next checkpoint may take: two copies of every variable, and a margin."""
+        variables = list(self.model.weights) + list(getattr(self.model.optimizer, "variables", []) or [])
+        size = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in variables)
+        return 2 * size + self.margin
 
     def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 == self.epoch:
-            import signal
-
-            if self.kill:
-                sys.stdout.flush()
-                os.kill(os.getpid(), signal.SIGKILL)
-            print(f"paused after epoch {self.epoch}", flush=True)
-            signal.pause()
+        where = self.folder if self.folder.exists() else self.folder.parent
+        free, need = shutil.disk_usage(where).free, self.needed()
+        if free < need:
+            raise OSError(
+                errno.ENOSPC,
+                f"No space left for the checkpoint: {free / 2**20:.1f} MiB free, about {need / 2**20:.1f} MiB "
+                "needed; free some space and run the same command again to resume",
+                str(self.folder),
+            )
 
 
 def task_callbacks(task: str, *, carry_state: bool = False) -> list:

@@ -20,12 +20,12 @@ import os
 import keras
 import numpy as np
 
-from zoo.json_files import read_json
-from zoo.run_folder import HISTORY
+from zoo.json_files import read_json, temporary_name
+from zoo.run_folder import HISTORY, RunFolderError
 from zoo.training.callbacks import (
     UNBOUNDED_EPOCHS,
+    DiskSpaceGuard,
     EpochLog,
-    InterruptAfterEpoch,
     budget_callbacks,
 )
 from zoo.validation import check_positive_int, check_positive_number
@@ -131,7 +131,13 @@ def _resume_point(run, model) -> tuple[int, float, list]:
     """
     first_epoch, done = run.segment["first_epoch"], run.start_epoch()
     history = run.path / HISTORY
-    rows = [r for r in read_json(history) if r["epoch"] <= done] if history.exists() else []
+    hint = "run the same command with --overwrite to start again, or give a new --out folder"
+    rows = [r for r in read_json(history, hint=hint) if r["epoch"] <= done] if history.exists() else []
+    if [r["epoch"] for r in rows] != list(range(1, done + 1)) and done > first_epoch:
+        raise RunFolderError(
+            f"{history} holds epochs {[r['epoch'] for r in rows]} but the checkpoint is at epoch {done}, so the two "
+            f"do not describe the same run: {hint}."
+        )
     if first_epoch and done == first_epoch:
         from zoo.saving import load_model
 
@@ -180,9 +186,13 @@ def fit_resumable(
     first_epoch, time_before, rows = _resume_point(run, saved) if run is not None else (0, 0.0, [])
     segment_before = run.segment["time_before"] if run is not None else 0.0
     initial_rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))  # before any restore
-    log = EpochLog(run.file(HISTORY) if run is not None else None, rows=rows, time_before=time_before)
+    log = EpochLog(
+        run.file(HISTORY) if run is not None else None, rows=rows, time_before=time_before,
+        on_write=None if run is None else lambda: run.seal(HISTORY),
+    )  # fmt: skip
     stack = [*extra_callbacks, log]
     if run is not None:
+        stack.append(DiskSpaceGuard(run.checkpoint_dir))  # refuses in one line before Keras writes into a full disk
         # After the log: a kill between the two writes makes the resumed run
         # redo that epoch and overwrite its row, so no row is ever missing.
         # The checkpoint outlives fit: the run folder removes it once model.keras is saved and the run is
@@ -195,9 +205,6 @@ def fit_resumable(
         time_used=time_before - segment_before, first_epoch=first_epoch, progress_bar=bool(verbose),
     )  # fmt: skip
     stack.extend(callbacks)
-    for variable in ("ZOO_KILL_AFTER_EPOCH", "ZOO_PAUSE_AFTER_EPOCH"):
-        if os.environ.get(variable):
-            stack.append(InterruptAfterEpoch(int(os.environ[variable]), kill=variable == "ZOO_KILL_AFTER_EPOCH"))
     model.fit(
         train_data,
         initial_epoch=first_epoch,
@@ -209,8 +216,19 @@ def fit_resumable(
         verbose=verbose,
     )
     if run is not None:
-        saved.save(run.file("model.keras"))
+        save_atomically(saved, run.file("model.keras"))
     return log.rows
+
+
+def save_atomically(model, path) -> None:
+    """``model.save(path)`` through a temporary ``.keras`` file renamed over ``path`` once complete, so a kill
+    or a full disk never leaves half a model under its name."""
+    tmp = temporary_name(path).with_suffix(".tmp.keras")  # Keras wants the .keras suffix
+    try:
+        model.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def history_column(rows, key) -> np.ndarray:
