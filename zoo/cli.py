@@ -29,7 +29,9 @@ from zoo.validation import (
     non_negative_int_arg,
     positive_float_arg,
     positive_int_arg,
-    probability_arg,
+    seed_arg,
+    temperature_arg,
+    top_p_arg,
 )
 
 
@@ -211,6 +213,8 @@ def cmd_tutorials(args):
         for note in NOTES.values():
             print(f"  {note.number}  {note.citation()} ({note.topic})")
         return
+    if args.to is not None and not args.to.strip():
+        raise CommandError("--to '' names no folder; give the folder to copy the notebooks into (made if missing).")
     if args.to is None:
         if args.json:
             print(json.dumps([{"name": t.name, "title": t.title, "notes": list(t.notes), "concepts": list(t.concepts)}
@@ -330,6 +334,7 @@ def cmd_train(args):
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
     _apply_kind_flags(args, "train", recipe.data)
     _fixed_model_args(args, recipe)
+    _check_corpus(args, recipe)
     args.out = args.out or default_out_dir(args.model)
     try:
         args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
@@ -350,6 +355,14 @@ def cmd_train(args):
         print(use_all_devices(), flush=True)
     trainers = {"text": _train_text, "images": _train_images, "scenes": _train_scenes}
     trainers.get(recipe.data, _train_task)(args, recipe)
+
+
+def _check_corpus(args, recipe) -> None:
+    """A text model's --corpus, refused before TensorFlow starts when it names no readable text files."""
+    if recipe.data == "text":
+        from zoo.data.text import check_corpus
+
+        check_corpus(args.corpus)
 
 
 def _fixed_model_args(args, recipe) -> dict:
@@ -574,7 +587,14 @@ def cmd_tune(args):
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
     _apply_kind_flags(args, "tune", recipe.data)
     fixed = _fixed_model_args(args, recipe)
+    _check_corpus(args, recipe)
     space = _tune_space(args, fixed)
+    cores = os.cpu_count() or 1
+    if args.workers > cores and not args.force_workers:  # the chief only serves the oracle: workers train
+        raise CommandError(
+            f"--workers {args.workers} starts {args.workers} training processes on {cores} cores; give at most "
+            f"{cores}, or add --force-workers to start them anyway."
+        )
     try:
         if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
             check_search_folder(args.dir)
@@ -583,16 +603,32 @@ def cmd_tune(args):
     from zoo.tune import require_keras_tuner
 
     require_keras_tuner()  # keras-tuner missing (a broken install): one line naming our distribution
-    if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
-        from zoo.tune.launch import run_distributed  # the launcher only starts processes: no Keras here
+    with _search_lock(args.dir):
+        if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
+            from zoo.tune.launch import run_distributed  # the launcher only starts processes: no Keras here
 
-        try:
-            run_distributed(_strip_workers(args.argv), args.workers, args.dir)
-        except RuntimeError as err:
-            raise CommandError(str(err)) from None
-        return
-    _quiet_tensorflow(args.debug)
-    _run_tune(args, space, fixed)
+            try:
+                run_distributed(_strip_workers(args.argv), args.workers, args.dir)
+            except RuntimeError as err:
+                raise CommandError(str(err)) from None
+            return
+        _quiet_tensorflow(args.debug)
+        _run_tune(args, space, fixed)
+
+
+def _search_lock(directory):
+    """Hold the search folder's lock for this search (a launcher or a lone process; its chief and workers
+    share the launcher's): a second ``zoo tune`` on the same folder is refused in one line."""
+    import contextlib
+
+    from zoo.run_folder import RunFolderError, lock_search_folder
+
+    if "KERASTUNER_TUNER_ID" in os.environ:
+        return contextlib.nullcontext()
+    try:
+        return lock_search_folder(directory)
+    except RunFolderError as err:
+        raise CommandError(str(err)) from None
 
 
 def _strip_workers(argv) -> list:
@@ -744,6 +780,12 @@ def _model_from(source: str, kind: str, *, overrides=()):
 
 
 def cmd_generate(args):
+    from zoo.resources import check_memory, generation_bytes
+
+    if not args.prompt:
+        raise CommandError("--prompt is empty; give the text to continue (at least one character).")
+    needed = generation_bytes(args.length, args.num_samples)
+    check_memory(f"generating {args.num_samples:,} x {args.length:,} tokens", needed)
     kind = _model_source(args.model, "generate")  # a missing or broken file is refused before TensorFlow starts
     _quiet_tensorflow(args.debug)
     from zoo.decoding.generation import generate
@@ -806,8 +848,14 @@ def cmd_export(args):
         check_input_shapes(model_info(source).input, shape)  # a ValueError: one line, before TensorFlow loads
     stem = os.path.splitext(os.path.basename(source.rstrip(os.sep)))[0]
     out = args.out or (f"{stem}_saved_model" if args.format == "tf_saved_model" else stem + FORMATS[args.format])
-    if os.path.exists(out):
-        raise CommandError(f"{out} already exists; zoo export never replaces a file: give another --out.")
+    from zoo.exporting import check_out_path
+
+    try:
+        check_out_path(out, args.format)  # before TensorFlow: a wrong suffix, a file or link already there
+    except FileExistsError:
+        raise CommandError(f"{out} already exists; zoo export never replaces a file: give another --out.") from None
+    except (ValueError, NotADirectoryError) as err:
+        raise CommandError(f"--out: {err}") from None
     if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
         raise CommandError("zoo export converts TensorFlow graphs: run it with KERAS_BACKEND=tensorflow.")
     if kind == "name":
@@ -882,9 +930,18 @@ def _add_training_flags(p, per_trial=False) -> None:
         "state carries from batch to batch (truncated backpropagation through time)",
     )
     p.add_argument("--clipnorm", type=positive_float_arg, help="gradient-norm clipping (default 1.0)")
-    p.add_argument("--seed", type=non_negative_int_arg, default=0)
+    p.add_argument("--seed", type=seed_arg, default=0)
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
+    _add_memory_flag(p)
     _add_debug_flag(p)
+
+
+def _add_memory_flag(p) -> None:
+    p.add_argument(
+        "--no-memory-check",
+        action="store_true",
+        help="build and run sizes whose estimated memory exceeds what the machine has available (zoo.resources)",
+    )
 
 
 def _add_debug_flag(p) -> None:
@@ -973,7 +1030,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace a finished run in --out (only zoo's files)")
     p.add_argument("--prompt", help="text: prompt for the sample printed at the end (default 'def ')")
     p.add_argument("--sample-length", type=non_negative_int_arg, help="text: sample length (default 300)")
-    p.add_argument("--temperature", type=non_negative_float_arg, help="text: sampling temperature (default 0.8)")
+    p.add_argument("--temperature", type=temperature_arg, help="text: sampling temperature (default 0.8)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(
@@ -1000,8 +1057,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=non_negative_int_arg,
         default=0,
-        help="run a chief and N worker processes on this machine (keras-tuner's distributed mode over gRPC)",
+        help="run a chief and N worker processes on this machine (keras-tuner's distributed mode over gRPC); "
+        "at most one per core",
     )
+    p.add_argument("--force-workers", action="store_true", help="start --workers even beyond the cores")
     _add_training_flags(p, per_trial=True)
     p.set_defaults(func=cmd_tune)
 
@@ -1013,11 +1072,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="a preset (zoo list --pretrained) or the path of a .keras file")
     p.add_argument("--prompt", required=True)
     p.add_argument("--length", type=non_negative_int_arg, default=200)
-    p.add_argument("--temperature", type=non_negative_float_arg, default=1.0, help="0 is greedy")
+    p.add_argument("--temperature", type=temperature_arg, default=1.0, help="0 is greedy")
     p.add_argument("--top-k", type=positive_int_arg)
-    p.add_argument("--top-p", type=probability_arg)
+    p.add_argument("--top-p", type=top_p_arg)
     p.add_argument("--num-samples", type=positive_int_arg, default=1, help="continuations generated in parallel")
-    p.add_argument("--seed", type=non_negative_int_arg)
+    p.add_argument("--seed", type=seed_arg)
+    _add_memory_flag(p)
     _add_debug_flag(p)
     p.set_defaults(func=cmd_generate)
 
@@ -1080,8 +1140,11 @@ def main(argv=None) -> int:
     except SystemExit as exit_:  # --help, --version, or a bad argument (already printed in one line)
         return exit_.code
     args.argv = argv
+    from zoo.resources import memory_check
+
     try:
-        args.func(args)
+        with memory_check(not getattr(args, "no_memory_check", False)):
+            args.func(args)
     except KeyboardInterrupt:
         print(f"zoo {args.command}: interrupted", file=sys.stderr)
         return 130
@@ -1092,6 +1155,12 @@ def main(argv=None) -> int:
         if getattr(args, "debug", False):
             raise
         print(f"zoo {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a full disk, a read-only folder, a parent that is a file: the user's to fix
+        if getattr(args, "debug", False):
+            raise
+        where = f": {err.filename}" if err.filename else ""
+        print(f"zoo {args.command}: error: {err.strerror or err}{where}", file=sys.stderr)
         return 2
     except TrialsFailedError as err:
         print(f"zoo {args.command}: error: {err}", file=sys.stderr)

@@ -31,6 +31,7 @@ Keras is imported on first use, so :data:`FORMATS` and :func:`refusal` answer at
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
@@ -133,11 +134,7 @@ def export_model(
     if why:
         raise ExportRefusedError(f"{name} cannot be exported to {format}: {why}.")
     path = os.fspath(path)
-    suffix = FORMATS[format]
-    if suffix and not path.endswith(suffix):
-        raise ValueError(f"a {format} artifact is a {suffix} file, got the path {path!r}.")
-    if os.path.exists(path):
-        raise FileExistsError(f"{path!r} already exists; zoo export never replaces a file: give a new path.")
+    check_out_path(path, format)
     if keras.backend.backend() != "tensorflow":
         raise ExportRefusedError(
             "zoo export converts TensorFlow graphs; run it with KERAS_BACKEND=tensorflow "
@@ -151,8 +148,17 @@ def export_model(
         import tensorflow as tf
 
         options["target_spec"] = {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}
+    # Written under a temporary name beside it and renamed once whole: a kill or a full disk leaves no
+    # half an artifact under the name a rerun would refuse as the user's.
+    tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp{FORMATS[format]}")
     try:
-        model.export(path, format=format, input_signature=signature, verbose=verbose, **options)
+        with warnings.catch_warnings():  # tf2onnx's FutureWarnings about NumPy and TensorFlow, at every export
+            warnings.simplefilter("ignore", FutureWarning)
+            model.export(tmp, format=format, input_signature=signature, verbose=verbose, **options)
+        check_out_path(path, format)  # nothing appeared there meanwhile
+        os.rename(tmp, path)
+    except OSError:
+        raise
     except Exception as err:  # a converter's error runs to pages of graph locations: keep its gist
         text = str(err)
         lines = [line.strip() for line in text.splitlines() if "TF Select ops:" in line]
@@ -160,7 +166,40 @@ def export_model(
         raise ExportRefusedError(
             f"{name or type(model).__name__} could not be exported to {format}: {type(err).__name__}: {lines[-1][:300]}"
         ) from err
+    finally:
+        _remove_partial(tmp)
     return path
+
+
+def check_out_path(path, format: str) -> None:
+    """Refuse, in one line and without Keras, an artifact path zoo export must not write.
+
+    Raises:
+        ValueError: the path lacks the format's suffix or is empty.
+        FileExistsError: something is there already, a symbolic link (even one to
+            nothing) included: zoo export never replaces or writes through one.
+        NotADirectoryError: its folder is missing or is a file.
+    """
+    path = os.fspath(path)
+    suffix = FORMATS[format]
+    if not path.strip() or (suffix and not path.endswith(suffix)):
+        what = f"a {suffix} file" if suffix else "a folder"
+        raise ValueError(f"a {format} artifact is {what}, got the path {path!r}.")
+    if os.path.lexists(path):
+        raise FileExistsError(f"{path!r} already exists; zoo export never replaces a file: give a new path.")
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        raise NotADirectoryError(f"{parent!r}, the folder of {path!r}, is not a folder; make it or give another path.")
+
+
+def _remove_partial(tmp: str) -> None:
+    """Remove a temporary artifact (a file, or a SavedModel folder) that was not renamed into place."""
+    import shutil
+
+    if os.path.isdir(tmp) and not os.path.islink(tmp):
+        shutil.rmtree(tmp, ignore_errors=True)
+    elif os.path.lexists(tmp):
+        os.unlink(tmp)
 
 
 def _require(module: str, format: str) -> None:

@@ -126,9 +126,7 @@ def foreign_files(path, manifest: dict | None = None) -> list[str]:
     owned = set(manifest["files"]) if manifest else set()
     ours = owned | ({MANIFEST, LOCK, CHECKPOINT} if manifest else {LOCK})
     found = [
-        p.name
-        for p in path.iterdir()
-        if p.is_symlink() or (p.name not in ours and not _temporary_of(p.name, owned))
+        p.name for p in path.iterdir() if p.is_symlink() or (p.name not in ours and not _temporary_of(p.name, owned))
     ]
     checkpoint = path / CHECKPOINT
     if CHECKPOINT not in found and checkpoint.exists():
@@ -170,9 +168,9 @@ def _open_lock_file(path: pathlib.Path, flags: int) -> int:
     return fd
 
 
-def _lock_holder(path: pathlib.Path) -> str:
+def _lock_holder(path: pathlib.Path, name: str = LOCK) -> str:
     try:
-        fd = _open_lock_file(path / LOCK, os.O_RDONLY)
+        fd = _open_lock_file(path / name, os.O_RDONLY)
         with os.fdopen(fd, encoding="utf-8") as f:
             holder = json.loads(f.read(4096))
         return f"process {holder['pid']} on {holder['host']}"
@@ -561,6 +559,28 @@ def default_out_dir(model_name: str) -> str:
 
 #: What a ``zoo tune`` search folder holds once started (see :mod:`zoo.tune.searching`).
 SEARCH_MANIFEST = "search.json"
+#: The lock a ``zoo tune`` holds on its search folder (its chief and workers share their launcher's).
+SEARCH_LOCK = "zoo-search.lock"
+
+
+@contextlib.contextmanager
+def lock_search_folder(path):
+    """Hold ``path``'s search lock (made with the folder if missing) while the block runs.
+
+    Raises:
+        RunFolderError: another process holds it, or the lock is a symbolic link.
+    """
+    path = pathlib.Path(path)
+    check_search_folder(path)
+    path.mkdir(parents=True, exist_ok=True)
+    lock = _FileLock(path / SEARCH_LOCK)
+    if not lock.acquire():
+        holder = _lock_holder(path, SEARCH_LOCK)
+        raise RunFolderError(f"{path} is in use by {holder}, which is searching there now.")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def check_search_folder(path) -> None:
@@ -568,8 +588,10 @@ def check_search_folder(path) -> None:
     path = pathlib.Path(path)
     if path.exists() and not path.is_dir():
         raise RunFolderError(f"{path} is a file, not a folder; give a folder for the search with --dir.")
-    if path.is_dir() and any(path.iterdir()) and not (path / SEARCH_MANIFEST).exists():
-        names = sorted(p.name for p in path.iterdir())
+    names = sorted(p.name for p in path.iterdir() if p.name != SEARCH_LOCK) if path.is_dir() else []
+    if path.is_symlink() and not path.exists():
+        raise RunFolderError(f"{path} is a symbolic link to nothing; give a folder for the search with --dir.")
+    if names and not (path / SEARCH_MANIFEST).exists():
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         raise RunFolderError(
             f"{path} holds files that are not a zoo search ({shown}); zoo never replaces or deletes them: "

@@ -21,9 +21,9 @@ import filecmp
 import json
 import pathlib
 import re
-import shutil
 
 from zoo.concepts import BY_CODE
+from zoo.json_files import write_atomically
 
 CLAIM_MIMETYPE = "application/vnd.zoo.claim+json"
 VERDICTS = ("holds", "does not hold", "holds only under conditions")
@@ -106,17 +106,23 @@ def copy_tutorials(destination) -> list[tuple[str, str]]:
     """Copy every notebook into ``destination`` (made if missing); ``[(file name, "copied" | "unchanged")]``.
 
     A file already there with the same content is left as it is. If any file there differs
-    (a notebook the user ran or edited), nothing is copied and :class:`TutorialConflictError`
-    names every such file.
+    (a notebook the user ran or edited) or is a symbolic link, nothing is copied and
+    :class:`TutorialConflictError` names every such file. Each notebook is written to a
+    temporary name and renamed, so a full disk or a kill leaves no half-written one.
     """
+    if not str(destination).strip():
+        raise NotADirectoryError("--to '' names no folder; give a folder (new or existing).")
     destination = pathlib.Path(destination)
+    if destination.is_symlink() and not destination.exists():
+        raise NotADirectoryError(f"--to {str(destination)!r} is a symbolic link to nothing; give a folder.")
     if destination.exists() and not destination.is_dir():
         raise NotADirectoryError(f"--to {str(destination)!r} is a file; give a folder (new or existing).")
     sources = notebook_paths()
     changed = [
         path.name
         for path in sources
-        if (destination / path.name).exists() and not filecmp.cmp(path, destination / path.name, shallow=False)
+        if (destination / path.name).is_symlink()
+        or ((destination / path.name).exists() and not filecmp.cmp(path, destination / path.name, shallow=False))
     ]
     if changed:
         which = "which differs from the shipped notebook" if len(changed) == 1 else "which differ from the shipped ones"
@@ -130,8 +136,9 @@ def copy_tutorials(destination) -> list[tuple[str, str]]:
         target = destination / path.name
         if target.exists():
             done.append((path.name, "unchanged"))
-        else:
-            shutil.copyfile(path, target)
+        else:  # whole or not at all: a full disk leaves no truncated notebook that a rerun would refuse
+            data = path.read_bytes()
+            write_atomically(target, lambda f, data=data: f.write(data))
             done.append((path.name, "copied"))
     return done
 

@@ -112,6 +112,39 @@ probability_arg = _argparse_type(
 fraction_arg = _argparse_type(float, lambda n, v: check_number(n, v, minimum=0, maximum=1), "a number in [0, 1]")
 
 
+#: The largest seed every backend takes (TensorFlow's and JAX's samplers read it as a 32-bit integer).
+MAX_SEED = 2**31 - 1
+#: The smallest positive sampling temperature and top-p: below it, float32 arithmetic under- or overflows
+#: (``logits / 1e-50`` is infinite, ``1e-300`` is 0.0 in float32) and the samples are garbage.
+MIN_SAMPLING_VALUE = 1e-6
+
+
+def check_seed(name: str, value, *, optional: bool = False):
+    """``value`` if it is an integer in [0, :data:`MAX_SEED`] (``None`` too when ``optional``)."""
+    if value is None and optional:
+        return value
+    if not _is_int(value) or not 0 <= value <= MAX_SEED:
+        raise ValueError(f"{name} must be an integer in [0, {MAX_SEED}], got {value!r}.")
+    return value
+
+
+def check_temperature(name: str, value):
+    """``value`` if it is 0 (greedy) or a finite number of at least :data:`MIN_SAMPLING_VALUE`."""
+    if _is_real(value) and value == 0:
+        return value
+    return check_number(name, value, minimum=MIN_SAMPLING_VALUE)
+
+
+def check_top_p(name: str, value, *, optional: bool = False):
+    """``value`` if it is a number in [:data:`MIN_SAMPLING_VALUE`, 1] (``None`` too when ``optional``)."""
+    return check_number(name, value, minimum=MIN_SAMPLING_VALUE, maximum=1, optional=optional)
+
+
+seed_arg = _argparse_type(int, check_seed, f"an integer in [0, {MAX_SEED}]")
+temperature_arg = _argparse_type(float, check_temperature, f"0 (greedy) or a number >= {MIN_SAMPLING_VALUE:g}")
+top_p_arg = _argparse_type(float, check_top_p, f"a number in [{MIN_SAMPLING_VALUE:g}, 1]")
+
+
 def int_at_least(minimum: int):
     """An argparse type for integers of at least ``minimum`` (``--factor`` needs 2)."""
     return _argparse_type(int, lambda n, v: check_int(n, v, minimum=minimum), f"an integer >= {minimum}")

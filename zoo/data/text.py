@@ -58,6 +58,13 @@ def stdlib_files() -> list[pathlib.Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+def check_corpus(source: str) -> None:
+    """Refuse a corpus that names no readable text files (a missing path, a FIFO, ``/dev/zero``), without
+    reading it: what ``zoo train`` checks before it imports TensorFlow."""
+    if source not in BUILTIN_CORPORA:
+        _user_files(source)
+
+
 def _user_files(source: str) -> list[pathlib.Path]:
     path = pathlib.Path(source).expanduser()
     if path.is_file():

@@ -56,7 +56,14 @@ def _names(root, split, kind, folder, suffix) -> list:
             f"No split {split!r}: {str(listing)!r} does not exist; splits there: {available or 'none'} "
             "(or split=None for every file)."
         )
-    return [line.split()[0] for line in listing.read_text().splitlines() if line.strip()]
+    names = [line.split()[0] for line in listing.read_text().splitlines() if line.strip()]
+    for number, name in enumerate(names, 1):
+        if name in (".", "..") or "/" in name or "\\" in name or name.startswith("~"):
+            raise ValueError(
+                f"{listing}, line {number}: {name!r} is not an example name (a file name without its folder); "
+                "a split lists names inside the data set, never paths that leave it."
+            )
+    return names
 
 
 def _number(path, element, tag, kind=float):

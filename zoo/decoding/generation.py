@@ -24,16 +24,19 @@ import functools
 import numpy as np
 
 from zoo.data.vocab import TextCodec
+from zoo.resources import check_memory, generation_bytes
 from zoo.tracing import tracing_by_design
-from zoo.validation import check_int, check_number, check_positive_int
+from zoo.validation import check_int, check_positive_int, check_seed, check_temperature, check_top_p
 
 
-def _check_sampling(temperature, top_k, top_p, length, num_samples):
+def _check_sampling(temperature, top_k, top_p, length, num_samples, seed=None):
     check_int("length", length, minimum=0)
-    check_number("temperature", temperature, minimum=0)  # 0 means greedy
+    check_temperature("temperature", temperature)  # 0 means greedy
     check_positive_int("top_k", top_k, optional=True)
-    check_number("top_p", top_p, minimum=0, maximum=1, exclusive_minimum=True, optional=True)
+    check_top_p("top_p", top_p, optional=True)
     check_positive_int("num_samples", num_samples)
+    check_seed("seed", seed, optional=True)
+    check_memory(f"generating {num_samples:,} x {length:,} tokens", generation_bytes(length, num_samples))
 
 
 def filter_logits(logits, temperature=1.0, top_k=None, top_p=None, ops=None):
@@ -286,7 +289,7 @@ def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, see
         num_samples: generate this many continuations in parallel (one batch)
             and return a list of strings.
     """
-    _check_sampling(temperature, top_k, top_p, length, num_samples)
+    _check_sampling(temperature, top_k, top_p, length, num_samples, seed)
     vocabulary = getattr(model, "vocabulary", None)
     if vocabulary is None:
         raise ValueError("The model has no vocabulary to encode the prompt; build it with vocabulary=[...].")

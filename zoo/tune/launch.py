@@ -12,10 +12,24 @@ command on each, with a ``--dir`` all of them share.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+
+
+def _die_with_parent() -> None:
+    """In a started process, before it runs: ask Linux to SIGTERM it when its parent dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start(command, env):
+    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
 
 
 def free_port() -> int:
@@ -30,15 +44,18 @@ def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None,
 
     If any process fails, the others are stopped and ``RuntimeError`` names
     the failed one (the completed trials stay in the search directory, and
-    the same command resumes the search).
+    the same command resumes the search). The chief and workers die with the
+    launcher: SIGTERM or Ctrl-C stops them, and on Linux each asks the kernel
+    for SIGTERM when the launcher dies, even by SIGKILL (``PR_SET_PDEATHSIG``).
     """
     port = port or free_port()
     base = dict(os.environ, KERASTUNER_ORACLE_IP=ip, KERASTUNER_ORACLE_PORT=str(port))
     command = [sys.executable, "-m", "zoo", *argv]
     print(f"distributed search: chief on {ip}:{port} and {workers} workers; folder {directory}", flush=True)
-    procs = {"chief": subprocess.Popen(command, env=dict(base, KERASTUNER_TUNER_ID="chief"))}
+    previous = signal.signal(signal.SIGTERM, _terminated)  # SIGTERM: stop the others as Ctrl-C would
+    procs = {"chief": _start(command, dict(base, KERASTUNER_TUNER_ID="chief"))}
     for i in range(workers):
-        procs[f"tuner{i}"] = subprocess.Popen(command, env=dict(base, KERASTUNER_TUNER_ID=f"tuner{i}"))
+        procs[f"tuner{i}"] = _start(command, dict(base, KERASTUNER_TUNER_ID=f"tuner{i}"))
     try:
         while any(p.poll() is None for p in procs.values()):
             failed = [name for name, p in procs.items() if p.returncode not in (None, 0)]
@@ -52,6 +69,7 @@ def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None,
         if failed:
             raise RuntimeError(f"distributed search: {failed[0]} exited with status {procs[failed[0]].returncode}.")
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for p in procs.values():
             if p.poll() is None:
                 p.terminate()
@@ -60,3 +78,7 @@ def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None,
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # run_distributed's finally stops the chief and the workers

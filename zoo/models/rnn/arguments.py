@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
 from zoo.data.vocab import codec_vocabulary
+from zoo.resources import check_training_size
 from zoo.validation import check_int, check_positive_int, check_rate
 
 #: The recurrent layers a language model stacks (keras.layers.LSTM, GRU, SimpleRNN).
@@ -52,6 +53,23 @@ def check_text_generator(*, embedding_dim, units, num_layers, cell, dropout) -> 
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
     check_rate("dropout", dropout)
+    check_training_size(
+        f"text_generator with units={units}, num_layers={num_layers}",
+        recurrent_parameters(cell, embedding_dim, units, num_layers) + 2 * 256 * max(embedding_dim, units),
+    )
+
+
+#: Weight matrices per recurrent cell: the LSTM's four gates, the GRU's three, the plain RNN's one.
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+
+
+def recurrent_parameters(cell: str, inputs: int, units: int, num_layers: int) -> int:
+    """The weights of ``num_layers`` stacked recurrent layers (kernel, recurrent kernel, biases; the GRU's two)."""
+    total, width = 0, inputs
+    for _ in range(num_layers):
+        total += GATES[cell] * (units * (width + units) + 2 * units)
+        width = units
+    return total
 
 
 def check_sentiment_rnn(*, vocab_size, embedding_dim, units, cell, dropout) -> None:

@@ -7,6 +7,7 @@ before it imports Keras.
 
 from __future__ import annotations
 
+from zoo.resources import check_training_size
 from zoo.validation import check_positive_int, check_rate
 
 #: Learned position vectors (PositionEmbedding) or fixed sinusoidal codes (SinusoidalPositionalEncoding).
@@ -28,3 +29,8 @@ def check_transformer_lm(*, max_length, embed_dim, num_heads, ff_dim, num_layers
     if positional not in POSITIONAL:
         raise ValueError(f"positional must be one of {sorted(POSITIONAL)}, got {positional!r}.")
     check_rate("dropout", dropout)
+    per_block = 4 * embed_dim * embed_dim + 2 * embed_dim * ff_dim  # attention's four projections, the MLP
+    check_training_size(
+        f"transformer_lm with embed_dim={embed_dim}, num_layers={num_layers}",
+        num_layers * per_block + (max_length + 2 * 256) * embed_dim,
+    )
