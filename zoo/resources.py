@@ -72,6 +72,7 @@ def check_training_size(what: str, parameters: float) -> None:
 
 def generation_bytes(length: int, num_samples: int) -> int:
     """A bound on what generating ``num_samples`` continuations of ``length`` tokens takes: per sample, the
-    output buffer (a power of two of int32 ids, held twice), its text, and 64 KiB for a step's logits and states."""
+    output buffer (a power of two of int32 ids, held twice), its tokens decoded to Python strings (64 bytes
+    each), and 64 KiB for a step's logits and states."""
     bucket = max(64, 1 << max(length - 1, 0).bit_length())
-    return num_samples * (8 * bucket + 4 * length + (64 << 10))
+    return num_samples * (8 * bucket + 64 * length + (64 << 10))
