@@ -21,7 +21,7 @@ import time
 import keras
 import keras_tuner
 
-from zoo.json_files import write_json_atomically
+from zoo.json_files import read_json, write_json_atomically
 from zoo.registry import model_info
 from zoo.tune.oracles import ResumableGridOracle
 
@@ -241,7 +241,7 @@ def scene_search_data(
 def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
     path = directory / "search.json"
     if path.exists():
-        saved = json.loads(path.read_text())
+        saved = read_json(path, hint="it describes the search in this folder: give a new --dir to start another")
         if saved != settings:
             changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
             raise ValueError(
@@ -317,7 +317,7 @@ def read_trials(directory) -> list:
     """
     rows = []
     for path in sorted(pathlib.Path(directory, PROJECT).glob("trial_*/trial.json")):
-        trial = json.loads(path.read_text())
+        trial = read_json(path, hint="keras-tuner cannot go on from it either: give a new --dir to search again")
         row = {"trial_id": trial["trial_id"], "status": trial["status"]}
         for k, v in trial["hyperparameters"]["values"].items():
             row[k.replace("tuner/", "tuner_")] = v
