@@ -41,8 +41,8 @@ CASES = [
     (["train", "fcn8s", "--epochs", "1", "--corpus", "pydoc", "--data", "digits"], "--corpus, --data do not apply to fcn8s, a model trained on scenes data"),
     (["train", "text_generator", "--epochs", "1", "--scenes", "10"], "--scenes does not apply to text_generator, a model trained on text data"),
     (["train", "resnet_cifar", "--epochs", "1", "--steps-per-epoch", "5"], "--steps-per-epoch does not apply to resnet_cifar"),
-    (["generate", "m.keras", "--prompt", "x", "--temperature", "nan"], "argument --temperature: expected a finite number >= 0, got 'nan'"),
-    (["generate", "m.keras", "--prompt", "x", "--top-p", "0"], "argument --top-p: expected a number in (0, 1], got '0'"),
+    (["generate", "m.keras", "--prompt", "x", "--temperature", "nan"], "argument --temperature: expected 0 (greedy) or a number >= 1e-06, got 'nan'"),
+    (["generate", "m.keras", "--prompt", "x", "--top-p", "0"], "argument --top-p: expected a number in [1e-06, 1], got '0'"),
     (["generate", "missing.keras", "--prompt", "x"], "No saved model at 'missing.keras'; give the path of a .keras file."),
     (["export", "missing.keras", "--format", "onnx"], "No saved model at 'missing.keras'; give the path of a .keras file."),
     (["generate", "poem", "--prompt", "x"], "'poem' is not a preset, a .keras file; presets: "),
@@ -122,8 +122,8 @@ def test_a_time_budgeted_search_shows_the_minutes_left(tmp_path, capsys):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"temperature": float("nan")}, "temperature must be a number >= 0, got nan"),
-        ({"top_p": True}, r"top_p must be a number in \(0, 1\] or None, got True"),
+        ({"temperature": float("nan")}, "temperature must be a number >= 1e-06, got nan"),
+        ({"top_p": True}, r"top_p must be a number in \[1e-06, 1\] or None, got True"),
         ({"top_k": 2.0}, "top_k must be a positive integer or None, got 2.0"),
         ({"length": True}, "length must be an integer >= 0, got True"),
     ],

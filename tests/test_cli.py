@@ -75,7 +75,7 @@ def test_generate_command_matches_the_library(tmp_path, capsys):
     assert main(["generate", saved, "--prompt", "x", "--length", "5", "--num-samples", "3"]) == 0
     assert capsys.readouterr().out.count("--- sample") == 3
     assert main(["generate", saved, "--prompt", "x", "--top-p", "2"]) == 2
-    assert "argument --top-p: expected a number in (0, 1], got '2'" in capsys.readouterr().err
+    assert "argument --top-p: expected a number in [1e-06, 1], got '2'" in capsys.readouterr().err
 
 
 def test_generate_missing_file_is_a_clear_error(tmp_path):
