@@ -84,9 +84,9 @@ def test_filter_logits_keeps_the_top_k_and_the_nucleus():
         ({"temperature": -0.5}, r"temperature must be a number >= 1e-06"),
         ({"top_k": 0}, r"top_k must be a positive integer or None, got 0"),
         ({"top_p": 1.5}, r"top_p must be a number in \[1e-06, 1\] or None, got 1.5"),
-        ({"top_p": True}, r"top_p must be a number in \(0, 1\] or None, got True"),
-        ({"temperature": float("nan")}, r"temperature must be a number >= 0, got nan"),
-        ({"temperature": float("inf")}, r"temperature must be a number >= 0, got inf"),
+        ({"top_p": True}, r"top_p must be a number in \[1e-06, 1\] or None, got True"),
+        ({"temperature": float("nan")}, r"temperature must be a number >= 1e-06, got nan"),
+        ({"temperature": float("inf")}, r"temperature must be a number >= 1e-06, got inf"),
         ({"num_samples": 0}, r"num_samples must be a positive integer, got 0"),
     ],
 )
