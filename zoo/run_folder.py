@@ -323,8 +323,9 @@ def _remove_checkpoint(folder: pathlib.Path) -> None:
         folder.rmdir()  # only when empty: anything else in it is not zoo's
 
 
-def _valid_pair(folder: pathlib.Path, weights: str, metadata: str) -> tuple[int | None, str]:
-    """``(epoch, "")`` when the checkpoint pair is whole, else ``(None, what is wrong)``."""
+def _valid_pair(folder: pathlib.Path, weights: str, metadata: str, read_weights=True) -> tuple[int | None, str]:
+    """``(epoch, "")`` when the checkpoint pair is whole, else ``(None, what is wrong)``; ``read_weights=False``
+    skips reading every dataset of the weights (done once, by :meth:`RunFolder.checked_checkpoint`)."""
     for name in (weights, metadata):
         if not (folder / name).is_file():
             return None, f"{name} is missing"
@@ -334,6 +335,8 @@ def _valid_pair(folder: pathlib.Path, weights: str, metadata: str) -> tuple[int 
         return None, f"{metadata} is damaged ({type(err).__name__})"
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
         return None, f"{metadata} holds no epoch"
+    if not read_weights:
+        return epoch, ""
     import h5py
 
     try:
@@ -432,7 +435,7 @@ class RunFolder:
     def start_epoch(self) -> int:
         """The epoch this invocation trains from: the checkpoint's (:meth:`checked_checkpoint` first), else the
         segment's first."""
-        epoch, _ = _valid_pair(self.checkpoint_dir, *CHECKPOINT_PAIRS[0])
+        epoch, _ = _valid_pair(self.checkpoint_dir, *CHECKPOINT_PAIRS[0], read_weights=False)
         return self.segment["first_epoch"] if epoch is None else epoch
 
     def file(self, name: str) -> pathlib.Path:
