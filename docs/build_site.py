@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 # The API reference: one page per area, each documenting these modules (where the names are defined,
 # since the packages export them lazily).
 API_PAGES = {
-    "zoo": ["zoo", "zoo.registry"],
+    "zoo": ["zoo", "zoo.factory", "zoo.registry"],
     "models": [
         "zoo.models",
         "zoo.models.rnn.char_rnn",
@@ -81,6 +81,7 @@ API_PAGES = {
     ],
     "training": [
         "zoo.training.fit",
+        "zoo.training.compiling",
         "zoo.training.callbacks",
         "zoo.training.text",
         "zoo.training.images",

@@ -10,7 +10,7 @@ zoo or Keras in this process, then ``zoo.cli.main`` runs the arguments:
   temporary file half-written and not yet renamed (the moment a kill does most harm);
 - ``--fail-at-write NAME``: the same write fails with ``OSError(ENOSPC)``, as on a full disk.
 
-The patches go in once Keras is imported (after ``zoo.cli._quiet_tensorflow``), so the
+The patches go in once Keras is imported (after ``zoo.cli.common.quiet_tensorflow``), so the
 process prints what a user's would.
 """
 
@@ -91,8 +91,9 @@ def main(argv=None) -> int:
     parser.add_argument("--fail-at-write")
     faults = parser.parse_args(argv[:split])
     import zoo.cli as cli
+    from zoo.cli import common
 
-    quiet = cli._quiet_tensorflow
+    quiet = common.quiet_tensorflow
 
     def quiet_then_patch(*args, **kwargs):
         quiet(*args, **kwargs)
@@ -101,7 +102,7 @@ def main(argv=None) -> int:
         if faults.kill_at_trial:
             _patch_trials(faults.kill_at_trial)
 
-    cli._quiet_tensorflow = quiet_then_patch
+    common.quiet_tensorflow = quiet_then_patch
     for name, kill in ((faults.kill_at_write, True), (faults.fail_at_write, False)):
         if name:
             _patch_writes(name, kill)

@@ -6,6 +6,7 @@ chosen writes (injected by the tests, never timed), damaged checkpoints, crafted
 given to zoo changed, and that zoo finishes or refuses in one line.
 """
 
+import contextlib
 import errno
 import json
 import os
@@ -241,6 +242,75 @@ def test_an_os_error_is_one_line_naming_the_path(tmp_path, capsys):
     assert str(parent) in line and "internal error" not in line
 
 
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 2 MiB tmpfs file system at ``tmp_path/disk`` (skipped where this machine allows no mount)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def _fill(disk, leave: int):
+    """Fill ``disk`` with one file until it is full, then give back ``leave`` bytes; returns the file."""
+    filler = disk / "filler"
+    with open(filler, "wb", buffering=0) as f, contextlib.suppress(OSError):
+        while True:
+            f.write(bytes(1 << 12))
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+    return filler
+
+
+@pytest.mark.parametrize(
+    "free_kib, refused",
+    [
+        (0, "No space left on device: {out}/zoo-run.lock"),
+        (16, "No space left on device: {out}/zoo-run.json"),
+        (40, "No space left for the checkpoint: 0.0 MiB free"),  # DiskSpaceGuard, before h5py writes
+        (1088, "No space left for the checkpoint: 1.0 MiB free"),  # the first checkpoint fitted, the second not
+        (1800, None),
+    ],
+)
+def test_a_real_full_disk_stops_in_one_line_and_the_rerun_finishes(small_disk, capsys, free_kib, refused):
+    mine = small_disk / "mine.txt"
+    mine.write_text("the user's")
+    filler, out = _fill(small_disk, free_kib << 10), small_disk / "r"
+    argv = [*TINY_TEXT, "--epochs", "2", "--out", str(out)]
+    code = main(argv)
+    if refused is not None:
+        assert code == 2 and refused.format(out=out) in one_line_error(capsys, 2)
+    assert not [p for p in small_disk.rglob("*") if p.name.endswith(".tmp")]  # nothing half-written by zoo
+    assert mine.read_text() == "the user's"
+    filler.unlink()
+    if refused is not None:
+        assert main(argv) == 0  # the rerun, with room, finishes
+    else:
+        assert code == 0
+    assert json.loads((out / MANIFEST).read_text())["status"] == "finished"
+    assert [r["epoch"] for r in json.loads((out / "history.json").read_text())] == [1, 2]
+
+
+def test_a_crash_of_h5py_on_a_full_disk_is_recovered_by_the_rerun(small_disk):
+    # With the disk filled between DiskSpaceGuard's check and Keras's write (the guard is bypassed here),
+    # h5py can fail in one line or die of SIGSEGV inside its C library at this size; either way the half-written
+    # checkpoint is never trusted: the rerun discards it and finishes.
+    code = "from zoo.training import callbacks; callbacks.DiskSpaceGuard.needed = lambda self: 0; import runpy, sys; " \
+        "sys.argv = ['zoo', *sys.argv[1:]]; runpy.run_module('zoo', run_name='__main__')"  # fmt: skip
+    filler, out = _fill(small_disk, 40 << 10), small_disk / "r"
+    argv = [*TINY_TEXT, "--epochs", "2", "--out", str(out)]
+    first = run_python(code, *argv)
+    assert first.returncode in (2, -signal.SIGSEGV), first.stderr[-2000:]
+    if first.returncode == 2:
+        assert len(first.stderr.strip().splitlines()) == 1 and "No space left" in first.stderr
+    filler.unlink()
+    second = run_python(code, *argv)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert [r["epoch"] for r in json.loads((out / "history.json").read_text())] == [1, 2]
+
+
 # -- resumes that fall back or refuse, never lie -----------------------------------------------
 class StopAfterEpoch(Exception):
     """Stands for a kill once epoch ``n``'s checkpoint is written (raised by a callback after Keras's)."""
@@ -369,6 +439,8 @@ def test_keras_refusals_of_crafted_files_are_one_line(tmp_path, capsys):
         ([*TINY_TEXT, "--epochs", "1", "--units", "30000"], "GiB"),
         ([*TINY_TEXT[:2], "--corpus", "/dev/zero", "--epochs", "1"], "/dev/zero"),
         (["tune", "text_generator", "--dir", "x", "--epochs", "1", "--workers", "40"], "--force-workers"),
+        (["export", "resnet_cifar_digits", "--format", "onnx", "--input-shape", "8,8"], "inputs (8, 8, 1), got"),
+        (["export", "seq2seq_attention_dates", "--format", "onnx", "--input-shape", "5"], "(free) and (free)"),
     ],
 )
 def test_absurd_sizes_and_values_are_refused_before_tensorflow(argv, said, tmp_path):

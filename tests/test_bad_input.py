@@ -219,11 +219,12 @@ def test_make_scenes_checks_its_arguments(kwargs, message):
 
 def test_an_internal_error_is_one_line_and_its_traceback_waits_for_debug(monkeypatch, capsys):
     from zoo import cli
+    from zoo.cli import info
 
     def broken(args):
         raise RuntimeError("the registry is on fire")
 
-    monkeypatch.setattr(cli, "cmd_info", broken)
+    monkeypatch.setattr(info, "run", broken)
     assert cli.main(["info", "lenet5"]) == 1
     err = capsys.readouterr().err
     assert err == (

@@ -97,7 +97,7 @@ def test_the_claims_index_shows_the_verdicts_the_saved_notebooks_recorded(site):
 
 def test_api_pages_and_tutorials_link_each_other(site):
     api = (site / "api" / "zoo.html").read_text()
-    assert 'id="zoo.registry.create_model"' in api
+    assert 'id="zoo.factory.create_model"' in api
     assert 'href="../tutorials/00_quickstart.html"' in api  # "used in the tutorials"
     tutorial = (site / "tutorials" / "00_quickstart.html").read_text()
     assert "../api/" in tutorial

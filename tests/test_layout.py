@@ -75,19 +75,15 @@ def test_the_check_finds_a_crossing(tmp_path):
     assert len(found) == 2 and "imports _hidden from zoo.data.scenes" in found[0] and "from outside zoo" in found[1]
 
 
-def import_graph():
-    """zoo's module-level imports (those run when a module is imported) as {module: modules it imports}."""
+def import_graph(paths=None, root=ROOT):
+    """zoo's imports, those at the top of a module and those inside its functions alike, as
+    {module: zoo modules it imports}: an import inside a function closes a circle as surely, only later."""
     graph = {}
-    for path in ROOT.glob("zoo/**/*.py"):
-        tree = ast.parse(path.read_text())
-        name = module_name(path)
+    for path in paths or ROOT.glob("zoo/**/*.py"):
+        name = module_name(path, root)
         targets = set()
-        for node in tree.body:  # top level only: imports inside functions run later, on use
-            if isinstance(node, ast.Import):
-                targets |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                targets.add(node.module)
-                targets |= {f"{node.module}.{a.name}" for a in node.names}
+        for _, module, names in imports(path, root):
+            targets |= {module, *(f"{module}.{n}" for n in names)}
         # A package's __init__ importing its own submodules is the usual layout, not a cycle:
         # a submodule's edge back up to a package containing it is dropped.
         graph[name] = {t for t in targets if t in MODULES and t != name and not name.startswith(t + ".")}
@@ -120,6 +116,29 @@ def test_zoo_imports_form_no_cycle():
 def test_the_cycle_check_finds_a_cycle():
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_the_cycle_check_reads_imports_inside_functions(tmp_path):
+    """A circle closed only by an import inside a function (as the registry's once was) is found."""
+    (tmp_path / "zoo" / "presets").mkdir(parents=True)
+    registry, presets = tmp_path / "zoo" / "registry.py", tmp_path / "zoo" / "presets" / "__init__.py"
+    registry.write_text("def create_model():\n    from zoo.presets import load_preset\n")
+    presets.write_text("from zoo.registry import model_info\n")
+    graph = import_graph([registry, presets], tmp_path)
+    assert find_cycles(graph) == [["zoo.presets", "zoo.registry", "zoo.presets"]]
+
+
+def test_the_keras_hook_registers_every_module_that_defines_a_keras_class():
+    """``KERAS_CLASS_MODULES`` is the fixed list of what ``keras.saving.load_model`` needs imported:
+    exactly the modules that register a class with Keras."""
+    hook = ast.parse((ROOT / "zoo" / "_keras_hook.py").read_text())
+    listed = next(n.value for n in hook.body if isinstance(n, ast.Assign) and n.targets[0].id == "KERAS_CLASS_MODULES")
+    defining = {
+        module_name(p)
+        for p in ROOT.glob("zoo/**/*.py")
+        if p.name != "_keras_hook.py" and "register_keras_serializable" in p.read_text()
+    }
+    assert set(ast.literal_eval(listed)) == defining
 
 
 def test_every_exported_name_stays_itself_once_all_submodules_are_imported():

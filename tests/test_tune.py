@@ -17,6 +17,7 @@ from zoo.cli import main
 from zoo.training.carried_state import StateCarrier
 from zoo.tune import hypermodel, parse_space_option, read_trials, search, search_space, text_search_data
 from zoo.tune.oracles import ResumableGridOracle
+from zoo.tune.searching import GridTuner
 from zoo.tune.spaces import COMPILE_ARGS, check_space_values
 from zoo.tune.study import depth_verdict, matched_pairs, plot_heatmap, plot_loss_vs_params, units_vs_depth
 
@@ -232,6 +233,35 @@ def test_grid_oracle_resumes_where_keras_tuners_stops(tmp_path):
         assert (len(done) == 18) is resumes, (cls.__name__, len(done))
         if resumes:
             assert len({json.dumps(t.hyperparameters.values, sort_keys=True) for t in done}) == 18
+
+
+class _FlakyGrid(GridTuner):
+    """Trials with a == 1 and c == 2 raise while ``broken`` is set, as a trial whose cause is later fixed."""
+
+    broken = True
+
+    def run_trial(self, trial, *args, **kwargs):
+        v = trial.hyperparameters.values
+        if self.broken and v["a"] == 1 and v["c"] == 2:
+            raise RuntimeError("a cause the user fixes before the next run")
+        return {"val_loss": float((v["a"] - 2) ** 2 + v["b"] + v["c"])}
+
+
+def test_a_failed_trial_is_rerun_when_the_search_runs_again(tmp_path):
+    def run(broken):
+        tuner = type("Flaky", (_FlakyGrid,), {"broken": broken})(
+            _Quadratic(), directory=str(tmp_path), project_name="p"
+        )
+        tuner.search()
+        return tuner.oracle
+
+    first = run(broken=True)
+    failed = sorted(t for t, trial in first.trials.items() if trial.status == "FAILED")
+    assert len(failed) == 2 and len(first.trials) == 18
+    again = run(broken=False)
+    assert [again.trials[t].status for t in failed] == ["COMPLETED"] * 2  # rerun, as the message promises
+    assert all(t.status == "COMPLETED" for t in again.trials.values()) and len(again.trials) == 18
+    assert again.get_best_trials(1)[0].hyperparameters.values == {"a": 2, "b": False, "c": 0}
 
 
 def _tree_hashes(trial_dir):

@@ -16,6 +16,7 @@ lists them, ``zoo tutorials --to DIR`` copies them, and :mod:`zoo.concepts` hold
 the notes' 55 concepts and claims that they measure.
 """
 
+from zoo.factory import create_model
 from zoo.registry import (
     TASKS,
     BadArgumentError,
@@ -26,7 +27,6 @@ from zoo.registry import (
     UnknownModelError,
     accepted_arguments,
     check_model_arguments,
-    create_model,
     list_models,
     model_info,
     register_model,
@@ -47,6 +47,7 @@ __all__ = [
     "accepted_arguments",
     "check_model_arguments",
     "create_model",
+    "cli",
     "cnn",
     "data",
     "decoding",
@@ -75,6 +76,7 @@ __all__ = [
 
 # Subpackages reachable as attributes (``zoo.layers.LSTMCell``), imported on first access.
 _SUBPACKAGES = (
+    "cli",
     "data",
     "decoding",
     "exporting",

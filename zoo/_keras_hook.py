@@ -24,30 +24,30 @@ import importlib.abc
 import sys
 import warnings
 
-#: Modules that define serializable layers but no registered model.
-LAYER_MODULES = ("zoo.layers",)
+#: Every module that defines a class registered with Keras (``keras.saving.register_keras_serializable``):
+#: importing them is what lets ``keras.saving.load_model`` find zoo's classes. A fixed list, so this
+#: module imports nothing of zoo's; ``tests/test_layout.py`` checks it against the source.
+KERAS_CLASS_MODULES = (
+    "zoo.layers.attention",
+    "zoo.layers.recurrent_cells",
+    "zoo.layers.vision",
+    "zoo.models.detection.yolo",
+    "zoo.models.rnn.char_rnn",
+    "zoo.models.rnn.text_generator",
+    "zoo.models.transformer.transformer_lm",
+)
 
 _registered = False
 
 
-def keras_class_modules() -> list:
-    """Every module whose import registers zoo classes with Keras: the layer
-    modules and the module of every registered model's builder."""
-    from zoo.registry import default_registry
-
-    reg = default_registry()
-    targets = {reg.entry(n).target.partition(":")[0] for n in reg.names() if reg.entry(n).target}
-    return [*LAYER_MODULES, *sorted(targets)]
-
-
 def register_keras_objects() -> None:
-    """Import every module of :func:`keras_class_modules` (imports Keras)."""
+    """Import every module of :data:`KERAS_CLASS_MODULES` (imports Keras)."""
     global _registered
     if _registered:
         return
     _registered = True
     _uninstall()
-    for module in keras_class_modules():
+    for module in KERAS_CLASS_MODULES:
         importlib.import_module(module)
 
 

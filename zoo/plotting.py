@@ -3,7 +3,11 @@ overlays and labelled boxes."""
 
 from __future__ import annotations
 
+import pathlib
+
 import numpy as np
+
+from zoo.json_files import write_atomically
 
 # Background, then one colour per class (tab10 without its grey).
 _PALETTE = np.array(
@@ -11,6 +15,18 @@ _PALETTE = np.array(
      (227, 119, 194), (188, 189, 34), (23, 190, 207)],
     np.float32,
 ) / 255.0  # fmt: skip
+
+
+def save_figure(fig, path, dpi: int = 100) -> None:
+    """Save ``fig`` to ``path`` whole or not at all (through a temporary file, :func:`zoo.json_files.write_atomically`).
+
+    Args:
+        fig: a matplotlib figure.
+        path: the destination; its suffix names the format (``.png``, ``.svg``, ``.pdf``).
+        dpi: resolution of raster formats.
+    """
+    fmt = pathlib.Path(path).suffix.lstrip(".").lower() or "png"
+    write_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi))
 
 
 def mask_colours(mask) -> np.ndarray:
@@ -90,7 +106,7 @@ def _finish(fig, path):
     if path is not None:
         import matplotlib.pyplot as plt
 
-        fig.savefig(path, dpi=110)
+        save_figure(fig, path, dpi=110)
         plt.close(fig)
     return fig
 
@@ -110,4 +126,4 @@ def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)

@@ -207,9 +207,14 @@ class _FileLock:
             return False
         self.fd = fd
         if record:
-            os.ftruncate(fd, 0)
-            os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}).encode())
-            os.fsync(fd)
+            holder = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()})
+            try:
+                os.ftruncate(fd, 0)
+                os.write(fd, holder.encode())
+                os.fsync(fd)
+            except OSError as err:  # a full disk: let go of the lock, and name the file
+                self.release()
+                raise OSError(err.errno, err.strerror, str(self.path)) from None
         return True
 
     def release(self) -> None:

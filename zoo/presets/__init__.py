@@ -28,7 +28,16 @@ from zoo.json_files import read_json
 from zoo.registry import builtin_metadata_modules
 from zoo.registry.entries import Preset
 
-__all__ = ["Preset", "UnknownPresetError", "list_presets", "load_preset", "preset", "preset_card", "preset_folder"]
+__all__ = [
+    "Preset",
+    "UnknownPresetError",
+    "list_presets",
+    "load_preset",
+    "preset",
+    "preset_card",
+    "preset_folder",
+    "preset_inputs",
+]
 
 FILES = ("config.json", "model.weights.h5")
 CARD = "metadata.json"
@@ -63,6 +72,30 @@ def preset(name: str) -> Preset:
 def preset_folder(name: str) -> pathlib.Path:
     """The folder holding preset ``name``'s files."""
     return _lookup(name)[1]
+
+
+def preset_inputs(name: str) -> list | None:
+    """Preset ``name``'s inputs as :class:`~zoo.registry.entries.InputSpec` (read from its ``config.json``,
+    without Keras); ``None`` for a model that declares no input layers (a subclassed model).
+
+    Args:
+        name: a preset name.
+
+    Returns:
+        One spec per input layer, in the model's input order, or ``None``.
+    """
+    from zoo.registry.entries import InputSpec
+
+    config = read_json(preset_folder(name) / "config.json", hint="reinstall keras-study-zoo")
+    inner = config.get("config") if isinstance(config, dict) else None
+    layers = {layer["config"]["name"]: layer["config"] for layer in (inner or {}).get("layers", [])
+              if layer.get("class_name") == "InputLayer"}  # fmt: skip
+    entries = (inner or {}).get("input_layers", [])
+    entries = [entries] if entries and isinstance(entries[0], str) else entries  # one input: one flat entry
+    order = [entry[0] for entry in entries]
+    if not layers or set(order) != set(layers):
+        return None
+    return [InputSpec(tuple(layers[n]["batch_shape"][1:]), layers[n].get("dtype", "float32")) for n in order]
 
 
 def preset_card(name: str) -> dict:

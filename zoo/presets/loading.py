@@ -54,7 +54,7 @@ def load_preset(name: str, *, compile: bool = False):
     model.load_weights(folder / "model.weights.h5")
     if compile:
         from zoo.registry import model_info
-        from zoo.training.fit import compile_for_task
+        from zoo.training.compiling import compile_for_task
 
         compile_for_task(model, model_info(card["model"]).task, card["recipe"]["learning_rate"])
     return model

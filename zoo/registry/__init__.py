@@ -49,8 +49,8 @@ __all__ = [
     "UnknownModelError",
     "accepted_arguments",
     "builtin_metadata_modules",
+    "check_argument_names",
     "check_model_arguments",
-    "create_model",
     "default_registry",
     "describe_input",
     "list_models",
@@ -266,8 +266,17 @@ def accepted_arguments(name: str) -> list[str]:
     return accepted
 
 
-def _refuse_unknown(name: str, overrides, accepted) -> None:
-    """Raise :class:`BadArgumentError` for the keys of ``overrides`` that are not in ``accepted``."""
+def check_argument_names(name: str, overrides) -> None:
+    """Raise :class:`BadArgumentError` for the keys of ``overrides`` that model ``name``'s builder does not take.
+
+    Args:
+        name: a registered model.
+        overrides: the arguments given (only their names are read).
+
+    Raises:
+        BadArgumentError: naming the unknown ones, close matches and the accepted names.
+    """
+    accepted = accepted_arguments(name)
     unknown = [k for k in overrides if k not in accepted]
     if unknown:
         close = {k: difflib.get_close_matches(k, accepted, n=1, cutoff=0.6) for k in unknown}
@@ -295,7 +304,7 @@ def check_model_arguments(
     """
     info = model_info(name)
     choices = dict(choices or {})
-    _refuse_unknown(name, {**arguments, **choices}, accepted_arguments(name))
+    check_argument_names(name, {**arguments, **choices})
     values = {**info.default_args, **arguments, "model_name": name}
     for check in info.checks:
         function = load_target(check)
@@ -304,43 +313,3 @@ def check_model_arguments(
         varied = [k for k in choices if k in wanted]
         for combination in itertools.product(*(choices[k] for k in varied)):
             function(**{**given, **dict(zip(varied, combination, strict=True))})
-
-
-def create_model(name: str, *, weights: str | None = None, **overrides):
-    """Build the registered model ``name`` with its defaults and ``overrides``.
-
-    ``weights`` names a preset of ``name`` (``zoo list --pretrained``): the
-    model is then the preset's, with its pretrained weights (its files'
-    SHA-256 checked first), and takes no overrides. A builder with a
-    ``weights`` argument of its own (the CNNs' ``"imagenet"`` or a weights
-    file, as keras.applications) gets any other value. An unknown name raises
-    ``KeyError`` listing close matches; an override the builder does not take
-    raises ``TypeError`` naming it and the accepted ones.
-    """
-    model_info(name)
-    if weights is not None:
-        from zoo.presets import list_presets
-
-        if weights in list_presets() or "weights" not in accepted_arguments(name):
-            return _from_preset(name, weights, overrides)
-        overrides["weights"] = weights  # the builder's own: "imagenet", a file
-    _refuse_unknown(name, overrides, accepted_arguments(name))
-    return default_registry().builder(name)(**overrides)
-
-
-def _from_preset(name: str, weights: str, overrides: dict):
-    from zoo.presets import list_presets, load_preset, preset
-
-    found = preset(weights)
-    if found.model != name:
-        yours = list_presets(name)
-        raise BadArgumentError(
-            f"weights={weights!r} is a preset of {found.model}, not of {name}; "
-            + (f"{name}'s presets: {', '.join(yours)}." if yours else f"{name} has no preset.")
-        )
-    if overrides:
-        raise BadArgumentError(
-            f"a preset fixes the model's arguments; create_model({name!r}, weights={weights!r}) takes no "
-            f"overrides, got {', '.join(sorted(overrides))}."
-        )
-    return load_preset(weights)

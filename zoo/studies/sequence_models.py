@@ -50,7 +50,7 @@ def compare_forecasters(
     "series": values}``. RMSE is in the series' own units; every model is
     scored on the same test targets.
     """
-    from zoo.registry import create_model
+    from zoo.factory import create_model
 
     if series is None:
         series = load_sunspots()[1]

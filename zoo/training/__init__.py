@@ -2,8 +2,8 @@
 
 - :mod:`zoo.training.callbacks`: the time budget, the learning-rate schedule, per-epoch figures and
   the history file, assembled by ``task_callbacks`` and ``budget_callbacks``;
-- :mod:`zoo.training.fit`: ``fit_resumable`` (a budgeted ``model.fit`` that resumes after a kill),
-  ``compile_for_task`` and what a run folder records;
+- :mod:`zoo.training.fit`: ``fit_resumable`` (a budgeted ``model.fit`` that resumes after a kill)
+  and what a run folder records; :mod:`zoo.training.compiling`: ``compile_for_task``;
 - one trainer module per kind of data: :mod:`zoo.training.text` (language models),
   :mod:`zoo.training.images` (image classifiers), :mod:`zoo.training.scenes` (segmenters, detectors);
 - :mod:`zoo.training.carried_state` (LSTM states carried across windows) and
@@ -17,7 +17,8 @@ from zoo.lazy_exports import lazy_exports
 _HOMES = {
     "callbacks": ("BudgetProgbar", "EpochLog", "LinearDecay", "TimeLimit", "TokenMetrics", "budget_callbacks",
                   "task_callbacks"),
-    "fit": ("check_budget", "compile_for_task", "fit_resumable", "history_column", "read_history"),
+    "compiling": ("compile_for_task",),
+    "fit": ("check_budget", "fit_resumable", "history_column", "read_history"),
     "text": ("text_recipe", "text_training_data", "text_vocabulary", "train_text_generator", "train_transformer_lm"),
     "images": ("train_image_classifier",),
     "scenes": ("train_detector", "train_segmenter"),

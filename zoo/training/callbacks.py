@@ -2,7 +2,8 @@
 
 A time budget (:class:`TimeLimit`, :class:`BudgetProgbar`), the learning-rate
 schedule that follows it (:class:`LinearDecay`), the per-epoch figures of a
-language model (:class:`TokenMetrics`) and the history file (:class:`EpochLog`).
+language model (:class:`TokenMetrics`), the history file (:class:`EpochLog`) and the
+checkpoint (:class:`DiskSpaceGuard`, :class:`Checkpoint`).
 :func:`task_callbacks` and :func:`budget_callbacks` assemble them, so a tuning
 trial trains as a run with the same settings would.
 """
@@ -10,8 +11,12 @@ trial trains as a run with the same settings would.
 from __future__ import annotations
 
 import errno
+import gc
+import os
 import pathlib
+import re
 import shutil
+import sys
 import time
 
 import keras
@@ -200,6 +205,56 @@ class DiskSpaceGuard(keras.callbacks.Callback):
                 "needed; free some space and run the same command again to resume",
                 str(self.folder),
             )
+
+
+class Checkpoint(keras.callbacks.BackupAndRestore):
+    """Keras's ``BackupAndRestore`` (two checkpoints kept, left on disk at the end), that fails in one line.
+
+    When the disk fills while h5py writes the weights, h5py raises, then prints
+    a traceback for each object it frees. Here those are kept off the screen
+    while the checkpoint is written, and the failure
+    becomes one ``OSError`` naming the folder. (HDF5 itself may still crash
+    the process on such a failure, in ``File.close``: DiskSpaceGuard's check
+    just before is what keeps a full disk away from it.) The half-written file stays
+    where Keras wrote it: :meth:`zoo.run_folder.RunFolder.checked_checkpoint`
+    discards it, or falls back to the checkpoint before it, on the next run.
+
+    Args:
+        folder: the checkpoint folder.
+    """
+
+    def __init__(self, folder):
+        super().__init__(str(folder), double_checkpoint=True, delete_checkpoint=False)
+        self.folder = pathlib.Path(folder)
+
+    def _save_model(self):
+        hooks = sys.unraisablehook, sys.excepthook  # h5py (Cython) reports through both
+        sys.unraisablehook, sys.excepthook = (lambda *_: None), (lambda *_: None)
+        try:
+            failure = self._try_save()
+            gc.collect()  # h5py's objects die here, while their complaints are still silenced
+        finally:
+            sys.unraisablehook, sys.excepthook = hooks
+        if failure is not None:
+            raise OSError(
+                failure,
+                f"Could not write the checkpoint ({os.strerror(failure)}); "
+                "fix that and run the same command again to resume",
+                str(self.folder),
+            )
+
+    def _try_save(self) -> int | None:
+        """Keras's save; the error number of a failed write (``None`` when it worked)."""
+        try:
+            super()._save_model()
+        except OSError as err:
+            return err.errno or errno.EIO
+        except RuntimeError as err:  # h5py's "file write failed ... errno = 28"
+            found = re.search(r"errno = (\d+)", str(err))
+            if found is None:
+                raise
+            return int(found.group(1))
+        return None
 
 
 def task_callbacks(task: str, *, carry_state: bool = False) -> list:

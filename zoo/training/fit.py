@@ -24,6 +24,7 @@ from zoo.json_files import read_json, temporary_name
 from zoo.run_folder import HISTORY, RunFolderError
 from zoo.training.callbacks import (
     UNBOUNDED_EPOCHS,
+    Checkpoint,
     DiskSpaceGuard,
     EpochLog,
     budget_callbacks,
@@ -31,47 +32,6 @@ from zoo.training.callbacks import (
 from zoo.validation import check_positive_int, check_positive_number
 
 read_history = read_json
-
-
-def compile_for_task(
-    model, task: str, learning_rate: float, clipnorm: float | None = None, *, from_logits: bool = False
-):
-    """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
-
-    language-modeling: cross-entropy on logits; image- and video-classification:
-    cross-entropy on probabilities with accuracy; text-classification: binary
-    cross-entropy with accuracy; translation and image-captioning:
-    cross-entropy on logits, padding (id 0) ignored; semantic-segmentation:
-    per-pixel cross-entropy with mean IoU; object-detection: the YOLO loss;
-    forecasting: mean squared error with mean absolute error. ``from_logits``:
-    the classifiers' and segmenters' outputs are scores before the softmax
-    (a builder's ``classifier_activation=None``).
-    """
-    class_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)
-    losses = {
-        "language-modeling": (keras.losses.SparseCategoricalCrossentropy(from_logits=True), None),
-        "image-classification": (class_loss, ["accuracy"]),
-        "video-classification": (class_loss, ["accuracy"]),
-        "text-classification": (keras.losses.BinaryCrossentropy(), ["accuracy"]),
-        "translation": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), ["accuracy"]),
-        "image-captioning": (keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0), None),
-        "forecasting": (keras.losses.MeanSquaredError(), ["mae"]),
-    }
-    if task == "semantic-segmentation":  # per-pixel class probabilities; mean IoU over the model's classes
-        losses[task] = (class_loss, [_mean_iou(int(model.outputs[0].shape[-1]))])
-    if task == "object-detection":
-        from zoo.models.detection import YoloLoss
-
-        losses[task] = (YoloLoss(), None)
-    if task not in losses:
-        raise ValueError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
-    loss, metrics = losses[task]
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss, metrics=metrics)
-    return model
-
-
-def _mean_iou(num_classes: int):
-    return keras.metrics.MeanIoU(num_classes, sparse_y_pred=False, name="mean_iou")
 
 
 def check_budget(epochs, minutes) -> None:
@@ -197,9 +157,7 @@ def fit_resumable(
         # redo that epoch and overwrite its row, so no row is ever missing.
         # The checkpoint outlives fit: the run folder removes it once model.keras is saved and the run is
         # marked finished, so a kill at any moment before that still resumes.
-        stack.append(
-            keras.callbacks.BackupAndRestore(str(run.checkpoint_dir), double_checkpoint=True, delete_checkpoint=False)
-        )
+        stack.append(Checkpoint(run.checkpoint_dir))
     stack += budget_callbacks(
         initial_rate, epochs=epochs, minutes=minutes, steps_per_epoch=steps_per_epoch, lr_decay=lr_decay,
         time_used=time_before - segment_before, first_epoch=first_epoch, progress_bar=bool(verbose),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.factory import create_model
 from zoo.plotting import plot_history
-from zoo.registry import check_model_arguments, create_model, model_info
+from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
 from zoo.run_folder import open_run
-from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of
+from zoo.training.compiling import compile_for_task
+from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 

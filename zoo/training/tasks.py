@@ -32,10 +32,12 @@ from typing import Any
 import keras
 import numpy as np
 
+from zoo.factory import create_model
 from zoo.plotting import plot_history
-from zoo.registry import check_model_arguments, create_model, model_info
+from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import open_run
-from zoo.training.fit import check_budget, compile_for_task, fingerprint, fit_resumable, settings_of, shuffled_batches
+from zoo.training.compiling import compile_for_task
+from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of, shuffled_batches
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
 

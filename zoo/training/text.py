@@ -22,18 +22,19 @@ import keras
 from zoo.data.text import BUILTIN_CORPORA, DEFAULT_CHAR_VOCABULARY, load_corpus
 from zoo.data.vocab import TextCodec, char_vocabulary, word_vocabulary
 from zoo.data.windows import text_streams, text_windows
+from zoo.factory import create_model
 from zoo.json_files import read_json, write_json_atomically
 from zoo.plotting import plot_history
-from zoo.registry import check_model_arguments, create_model, model_info
+from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import open_run
 from zoo.training.callbacks import (
     task_callbacks,
 )
 from zoo.training.carried_state import StateCarrier
+from zoo.training.compiling import compile_for_task
 from zoo.training.distribute import batch_replicas
 from zoo.training.fit import (
     check_budget,
-    compile_for_task,
     fingerprint,
     fit_resumable,
     settings_of,

@@ -7,11 +7,12 @@ import time
 import keras
 import keras_tuner
 
+from zoo.factory import create_model
 from zoo.metrics.language import bits_from_nats
-from zoo.registry import create_model, model_info
+from zoo.registry import model_info
 from zoo.training.callbacks import UNBOUNDED_EPOCHS, budget_callbacks, task_callbacks
 from zoo.training.carried_state import StateCarrier
-from zoo.training.fit import compile_for_task
+from zoo.training.compiling import compile_for_task
 from zoo.tune.spaces import COMPILE_ARGS, check_space_values, declare, search_space
 
 

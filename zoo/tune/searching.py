@@ -20,8 +20,10 @@ import time
 
 import keras
 import keras_tuner
+from keras_tuner.src.engine.trial import TrialStatus
 
-from zoo.json_files import read_json, write_json_atomically
+from zoo.json_files import read_json, write_atomically, write_json_atomically
+from zoo.plotting import save_figure
 from zoo.registry import model_info
 from zoo.tune.oracles import ResumableGridOracle
 
@@ -29,8 +31,34 @@ TUNERS = ("grid", "random", "bayesian", "hyperband")
 PROJECT = "search"
 
 
+def rerun_failed_trials(oracle) -> list:
+    """Send the failed trials of a reloaded search back to be run again; returns their ids.
+
+    keras-tuner reloads a failed trial as finished for good, so a search run
+    again after its cause is fixed would skip it. Here each one goes to the
+    oracle's retry queue with its run count reset, and leaves the end order
+    (so it no longer counts toward the consecutive-failure limit).
+    """
+    failed = [
+        trial_id
+        for trial_id, trial in sorted(oracle.trials.items())
+        if trial.status in (TrialStatus.FAILED, TrialStatus.INVALID) and trial_id not in oracle._retry_queue
+    ]
+    for trial_id in failed:
+        oracle._run_times[trial_id] = 0
+        if trial_id in oracle.end_order:
+            oracle.end_order.remove(trial_id)
+        oracle._retry_queue.insert(0, trial_id)  # popped from the end: the lowest id runs first
+    return failed
+
+
 class _ZooTunerMixin:
-    """Progress events, and a pause between polls when the oracle is busy."""
+    """Failed trials rerun on reload, progress events, and a pause between polls when the oracle is busy."""
+
+    def reload(self):
+        super().reload()
+        if not self._is_worker():  # the chief's oracle owns the trials
+            rerun_failed_trials(self.oracle)
 
     def on_trial_begin(self, trial):
         self._polls = 0
@@ -339,15 +367,17 @@ def sorted_trials(rows, objective="val_loss") -> list:
 def write_results(rows, directory) -> dict:
     """Write ``results.csv`` and ``results.json`` in ``directory``; returns their paths."""
     import csv
+    import io
 
     directory = pathlib.Path(directory)
     columns = []
     for r in rows:
         columns += [k for k in r if k not in columns]
-    with open(directory / "results.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomically(directory / "results.csv", lambda f: f.write(text.getvalue().encode("utf-8")))
     write_json_atomically(directory / "results.json", rows)
     return {"csv": directory / "results.csv", "json": directory / "results.json"}
 
@@ -388,7 +418,7 @@ def plot_scores(rows, path, objective="val_loss") -> None:
     ax.set_ylabel(objective)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)
 
 
 def distributed_role() -> str | None:

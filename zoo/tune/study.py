@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
+from zoo.plotting import save_figure
 from zoo.tune.hypermodels import hypermodel
 from zoo.tune.searching import read_trials, search, sorted_trials, text_search_data, write_results
 
@@ -126,7 +127,7 @@ def plot_heatmap(rows, path, value="val_bpc", cell=None) -> None:
         ax.set_title(f"{value}" + (f" ({c})" if c else ""))
         fig.colorbar(im, ax=ax)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)
 
 
 def plot_loss_vs_params(rows, path, value="val_bpc") -> None:
@@ -149,7 +150,7 @@ def plot_loss_vs_params(rows, path, value="val_bpc") -> None:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path)
 
 
 def _short(n: float) -> str:

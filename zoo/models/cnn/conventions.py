@@ -341,7 +341,7 @@ def headless_backbone(backbone: str, input_shape, backbone_args=None, pooling=No
     ``"avg"``/``"max"`` pool it to a vector. ``backbone_args`` override the
     builder's arguments (``{"width": 8}``).
     """
-    from zoo.registry import create_model
+    from zoo.factory import create_model
 
     check_headless_backbone(backbone=backbone, backbone_args=backbone_args)
     return create_model(

@@ -67,7 +67,7 @@ class RegionDetector:
     @classmethod
     def build(cls, class_names, image_shape, *, crop_size=32, width=16, blocks=2, seed=0, **proposal_args):
         """A detector whose classifier is the zoo's ``vgg_cifar`` (``width``, ``blocks``), untrained."""
-        from zoo.registry import create_model
+        from zoo.factory import create_model
 
         keras.utils.set_random_seed(seed)
         classifier = create_model(

@@ -1,0 +1,257 @@
+"""``zoo tune``: search a model's hyperparameters with keras-tuner, alone or as a chief and workers."""
+
+from __future__ import annotations
+
+import os
+
+from zoo.cli import common
+from zoo.cli.common import (
+    TASK_KINDS,
+    CommandError,
+    TrialsFailedError,
+    add_training_flags,
+    apply_kind_flags,
+    check_corpus_flag,
+    command_recipe,
+    fixed_model_args,
+    given_or,
+    image_data,
+    text_data_args,
+)
+from zoo.registry import (
+    model_info,
+)
+from zoo.validation import (
+    int_at_least,
+    non_negative_int_arg,
+    positive_int_arg,
+)
+
+
+def add_parser(subparsers) -> None:
+    """The ``zoo tune`` subcommand's arguments."""
+    p = subparsers.add_parser(
+        "tune",
+        help="search hyperparameters with keras-tuner",
+        description="Search a model's hyperparameters with keras-tuner. Without --space, every tunable argument "
+        "the registry declares is searched (zoo info MODEL lists them). Run the same command again to resume "
+        "an interrupted search: completed trials are kept and only the unfinished one reruns. Training flags "
+        "mean the same as in zoo train, per trial.",
+    )
+    p.add_argument("model", help="a model whose recipe has a search (zoo info MODEL says 'zoo train / zoo tune')")
+    p.add_argument(
+        "--space",
+        action="append",
+        metavar="NAME=V1,V2,...",
+        help="search NAME over these values (or NAME=LOW..HIGH); repeatable. --space layers=1,2 is num_layers",
+    )
+    p.add_argument("--tuner", choices=TUNER_KINDS, default="grid", help="search algorithm (default: grid)")
+    p.add_argument("--max-trials", type=positive_int_arg, help="at most this many trials (random/bayesian default 10)")
+    p.add_argument("--factor", type=int_at_least(2), default=3, help="hyperband: reduction factor (at least 2)")
+    p.add_argument("--validation-steps", type=positive_int_arg, help="text: validation batches per epoch (20)")
+    p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
+    p.add_argument(
+        "--workers",
+        type=non_negative_int_arg,
+        default=0,
+        help="run a chief and N worker processes on this machine (keras-tuner's distributed mode over gRPC); "
+        "at most one per core",
+    )
+    p.add_argument("--force-workers", action="store_true", help="start --workers even beyond the cores")
+    add_training_flags(p, per_trial=True)
+    p.set_defaults(func=run)
+
+
+TUNER_KINDS = ("grid", "random", "bayesian", "hyperband")
+
+
+_SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
+
+
+def _tune_space(args, fixed) -> dict | None:
+    """The ``--space`` options as a space (None: the model's declared one), checked against the declaration
+    and, with the ``fixed`` builder arguments, against the builder's Keras-free checks."""
+    from zoo.tune.spaces import check_space_values, parse_space_option, search_space
+
+    if not args.space:
+        space = None
+    else:
+        space = {}
+        for text in args.space:
+            try:
+                name, spec = parse_space_option(text)
+            except ValueError as err:
+                raise CommandError(str(err)) from None
+            name = _SPACE_ALIASES.get(name, name)
+            if name in space:
+                raise CommandError(f"--space {name} is given twice.")
+            space[name] = spec
+    check_space_values(args.model, search_space(args.model, space), fixed)
+    return space
+
+
+def run(args) -> None:
+    """Run ``zoo tune`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    from zoo.run_folder import RunFolderError, check_search_folder
+
+    recipe = command_recipe("tune", args.model)
+    if args.epochs is None and args.minutes is None:
+        raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
+    if args.tuner == "hyperband" and args.epochs is None:
+        raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
+    apply_kind_flags(args, "tune", recipe.data)
+    fixed = fixed_model_args(args, recipe)
+    check_corpus_flag(args, recipe)
+    space = _tune_space(args, fixed)
+    cores = os.cpu_count() or 1
+    if args.workers > cores and not args.force_workers:  # the chief only serves the oracle: workers train
+        raise CommandError(
+            f"--workers {args.workers} starts {args.workers} training processes on {cores} cores; give at most "
+            f"{cores}, or add --force-workers to start them anyway."
+        )
+    try:
+        if "KERASTUNER_TUNER_ID" not in os.environ:  # a chief or worker: the folder is the search's already
+            check_search_folder(args.dir)
+    except RunFolderError as err:
+        raise CommandError(str(err)) from None
+    from zoo.tune import require_keras_tuner
+
+    require_keras_tuner()  # keras-tuner missing (a broken install): one line naming our distribution
+    with _search_lock(args.dir):
+        if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
+            from zoo.tune.launch import run_distributed  # the launcher only starts processes: no Keras here
+
+            try:
+                run_distributed(_strip_workers(args.argv), args.workers, args.dir)
+            except RuntimeError as err:
+                raise CommandError(str(err)) from None
+            return
+        common.quiet_tensorflow(args.debug)
+        _run_tune(args, space, fixed)
+
+
+def _search_lock(directory):
+    """Hold the search folder's lock for this search (a launcher or a lone process; its chief and workers
+    share the launcher's): a second ``zoo tune`` on the same folder is refused in one line."""
+    import contextlib
+
+    from zoo.run_folder import RunFolderError, lock_search_folder
+
+    if "KERASTUNER_TUNER_ID" in os.environ:
+        return contextlib.nullcontext()
+    try:
+        return lock_search_folder(directory)
+    except RunFolderError as err:
+        raise CommandError(str(err)) from None
+
+
+def _strip_workers(argv) -> list:
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a == "--workers":
+            skip = True
+            continue
+        if a.startswith("--workers="):
+            continue
+        out.append(a)
+    return out
+
+
+def _run_tune(args, space, fixed):
+    """Search ``space`` with the builder arguments ``fixed`` (:func:`fixed_model_args`) on the recipe's data."""
+    from zoo.training.callbacks import UNBOUNDED_EPOCHS
+    from zoo.tune.hypermodels import hypermodel
+    from zoo.tune.report import print_report
+    from zoo.tune.searching import distributed_role, read_trials, search
+
+    recipe = model_info(args.model).recipe
+    make_data = recipe.load("search_data")
+    if recipe.data == "text":
+        data = make_data(
+            args.corpus, **text_data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
+        )
+    elif recipe.data == "scenes":
+        data = make_data(
+            args.model,
+            scenes=args.scenes,
+            image_size=args.image_size,
+            validation_scenes=args.validation_scenes,
+            batch_size=given_or(args.batch_size, recipe.batch_size),
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+    elif recipe.data in TASK_KINDS:
+        data = make_data(
+            args.model,
+            batch_size=given_or(args.batch_size, recipe.batch_size),
+            train_examples=args.train_examples,
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+    else:
+        data = make_data(
+            image_data(args),
+            batch_size=given_or(args.batch_size, recipe.batch_size),
+            augment=not args.no_augment,
+            train_examples=args.train_examples,
+            seed=args.seed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+    learning_rate = given_or(args.learning_rate, recipe.learning_rate)
+    searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
+    fixed = {k: v for k, v in fixed.items() if k not in searched}
+    hm = hypermodel(
+        args.model,
+        space,
+        learning_rate=learning_rate,
+        clipnorm=args.clipnorm,
+        minutes=args.minutes,
+        seed=args.seed,
+        **fixed,
+        **data.fixed,
+    )
+    role = distributed_role()
+    if role in (None, "chief"):
+        print(
+            f"tuning {args.model} with {args.tuner} search over {', '.join(hm.space)}; {data.description}; "
+            f"search folder {args.dir}",
+            flush=True,
+        )
+    settings = {
+        "model": args.model,
+        "data": args.corpus if recipe.data == "text" else args.data or recipe.data,
+        "train_examples": getattr(args, "train_examples", None),
+        "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
+        "steps_per_epoch": args.steps_per_epoch,
+        "batch_size": args.batch_size,
+        "seq_len": args.seq_len,
+        "carry_state": not args.no_carry_state,
+        "learning_rate": learning_rate,
+        "max_trials": args.max_trials,
+    }
+    search(
+        hm,
+        data,
+        args.dir,
+        tuner=args.tuner,
+        epochs=args.epochs or UNBOUNDED_EPOCHS,
+        max_trials=args.max_trials,
+        factor=args.factor,
+        seed=args.seed,
+        verbose=args.verbose,
+        settings=settings,
+    )
+    if role in (None, "chief"):
+        print_report(args.dir, model=args.model)
+        trials = read_trials(args.dir)
+        failed = [t["trial_id"] for t in trials if t["status"] in ("FAILED", "INVALID")]
+        if failed:
+            raise TrialsFailedError(
+                f"{len(failed)} of {len(trials)} trials failed (trials {', '.join(failed)}); their errors are in "
+                f"{args.dir}/search/trial_*/trial.json. Fix the cause and run the same command again to rerun them."
+            )

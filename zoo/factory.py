@@ -1,0 +1,58 @@
+"""``create_model``: builds a registered model, or loads a preset of it (timm's ``_factory`` above ``_registry``).
+
+The registry (:mod:`zoo.registry`) only keeps books: names, metadata and
+builder targets. Presets (:mod:`zoo.presets`) read the registry. This module
+sits above both, so neither imports the other's way back.
+"""
+
+from __future__ import annotations
+
+from zoo.presets import list_presets, load_preset, preset
+from zoo.registry import BadArgumentError, accepted_arguments, check_argument_names, default_registry, model_info
+
+
+def create_model(name: str, *, weights: str | None = None, **overrides):
+    """Build the registered model ``name`` with its defaults and ``overrides``.
+
+    Args:
+        name: a registered model (``zoo list``).
+        weights: a preset of ``name`` (``zoo list --pretrained``): the model is then the preset's, with its
+            pretrained weights (its files' SHA-256 checked first), and takes no overrides. A builder with a
+            ``weights`` argument of its own (the CNNs' ``"imagenet"`` or a weights file, as
+            keras.applications) gets any other value.
+        **overrides: builder arguments replacing its defaults.
+
+    Returns:
+        The built Keras model.
+
+    Raises:
+        KeyError: an unknown name (:class:`zoo.UnknownModelError`, listing close matches).
+        TypeError: an override the builder does not take (:class:`zoo.BadArgumentError`, naming it and the
+            accepted ones).
+
+    Example:
+        >>> model = zoo.create_model("lenet5", num_classes=3)  # doctest: +SKIP
+    """
+    model_info(name)
+    if weights is not None:
+        if weights in list_presets() or "weights" not in accepted_arguments(name):
+            return _from_preset(name, weights, overrides)
+        overrides["weights"] = weights  # the builder's own: "imagenet", a file
+    check_argument_names(name, overrides)
+    return default_registry().builder(name)(**overrides)
+
+
+def _from_preset(name: str, weights: str, overrides: dict):
+    found = preset(weights)
+    if found.model != name:
+        yours = list_presets(name)
+        raise BadArgumentError(
+            f"weights={weights!r} is a preset of {found.model}, not of {name}; "
+            + (f"{name}'s presets: {', '.join(yours)}." if yours else f"{name} has no preset.")
+        )
+    if overrides:
+        raise BadArgumentError(
+            f"a preset fixes the model's arguments; create_model({name!r}, weights={weights!r}) takes no "
+            f"overrides, got {', '.join(sorted(overrides))}."
+        )
+    return load_preset(weights)
