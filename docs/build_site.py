@@ -80,6 +80,11 @@ API_PAGES = {
         "zoo.data.clips",
     ],
     "training": [
+        "zoo.kinds",
+        "zoo.kinds.text",
+        "zoo.kinds.images",
+        "zoo.kinds.scenes",
+        "zoo.kinds.tasks",
         "zoo.training.fit",
         "zoo.training.compiling",
         "zoo.training.callbacks",

@@ -21,6 +21,8 @@ import pytest
 import zoo
 from tests.conftest import kill_and_resume
 from zoo.cli import main
+from zoo.kinds import data_kind
+from zoo.training import tasks
 from zoo.tune.spaces import search_space
 
 TINY_TEXT = ["--max-chars", "3000", "--steps-per-epoch", "2", "--seq-len", "16", "--batch-size", "4"]
@@ -111,8 +113,10 @@ EPOCH_SCORE = {
 def test_every_model_has_a_recipe_a_search_and_a_space(name):
     recipe = zoo.model_info(name).recipe
     assert recipe is not None, f"{name} has no training recipe"
-    for which in ("trainer", "search_data", *(["make_data"] if recipe.make_data else [])):
-        assert callable(recipe.load(which)), (name, which)
+    kind = data_kind(recipe.data)  # the kind that trains and searches it
+    assert callable(kind.train) and kind.searchable, name
+    if recipe.make_data is not None:
+        assert callable(getattr(tasks, recipe.make_data)), (name, recipe.make_data)
     assert search_space(name), f"{name} declares nothing to search"
 
 

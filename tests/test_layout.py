@@ -160,3 +160,31 @@ def test_every_exported_name_stays_itself_once_all_submodules_are_imported():
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "SHADOWED []" in proc.stdout
+
+
+def lines_of_code(path):
+    """``{qualified function name: lines of code}`` of a file: its docstring, blank lines and comments left out."""
+    text = path.read_text()
+    lines = text.splitlines()
+    counts = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            docstring = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and len(body) > 1
+            first = body[1].lineno if docstring else body[0].lineno
+            code = [line for line in lines[first - 1 : node.end_lineno] if line.strip() and not line.strip()[0] == "#"]
+            counts[f"{path}:{node.name}"] = len(code)
+    return counts
+
+
+def test_no_function_in_zoo_is_over_60_lines_of_code():
+    long = {name: n for path in ROOT.glob("zoo/**/*.py") for name, n in lines_of_code(path).items() if n > 60}
+    assert long == {}
+
+
+def test_the_length_check_counts_code_only(tmp_path):
+    planted = tmp_path / "zoo" / "planted.py"
+    planted.parent.mkdir()
+    body = "".join(f"    x{i} = {i}\n" for i in range(61))
+    planted.write_text(f'def long():\n    """Doc."""\n\n    # a comment\n{body}\ndef short():\n    return 1\n')
+    assert {k.rpartition(":")[2]: v for k, v in lines_of_code(planted).items()} == {"long": 61, "short": 1}

@@ -211,3 +211,21 @@ def test_adding_a_model_touches_one_folder(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "LISTED ['tiny_mlp'] {'num_classes': 3, 'width': 8, 'name': 'tiny_mlp'}" in proc.stdout
     assert "KERAS False" in proc.stdout and "OUTPUT (None, 3)" in proc.stdout
+
+
+def test_family_short_names_work_in_imports_and_attributes_alike():
+    """``zoo.cnn.resnet50`` was an AttributeError and ``from zoo.detection import ...`` an ImportError."""
+    code = (
+        "import sys, zoo\n"
+        "from zoo.cnn import resnet50\n"
+        "from zoo.detection import yolo_tiny\n"
+        "from zoo.segmentation import fcn8s\n"
+        "import zoo.cnn\n"
+        "assert zoo.cnn is zoo.models.cnn and resnet50 is zoo.cnn.resnet50 is zoo.models.cnn.resnet.resnet50\n"
+        "assert yolo_tiny is zoo.models.detection.yolo_tiny and fcn8s is zoo.segmentation.fcn8s\n"
+        "cnns = [n for n in zoo.list_models() if zoo.model_info(n).target.startswith('zoo.models.cnn.')]\n"
+        "print('MISSING', [n for n in cnns if not callable(getattr(zoo.cnn, n))])\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "MISSING []" in proc.stdout

@@ -54,6 +54,7 @@ __all__ = [
     "detection",
     "generate",
     "exporting",
+    "kinds",
     "layers",
     "list_models",
     "list_presets",
@@ -80,6 +81,7 @@ _SUBPACKAGES = (
     "data",
     "decoding",
     "exporting",
+    "kinds",
     "layers",
     "metrics",
     "models",
@@ -88,7 +90,8 @@ _SUBPACKAGES = (
     "training",
     "tune",
 )
-# Model families reachable as ``zoo.cnn``, ``zoo.detection`` and ``zoo.segmentation`` too.
+# Model families reachable as ``zoo.cnn``, ``zoo.detection`` and ``zoo.segmentation`` too: modules that are
+# their family's package (zoo/cnn.py...), so ``from zoo.cnn import resnet50`` works as well.
 _FAMILY_SHORTCUTS = ("cnn", "detection", "segmentation")
 
 # Attributes that import Keras, loaded on first access.
@@ -114,7 +117,7 @@ def __getattr__(name):
     if name in _SUBPACKAGES or name in _FAMILY_SHORTCUTS:
         import importlib
 
-        return importlib.import_module(f"zoo.models.{name}" if name in _FAMILY_SHORTCUTS else f"zoo.{name}")
+        return importlib.import_module(f"zoo.{name}")
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 

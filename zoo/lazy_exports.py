@@ -17,14 +17,35 @@ import sys
 from collections.abc import Callable, Mapping
 
 
-def lazy_exports(package: str, homes: Mapping[str, str], before_import: Callable[[str], None] | None = None):
+def lazy_exports(
+    package: str,
+    homes: Mapping[str, str],
+    before_import: Callable[[str], None] | None = None,
+    *,
+    family: bool = False,
+):
     """``(__getattr__, __dir__, __all__)`` for ``package``, whose export ``name`` is in module ``homes[name]``.
 
-    ``before_import(name)`` runs before an export's module is imported (to check an optional dependency).
+    Args:
+        package: the package's ``__name__``.
+        homes: ``{export: module}``.
+        before_import: runs before an export's module is imported (to check an optional dependency).
+        family: a model family's package (``zoo.models.cnn``): every model its ``metadata.py`` declares is
+            an export too (``zoo.cnn.resnet50``), imported from its builder's module on first access.
+
+    Returns:
+        The module-level ``__getattr__`` and ``__dir__``, and ``__all__`` (``homes``' names).
     """
     namespace = vars(sys.modules[package])
+    homes = dict(homes)
+
+    def models() -> dict:  # the family's own metadata.py declares them (Keras-free)
+        declared = importlib.import_module(package + ".metadata").MODELS
+        return {info.name: info.target.partition(":")[0] for info in declared if info.target}
 
     def __getattr__(name):
+        if name not in homes and family and not name.startswith("_"):
+            homes.update({k: v for k, v in models().items() if k not in homes})
         if name not in homes:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         if before_import is not None:
@@ -34,6 +55,6 @@ def lazy_exports(package: str, homes: Mapping[str, str], before_import: Callable
         return value
 
     def __dir__():
-        return sorted(set(namespace) | set(homes))
+        return sorted(set(namespace) | set(homes) | (set(models()) if family else set()))
 
     return __getattr__, __dir__, sorted(homes)

@@ -7,14 +7,13 @@ import ast
 import os
 import sys
 
+from zoo.kinds import data_kind
 from zoo.registry import (
     check_model_arguments,
     list_models,
     model_info,
 )
 from zoo.validation import (
-    fraction_arg,
-    int_at_least,
     positive_float_arg,
     positive_int_arg,
     seed_arg,
@@ -80,49 +79,21 @@ def quiet_tensorflow(debug: bool = False):
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
-#: The kinds of data of the sequence tasks (zoo.training.tasks), each task's own.
-TASK_KINDS = ("reviews", "dates", "clips", "captions", "series", "hello")
-
-
-#: The flags that only apply to models trained on one kind of data (``zoo train`` and ``zoo tune``),
-#: with their defaults. A flag of another kind is refused rather than ignored.
-KIND_FLAGS = {
-    "text": {
-        "corpus": "stdlib",
-        "max_chars": 2_000_000,
-        "tokens": "char",
-        "max_tokens": None,
-        "units": None,
-        "layers": None,
-        "cell": None,
-        "embedding_dim": None,
-        "dropout": None,
-        "seq_len": None,
-        "no_carry_state": False,
-        "validation_steps": 20,
-        "prompt": "def ",
-        "sample_length": 300,
-        "temperature": 0.8,
-    },
-    "images": {"data": "digits", "upscale": 1, "no_augment": False, "train_examples": None},
-    "scenes": {"scenes": 4000, "image_size": 64, "validation_scenes": 200, "test_scenes": 500},
-    # The sequence tasks' data is each task's own (zoo.training.tasks).
-    **{kind: {"train_examples": None} for kind in TASK_KINDS},
-}
-
-
-#: Flags that apply to some kinds only, beyond KIND_FLAGS: per command.
+#: Flags every kind takes but that apply to some kinds only (beyond the kinds' own, zoo.kinds): per command.
 SHARED_FLAGS = {"train": {"steps_per_epoch": ("text",), "clipnorm": ("text",)}}
 
 
 SHARED_DEFAULTS = {"steps_per_epoch": 200, "clipnorm": 1.0}
 
 
-def apply_kind_flags(args, command: str, kind: str) -> None:
-    """Refuse flags given for another kind of data; fill in the defaults of the rest."""
+def apply_kind_flags(args, command: str, kind) -> None:
+    """Refuse flags given for another kind of data than ``kind``'s (a :class:`zoo.kinds.DataKind`); fill in the
+    defaults of the rest."""
+    from zoo.kinds import all_kinds
+
     given = []
-    mine = KIND_FLAGS[kind]
-    for flag in dict.fromkeys(f for flags in KIND_FLAGS.values() for f in flags):
+    mine = kind.defaults()
+    for flag in dict.fromkeys(f.dest for k in all_kinds() for f in k.flags):
         if not hasattr(args, flag):
             continue
         if getattr(args, flag) is None:
@@ -130,7 +101,7 @@ def apply_kind_flags(args, command: str, kind: str) -> None:
         elif flag not in mine:
             given.append(flag)
     for flag, kinds in SHARED_FLAGS.get(command, {}).items():
-        if getattr(args, flag) is not None and kind not in kinds:
+        if getattr(args, flag) is not None and kind.name not in kinds:
             given.append(flag)
     for flag, default in SHARED_DEFAULTS.items():
         if getattr(args, flag) is None:
@@ -139,7 +110,7 @@ def apply_kind_flags(args, command: str, kind: str) -> None:
         flags = ", ".join("--" + f.replace("_", "-") for f in given)
         raise CommandError(
             f"{flags} {'does' if len(given) == 1 else 'do'} not apply to {args.model}, a model trained on "
-            f"{kind} data (zoo {command} --help lists each flag's kind)."
+            f"{kind.name} data (zoo {command} --help lists each flag's kind)."
         )
 
 
@@ -152,7 +123,7 @@ def command_recipe(command, name):
     """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
 
     def usable(info):  # zoo tune also needs the recipe's search data
-        return info.recipe is not None and (command == "train" or info.recipe.search_data is not None)
+        return info.recipe is not None and (command == "train" or data_kind(info.recipe.data).searchable)
 
     info = model_info(name)
     if not usable(info):
@@ -171,70 +142,19 @@ def command_recipe(command, name):
     return info.recipe
 
 
-def check_corpus_flag(args, recipe) -> None:
-    """A text model's --corpus, refused before TensorFlow starts when it names no readable text files."""
-    if recipe.data == "text":
-        from zoo.data.text import check_corpus
-
-        check_corpus(args.corpus)
-
-
 def fixed_model_args(args, recipe) -> dict:
-    """The builder arguments a run fixes: the recipe's ``model_defaults``, then ``--set`` (and a text model's
-    ``--units``...). Refuses, before Keras is imported, one the model does not take, whose value its builder
-    would refuse, or that the data gives."""
+    """The builder arguments a run fixes: the recipe's ``model_defaults``, then the kind's flags (a text model's
+    ``--units``...) and ``--set``. Refuses, before Keras is imported, one the model does not take, whose value
+    its builder would refuse, or that the data gives. Sets ``args.model_args``: what the flags and ``--set``
+    gave, which the trainer receives."""
+    from zoo.kinds import data_kind
+
     overrides = parse_overrides(args.set)
     recipe.refuse_data_arguments(overrides, "--set")
-    fixed = {**recipe.model_defaults, **(text_model_args(args) if recipe.data == "text" else overrides)}
+    args.model_args = data_kind(recipe.data).model_args(args, overrides)
+    fixed = {**recipe.model_defaults, **args.model_args}
     check_model_arguments(args.model, fixed)
     return fixed
-
-
-def text_model_args(args) -> dict:
-    """text_generator arguments from --units, --layers, --cell, --embedding-dim, --dropout and --set."""
-    model_args = {
-        k: v
-        for k, v in (
-            ("units", args.units),
-            ("num_layers", args.layers),
-            ("cell", args.cell),
-            ("embedding_dim", args.embedding_dim),
-            ("dropout", args.dropout),
-        )
-        if v is not None
-    }
-    model_args.update(parse_overrides(args.set))
-    return model_args
-
-
-def text_data_args(args, recipe) -> dict:
-    """How --tokens, --max-tokens, --max-chars, --seq-len, --batch-size, --steps-per-epoch,
-    --no-carry-state and --seed shape the text data, the same for zoo train and zoo tune
-    (unset: the model's recipe)."""
-    return {
-        "tokens": args.tokens,
-        "max_tokens": args.max_tokens,
-        "max_chars": args.max_chars,
-        "seq_len": given_or(args.seq_len, recipe.seq_len),
-        "batch_size": given_or(args.batch_size, recipe.batch_size),
-        "steps_per_epoch": args.steps_per_epoch,
-        "carry_state": False if args.no_carry_state else None,  # None: the model's own default
-        "seed": args.seed,
-    }
-
-
-def image_data(args):
-    """The --data image set, enlarged by --upscale."""
-    from zoo.data.images import load_image_data, upscale
-
-    data = load_image_data(args.data)
-    if args.upscale > 1:
-        import dataclasses
-
-        data = dataclasses.replace(
-            data, x_train=upscale(data.x_train, args.upscale), x_test=upscale(data.x_test, args.upscale)
-        )
-    return data
 
 
 def model_source(source: str, command: str) -> str:
@@ -273,55 +193,48 @@ def model_from(source: str, kind: str, *, overrides=()):
     return create_model(source, **parse_overrides(overrides))
 
 
-def add_training_flags(p, per_trial=False) -> None:
-    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning.
+def add_kind_flags(p, command: str) -> None:
+    """Every kind's flags that ``command`` takes, made from the kinds' :class:`~zoo.kinds.Flag` tables.
 
-    Flags of one kind of data (text, images, scenes) default to ``None`` here
-    and are filled in from :data:`KIND_FLAGS` once the model's kind is known,
-    so a flag given for another kind is refused rather than ignored.
+    They default to ``None`` here and are filled in by :func:`apply_kind_flags` once the model's kind is
+    known, so a flag given for another kind is refused rather than ignored. A flag several kinds share is
+    added once, its help naming each kind.
     """
-    budget = " per trial" if per_trial else ""
+    from zoo.kinds import all_kinds
+
+    owners = {}
+    for kind in all_kinds():
+        for flag in kind.flags:
+            if command in flag.commands:
+                owners.setdefault(flag.dest, []).append((kind.name, flag))
+    for shared in owners.values():
+        helps = {}
+        for name, flag in shared:
+            shown = f" (default: {flag.default})" if flag.default not in (None, False) else ""
+            helps.setdefault(flag.help + shown, []).append(name)
+        first = shared[0][1]
+        extra = {"action": "store_true", "default": None} if first.switch else {"type": first.type}
+        if first.choices:
+            extra["choices"] = first.choices
+        p.add_argument(
+            first.option, dest=first.dest, help="; ".join(f"{', '.join(n)}: {h}" for h, n in helps.items()), **extra
+        )
+
+
+def add_training_flags(p, command: str) -> None:
+    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning, then the kinds' flags of
+    ``command`` (:func:`add_kind_flags`)."""
+    budget = " per trial" if command == "tune" else ""
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="fix a builder argument (repeatable)")
-    p.add_argument("--corpus", help="text: stdlib, pydoc, or a file, folder or glob (default: stdlib)")
-    p.add_argument("--data", help="images: digits, lfw_faces (face / not a face), mnist or cifar10 (default: digits)")
-    p.add_argument("--upscale", type=positive_int_arg, help="images: enlarge by this integer factor (default 1)")
-    p.add_argument("--scenes", type=positive_int_arg, help="scenes: training scenes to make (default 4000)")
-    p.add_argument("--image-size", type=positive_int_arg, help="scenes: height and width in pixels (default 64)")
-    p.add_argument("--validation-scenes", type=positive_int_arg, help="scenes: held out, scored every epoch (200)")
-    p.add_argument("--test-scenes", type=positive_int_arg, help="scenes: held out, scored at the end (500)")
-    p.add_argument(
-        "--no-augment", action="store_true", default=None, help="images: no random rotation, zoom, translation"
-    )
-    p.add_argument(
-        "--train-examples",
-        type=positive_int_arg,
-        help="images: training images to use; reviews, dates, clips, captions, hello: training examples to make "
-        "(default: all images; the task's own)",
-    )
-    p.add_argument("--max-chars", type=int_at_least(2), help="text: read at most this many characters")
-    p.add_argument("--tokens", choices=("char", "word"), help="text: character or word tokens (default char)")
-    p.add_argument("--max-tokens", type=positive_int_arg, help="text: vocabulary size cap")
     p.add_argument("--epochs", type=positive_int_arg, help="number of epochs" + budget)
     p.add_argument("--steps-per-epoch", type=positive_int_arg, help="batches per epoch (default 200)")
     p.add_argument("--minutes", type=positive_float_arg, help="wall-clock budget in minutes" + budget)
-    p.add_argument("--units", type=positive_int_arg, help="text: hidden units per recurrent layer")
-    p.add_argument("--layers", type=positive_int_arg, help="text: number of stacked recurrent layers")
-    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), help="text: recurrent cell")
-    p.add_argument("--embedding-dim", type=positive_int_arg, help="text: embedding size")
-    p.add_argument("--dropout", type=fraction_arg, help="text: dropout after each recurrent layer")
     p.add_argument("--batch-size", type=positive_int_arg, help="batch size (default: the model's recipe, zoo info)")
-    p.add_argument("--seq-len", type=positive_int_arg, help="text: training window length (default: the recipe)")
     p.add_argument("--learning-rate", type=positive_float_arg, help="Adam's initial rate (default: the recipe)")
-    p.add_argument(
-        "--no-carry-state",
-        action="store_true",
-        default=None,
-        help="text: train on shuffled independent windows instead of continuous streams whose recurrent "
-        "state carries from batch to batch (truncated backpropagation through time)",
-    )
     p.add_argument("--clipnorm", type=positive_float_arg, help="gradient-norm clipping (default 1.0)")
     p.add_argument("--seed", type=seed_arg, default=0)
     p.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2), help="Keras fit verbosity")
+    add_kind_flags(p, command)
     add_memory_flag(p)
     add_debug_flag(p)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from zoo.cli.common import add_debug_flag
+from zoo.kinds import data_kind
 from zoo.registry import (
     describe_input,
     model_info,
@@ -43,7 +44,7 @@ def run(args) -> None:
     if info.recipe:
         r = info.recipe
         window = f", windows of {r.seq_len}" if r.seq_len else ""
-        commands = "zoo train / zoo tune" if r.search_data else "zoo train"
+        commands = "zoo train / zoo tune" if data_kind(r.data).searchable else "zoo train"
         print(
             f"  training ({commands}): {r.data} data, batch {r.batch_size}{window}, learning rate {r.learning_rate:g}"
         )

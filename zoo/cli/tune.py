@@ -6,18 +6,15 @@ import os
 
 from zoo.cli import common
 from zoo.cli.common import (
-    TASK_KINDS,
     CommandError,
     TrialsFailedError,
     add_training_flags,
     apply_kind_flags,
-    check_corpus_flag,
     command_recipe,
     fixed_model_args,
     given_or,
-    image_data,
-    text_data_args,
 )
+from zoo.kinds import data_kind
 from zoo.registry import (
     model_info,
 )
@@ -48,7 +45,6 @@ def add_parser(subparsers) -> None:
     p.add_argument("--tuner", choices=TUNER_KINDS, default="grid", help="search algorithm (default: grid)")
     p.add_argument("--max-trials", type=positive_int_arg, help="at most this many trials (random/bayesian default 10)")
     p.add_argument("--factor", type=int_at_least(2), default=3, help="hyperband: reduction factor (at least 2)")
-    p.add_argument("--validation-steps", type=positive_int_arg, help="text: validation batches per epoch (20)")
     p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
     p.add_argument(
         "--workers",
@@ -58,7 +54,7 @@ def add_parser(subparsers) -> None:
         "at most one per core",
     )
     p.add_argument("--force-workers", action="store_true", help="start --workers even beyond the cores")
-    add_training_flags(p, per_trial=True)
+    add_training_flags(p, "tune")
     p.set_defaults(func=run)
 
 
@@ -99,9 +95,10 @@ def run(args) -> None:
         raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
-    apply_kind_flags(args, "tune", recipe.data)
+    kind = data_kind(recipe.data)
+    apply_kind_flags(args, "tune", kind)
     fixed = fixed_model_args(args, recipe)
-    check_corpus_flag(args, recipe)
+    kind.check(args, recipe)
     space = _tune_space(args, fixed)
     cores = os.cpu_count() or 1
     if args.workers > cores and not args.force_workers:  # the chief only serves the oracle: workers train
@@ -168,40 +165,8 @@ def _run_tune(args, space, fixed):
     from zoo.tune.searching import distributed_role, read_trials, search
 
     recipe = model_info(args.model).recipe
-    make_data = recipe.load("search_data")
-    if recipe.data == "text":
-        data = make_data(
-            args.corpus, **text_data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
-        )
-    elif recipe.data == "scenes":
-        data = make_data(
-            args.model,
-            scenes=args.scenes,
-            image_size=args.image_size,
-            validation_scenes=args.validation_scenes,
-            batch_size=given_or(args.batch_size, recipe.batch_size),
-            seed=args.seed,
-            model_args=fixed,
-        )
-        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
-    elif recipe.data in TASK_KINDS:
-        data = make_data(
-            args.model,
-            batch_size=given_or(args.batch_size, recipe.batch_size),
-            train_examples=args.train_examples,
-            seed=args.seed,
-            model_args=fixed,
-        )
-        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
-    else:
-        data = make_data(
-            image_data(args),
-            batch_size=given_or(args.batch_size, recipe.batch_size),
-            augment=not args.no_augment,
-            train_examples=args.train_examples,
-            seed=args.seed,
-        )
-        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+    kind = data_kind(recipe.data)
+    data = kind.search_data(args, recipe, fixed)
     learning_rate = given_or(args.learning_rate, recipe.learning_rate)
     searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
     fixed = {k: v for k, v in fixed.items() if k not in searched}
@@ -224,7 +189,7 @@ def _run_tune(args, space, fixed):
         )
     settings = {
         "model": args.model,
-        "data": args.corpus if recipe.data == "text" else args.data or recipe.data,
+        "data": kind.data_label(args, recipe),
         "train_examples": getattr(args, "train_examples", None),
         "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
         "steps_per_epoch": args.steps_per_epoch,

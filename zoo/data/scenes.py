@@ -150,6 +150,41 @@ def box_iou(a, b) -> np.ndarray:
     return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
 
 
+def _checked_scene_arguments(
+    n, image_size, min_objects, max_objects, min_radius, max_radius, max_overlap, min_visible, noise, shapes, seed
+) -> tuple:
+    """Check :func:`make_scenes`' arguments (each error names the value and what is accepted); returns
+    ``(height, width)``."""
+    check_positive_int("n", n)
+    if isinstance(image_size, (tuple, list)) and len(image_size) == 2:
+        height, width = (check_positive_int("image_size", v) for v in image_size)
+    elif isinstance(image_size, (tuple, list, str)) or not isinstance(image_size, (int, np.integer)):
+        raise ValueError(f"image_size must be a positive integer or a (height, width) pair, got {image_size!r}.")
+    else:
+        height = width = check_positive_int("image_size", image_size)
+    check_int("min_objects", min_objects, minimum=1)
+    check_int("max_objects", max_objects, minimum=1)
+    check_positive_number("min_radius", min_radius)
+    check_positive_number("max_radius", max_radius)
+    check_number("max_overlap", max_overlap, minimum=0, maximum=1)
+    check_number("min_visible", min_visible, minimum=0, maximum=1)
+    check_number("noise", noise, minimum=0)
+    check_int("seed", seed, minimum=0)
+    if min(height, width) < 4 * max_radius:
+        raise ValueError(
+            f"image_size {(height, width)} is too small for shapes of radius up to {max_radius}; "
+            f"use at least {int(4 * max_radius)} pixels or a smaller max_radius."
+        )
+    if not min_objects <= max_objects:
+        raise ValueError(f"Need min_objects <= max_objects, got {min_objects} and {max_objects}.")
+    if not min_radius <= max_radius:
+        raise ValueError(f"Need min_radius <= max_radius, got {min_radius} and {max_radius}.")
+    unknown = [s for s in shapes if s not in SHAPES]
+    if unknown or not shapes:
+        raise ValueError(f"Unknown shapes {unknown!r}; choose from {SHAPES}.")
+    return height, width
+
+
 def make_scenes(
     n: int,
     *,
@@ -180,33 +215,9 @@ def make_scenes(
         shapes: the object classes to draw, a subset of ``SHAPES``.
         seed: the same seed gives the same scenes.
     """
-    check_positive_int("n", n)
-    if isinstance(image_size, (tuple, list)) and len(image_size) == 2:
-        height, width = (check_positive_int("image_size", v) for v in image_size)
-    elif isinstance(image_size, (tuple, list, str)) or not isinstance(image_size, (int, np.integer)):
-        raise ValueError(f"image_size must be a positive integer or a (height, width) pair, got {image_size!r}.")
-    else:
-        height = width = check_positive_int("image_size", image_size)
-    check_int("min_objects", min_objects, minimum=1)
-    check_int("max_objects", max_objects, minimum=1)
-    check_positive_number("min_radius", min_radius)
-    check_positive_number("max_radius", max_radius)
-    check_number("max_overlap", max_overlap, minimum=0, maximum=1)
-    check_number("min_visible", min_visible, minimum=0, maximum=1)
-    check_number("noise", noise, minimum=0)
-    check_int("seed", seed, minimum=0)
-    if min(height, width) < 4 * max_radius:
-        raise ValueError(
-            f"image_size {(height, width)} is too small for shapes of radius up to {max_radius}; "
-            f"use at least {int(4 * max_radius)} pixels or a smaller max_radius."
-        )
-    if not min_objects <= max_objects:
-        raise ValueError(f"Need min_objects <= max_objects, got {min_objects} and {max_objects}.")
-    if not min_radius <= max_radius:
-        raise ValueError(f"Need min_radius <= max_radius, got {min_radius} and {max_radius}.")
-    unknown = [s for s in shapes if s not in SHAPES]
-    if unknown or not shapes:
-        raise ValueError(f"Unknown shapes {unknown!r}; choose from {SHAPES}.")
+    height, width = _checked_scene_arguments(
+        n, image_size, min_objects, max_objects, min_radius, max_radius, max_overlap, min_visible, noise, shapes, seed
+    )
     class_names = tuple(shapes)
     rng = np.random.default_rng(seed)
     colour_names = list(COLOURS)

@@ -94,22 +94,19 @@ class TrainingRecipe:
 
     ``data`` is the kind of data the model trains on (``"text"``,
     ``"images"``, ``"scenes"``, or a task's own data: ``"reviews"``, ``"dates"``,
-    ``"clips"``, ``"captions"``, ``"series"``, ``"hello"``; it picks the
-    command-line data flags), ``trainer`` and ``search_data`` are the
-    ``"module:function"`` that train it and that make a tuning data set,
-    ``make_data`` the data maker of a trainer that serves several tasks
-    (:mod:`zoo.training.tasks`), ``batch_size``, ``learning_rate`` and ``seq_len`` (text
-    windows) the defaults, and ``model_defaults`` the builder arguments used
-    for training unless given (they may differ from the builder's own
-    defaults, which suit other hardware).
+    ``"clips"``, ``"captions"``, ``"series"``, ``"hello"``): the
+    :class:`zoo.kinds.DataKind` of that name owns its command-line flags, its
+    trainer and its search data. ``make_data`` names a sequence task's data
+    maker in :mod:`zoo.training.tasks`, ``batch_size``, ``learning_rate`` and
+    ``seq_len`` (text windows) are the defaults, and ``model_defaults`` the
+    builder arguments used for training unless given (they may differ from
+    the builder's own defaults, which suit other hardware).
     """
 
     data: str
-    trainer: str
     batch_size: int
     learning_rate: float
-    search_data: str | None = None  # None: zoo tune does not search this model
-    make_data: str | None = None  # the trainer's data maker, for trainers that serve several tasks
+    make_data: str | None = None  # a sequence task's data maker in zoo.training.tasks
     seq_len: int | None = None
     model_defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     # The builder arguments the trainer takes from the data (an image classifier's input shape and classes):
@@ -120,17 +117,16 @@ class TrainingRecipe:
         """A JSON-friendly view of the recipe."""
         return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
 
-    def refuse_data_arguments(self, arguments, given_to: str | None = None) -> None:
-        """Raise ``ValueError`` in one line for the first of ``arguments`` the data gives (``data_arguments``);
-        ``given_to`` names what they were given to (``"--set"``; by default the trainer, ``train_segmenter``)."""
-        given_to = given_to or self.trainer.partition(":")[2]
+    def refuse_data_arguments(self, arguments, given_to: str) -> None:
+        """Raise ``ValueError`` in one line for the first of ``arguments`` the data gives (``data_arguments``).
+
+        Args:
+            arguments: builder arguments given (only their names are read).
+            given_to: what they were given to (``"--set"``, ``"train_segmenter"``), said first.
+        """
         for name in self.data_arguments:
             if name in arguments:
                 raise ValueError(f"{given_to}: {name} comes from the {self.data} data; leave it out.")
-
-    def load(self, which: str):
-        """The function named by ``trainer`` or ``search_data`` (imports it)."""
-        return load_target(getattr(self, which))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 A recipe (:class:`~zoo.registry.entries.TrainingRecipe`) is how ``zoo train``
 and ``zoo tune`` train a kind of model; a family's ``metadata.py`` names the
-one its models use. The recipes' ``trainer`` and ``search_data`` are
-``"module:function"`` strings, so reading them imports nothing.
+one its models use. Its ``data`` names the kind of data (:mod:`zoo.kinds`),
+which owns the trainer and the search data, so reading a recipe imports nothing.
 """
 
 from zoo.registry.entries import TrainingRecipe
@@ -14,8 +14,6 @@ LEARNING_RATE = {"min": 1e-4, "max": 1e-2, "sampling": "log"}
 
 IMAGE_RECIPE = TrainingRecipe(
     data="images",
-    trainer="zoo.training.images:train_image_classifier",
-    search_data="zoo.tune.searching:image_search_data",
     batch_size=64,
     learning_rate=2e-3,
     data_arguments=("input_shape", "num_classes", "classes"),
@@ -24,12 +22,11 @@ IMAGE_RECIPE = TrainingRecipe(
 
 def task_recipe(data: str, make_data: str, *, batch_size: int, learning_rate: float, model_defaults=None):
     """The recipe of a sequence task trained by :func:`zoo.training.tasks.train_task` and searched on the same
-    data (:func:`zoo.tune.searching.task_search_data`); ``make_data`` names the task's data maker there."""
+    data (:func:`zoo.tune.searching.task_search_data`); ``make_data`` names the task's data maker in
+    :mod:`zoo.training.tasks`."""
     return TrainingRecipe(
         data=data,
-        trainer="zoo.training.tasks:train_task",
-        search_data="zoo.tune.searching:task_search_data",
-        make_data=f"zoo.training.tasks:{make_data}",
+        make_data=make_data,
         batch_size=batch_size,
         learning_rate=learning_rate,
         model_defaults=dict(model_defaults or {}),

@@ -52,6 +52,16 @@ def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0
     return train.prefetch(tf.data.AUTOTUNE), val, len(train_idx)
 
 
+def _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples):
+    """``(training batches, forever, from where the run resumes; validation batches; steps per epoch)``."""
+    train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction, train_examples)
+    steps = -(-n_train // batch_size)
+    train = train.repeat()
+    if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
+        train = train.skip(run.start_epoch() * steps)
+    return train, val, steps
+
+
 def train_image_classifier(
     model_name,
     data="digits",
@@ -109,7 +119,7 @@ def train_image_classifier(
     check_positive_number("learning_rate", learning_rate)
     check_number("validation_fraction", validation_fraction, minimum=0, maximum=1, exclusive_minimum=True)
     check_positive_int("train_examples", train_examples, optional=True)
-    recipe.refuse_data_arguments(model_args)
+    recipe.refuse_data_arguments(model_args, "train_image_classifier")
     check_model_arguments(model_name, model_args)
     if isinstance(data, str):
         data = load_image_data(data)
@@ -136,11 +146,7 @@ def train_image_classifier(
         if len(model.outputs) != 1:
             raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
         compile_for_task(model, "image-classification", learning_rate)
-        train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction, train_examples)
-        steps = -(-n_train // batch_size)
-        train = train.repeat()
-        if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
-            train = train.skip(run.start_epoch() * steps)
+        train, val, steps = _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples)
         rows = fit_resumable(
             model,
             train,

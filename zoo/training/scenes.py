@@ -53,6 +53,10 @@ def scene_splits(scenes=4000, *, image_size=64, validation=200, test=500, seed=0
     )
 
 
+#: The trainer of each task of scenes, as its refusals name it.
+TRAINERS = {"semantic-segmentation": "train_segmenter", "object-detection": "train_detector"}
+
+
 def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, batch_size, learning_rate, lr_decay,
               held_out, model_args) -> dict:  # fmt: skip
     """Check the arguments before any work; return the run's settings (what its folder records)."""
@@ -65,7 +69,7 @@ def _settings(model_name, task, scenes, *, image_size, seed, epochs, minutes, ba
     check_positive_int("batch_size", batch_size, optional=True)
     check_positive_number("learning_rate", learning_rate, optional=True)
     recipe = info.recipe
-    recipe.refuse_data_arguments(model_args)
+    recipe.refuse_data_arguments(model_args, TRAINERS[task])
     check_model_arguments(model_name, {**recipe.model_defaults, **model_args})
     return {
         "trainer": "scenes",

@@ -261,11 +261,12 @@ def task_datasets(data: TaskData, batch_size: int, seed: int = 0, *, start_epoch
 
 
 def make_task_data(model_name: str, seed: int = 0, model_args=None, train_examples=None) -> TaskData:
-    """The :class:`TaskData` of ``model_name``'s recipe (its ``make_data``), for builder arguments ``model_args``."""
+    """The :class:`TaskData` of ``model_name``'s recipe (its ``make_data``, a maker of this module), for builder
+    arguments ``model_args``."""
     recipe = model_info(model_name).recipe
     check_positive_int("train_examples", train_examples, optional=True)
     sizes = {} if train_examples is None else {"train": train_examples}
-    return recipe.load("make_data")(seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
+    return globals()[recipe.make_data](seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
 
 
 def train_task(

@@ -147,15 +147,9 @@ def train_text_generator(
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
-    check_choice("tokens", tokens, ("char", "word"))
-    check_budget(epochs, minutes)
-    for name in ("seq_len", "batch_size", "steps_per_epoch", "validation_steps"):
-        check_positive_int(name, locals()[name])
-    check_positive_int("max_tokens", max_tokens, optional=True)
-    check_positive_number("learning_rate", learning_rate)
-    check_positive_number("clipnorm", clipnorm, optional=True)
-    check_choice("carry_state", carry_state, (None, True, False))
-    check_int("seed", seed, minimum=0)
+    sizes = {"seq_len": seq_len, "batch_size": batch_size, "steps_per_epoch": steps_per_epoch,
+             "validation_steps": validation_steps, "max_tokens": max_tokens}  # fmt: skip
+    _check_text_arguments(tokens, epochs, minutes, sizes, learning_rate, clipnorm, carry_state, seed)
     check_model_arguments(model_name, {**recipe.model_defaults, **model_args})
 
     if not hasattr(corpus, "train"):
@@ -181,39 +175,19 @@ def train_text_generator(
         "model_args": settings_of(model_args),
     }
     with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
-        if "vocabulary" not in model_args and "vocab_size" not in model_args:
-            vocab_file = run.path / "vocabulary.json" if run is not None else None
-            if vocab_file is not None and vocab_file.exists() and run.mode != "start":
-                model_args["vocabulary"] = read_json(vocab_file)
-            else:
-                model_args["vocabulary"] = _vocabulary(corpus, tokens, max_tokens)
-                if run is not None:
-                    write_json_atomically(run.file("vocabulary.json"), model_args["vocabulary"])
-        for key, value in recipe.model_defaults.items():
-            model_args.setdefault(key, value)
+        model_args = _with_vocabulary(run, corpus, tokens, max_tokens, {**recipe.model_defaults, **model_args})
         codec = TextCodec(model_args["vocabulary"])
 
         keras.utils.set_random_seed(seed)
         model = create_model(model_name, **model_args)
         model.build((None, seq_len))
-        if carry_state is None:
-            carry_state = default_carry_state(model_name)
-        if carry_state and not hasattr(model, "recurrent_layers"):
-            raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
+        carry_state = _checked_carry_state(model, model_name, carry_state)
         train_ids, val_ids = codec.encode(corpus.train), codec.encode(corpus.validation)
         zoo_callbacks = task_callbacks("language-modeling", carry_state=carry_state)
         data = text_training_data(train_ids, val_ids, seq_len, batch_size, carry_state=carry_state, seed=seed)
-        if carry_state:
-            trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size)
-        else:
-            trainer = model
-        compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
-        if carry_state:
-            trainer.build_for_evaluation(data.validation)
+        trainer = _compiled_trainer(model, data, batch_size, carry_state, learning_rate, clipnorm)
         # A resumed or continued run reads on from where the last finished epoch stopped in the text.
-        start_batch = (run.start_epoch() if run is not None else 0) * steps_per_epoch
-        if start_batch and verbose:
-            print(f"resuming after epoch {start_batch // steps_per_epoch}: training text from batch {start_batch}")
+        start_batch = _start_batch(run, steps_per_epoch, verbose)
         rows = fit_resumable(
             trainer,
             data.train_from(start_batch),
@@ -231,6 +205,60 @@ def train_text_generator(
         if run is not None:
             plot_history(rows, run.file("curve.png"), ("bpc", "val_bpc"), f"bits per {codec.unit}")
     return model, rows
+
+
+def _check_text_arguments(tokens, epochs, minutes, sizes: dict, learning_rate, clipnorm, carry_state, seed) -> None:
+    """Check :func:`train_text_generator`'s arguments before any work (``sizes``: positive integers by name;
+    ``max_tokens`` may be ``None``)."""
+    check_choice("tokens", tokens, ("char", "word"))
+    check_budget(epochs, minutes)
+    for name, value in sizes.items():
+        check_positive_int(name, value, optional=name == "max_tokens")
+    check_positive_number("learning_rate", learning_rate)
+    check_positive_number("clipnorm", clipnorm, optional=True)
+    check_choice("carry_state", carry_state, (None, True, False))
+    check_int("seed", seed, minimum=0)
+
+
+def _checked_carry_state(model, model_name, carry_state) -> bool:
+    """``carry_state``, or the model's default when ``None``; refused for a model without recurrent state."""
+    if carry_state is None:
+        carry_state = default_carry_state(model_name)
+    if carry_state and not hasattr(model, "recurrent_layers"):
+        raise ValueError(f"carry_state=True needs a recurrent model; {model_name} has no state to carry.")
+    return carry_state
+
+
+def _start_batch(run, steps_per_epoch, verbose) -> int:
+    """The batch of the training text a resumed or continued run reads on from (0 for a new run)."""
+    start_batch = (run.start_epoch() if run is not None else 0) * steps_per_epoch
+    if start_batch and verbose:
+        print(f"resuming after epoch {start_batch // steps_per_epoch}: training text from batch {start_batch}")
+    return start_batch
+
+
+def _with_vocabulary(run, corpus, tokens, max_tokens, model_args: dict) -> dict:
+    """``model_args`` with a ``vocabulary``: given, the run folder's own (a resumed or continued run), or made
+    from ``corpus`` and saved in the folder. A model given ``vocab_size`` instead keeps it."""
+    if "vocabulary" in model_args or "vocab_size" in model_args:
+        return model_args
+    vocab_file = run.path / "vocabulary.json" if run is not None else None
+    if vocab_file is not None and vocab_file.exists() and run.mode != "start":
+        return {**model_args, "vocabulary": read_json(vocab_file)}
+    vocabulary = _vocabulary(corpus, tokens, max_tokens)
+    if run is not None:
+        write_json_atomically(run.file("vocabulary.json"), vocabulary)
+    return {**model_args, "vocabulary": vocabulary}
+
+
+def _compiled_trainer(model, data, batch_size, carry_state, learning_rate, clipnorm):
+    """What ``fit`` trains, compiled: ``model`` itself, or a :class:`StateCarrier` around it that carries its
+    recurrent states across the ``batch_size`` streams of ``data``."""
+    trainer = StateCarrier(model, batch_size, eval_batch_size=data.eval_batch_size) if carry_state else model
+    compile_for_task(trainer, "language-modeling", learning_rate, clipnorm=clipnorm)
+    if carry_state:
+        trainer.build_for_evaluation(data.validation)
+    return trainer
 
 
 def matched_units(target_params: int, model_name: str = "text_generator", low: int = 1, high: int = 4096, **model_args):

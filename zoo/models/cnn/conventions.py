@@ -157,6 +157,28 @@ def check_arguments(
         num_classes=num_classes,
         width_multiplier=width_multiplier,
     )
+    _check_weights(model_name, weights, imagenet, classifier_activation)
+    if input_tensor is not None:
+        input_shape = _shape_of_tensor(model_name, input_tensor, input_shape, weights)
+    if input_shape is None:
+        # keras.applications' convention: without a top, any height and width.
+        shape = default_shape if include_top else (None, None, default_shape[-1])
+    else:
+        shape = input_shape
+    shape = _checked_shape(model_name, shape, input_shape, min_size)
+    if weights == "imagenet":
+        _check_imagenet_input(model_name, shape, include_top, num_classes, default_shape)
+    if include_top and flattening_top and None in shape[:2]:
+        raise ValueError(
+            f"{model_name}: with include_top=True the dense head needs a fixed height and width; "
+            f"got {shape!r}. Give both, or use include_top=False."
+        )
+    return shape
+
+
+def _check_weights(model_name, weights, imagenet, classifier_activation) -> None:
+    """``weights`` (None, ``"imagenet"`` where published, or an existing file), ``classifier_activation`` (a
+    name Keras knows), and Keras's image layout (channels_last)."""
     if weights == "imagenet" and imagenet is None:
         raise ValueError(
             f"{model_name}: keras.applications publishes no ImageNet weights for this architecture; "
@@ -175,38 +197,40 @@ def check_arguments(
                 f"{model_name}: unknown classifier_activation {classifier_activation!r}; use None, "
                 "'softmax', or any name keras.activations knows."
             ) from None
-
     if keras.config.image_data_format() != "channels_last":
         raise ValueError(
             f"{model_name}: zoo's CNN builders take channels_last images (height, width, channels), but "
             f"keras.config.image_data_format() is {keras.config.image_data_format()!r}; call "
             "keras.config.set_image_data_format('channels_last') and transpose the images to NHWC."
         )
-    if input_tensor is not None:
-        if weights == "imagenet":
-            raise ValueError(
-                f"{model_name}: weights='imagenet' cannot be combined with input_tensor here; build the model with "
-                "input_shape and call it on your tensor."
-            )
-        try:
-            tensor_shape = tuple(input_tensor.shape)[1:]
-        except (AttributeError, TypeError):
-            raise ValueError(
-                f"{model_name}: input_tensor must be a tensor (a keras.Input or a layer's output), "
-                f"got {type(input_tensor).__name__}."
-            ) from None
-        if input_shape is None:
-            input_shape = tensor_shape
-        elif any(a is not None and b is not None and a != b for a, b in zip(input_shape, tensor_shape, strict=False)):
-            raise ValueError(
-                f"{model_name}: input_shape {tuple(input_shape)!r} disagrees with input_tensor's shape "
-                f"{tensor_shape!r}."
-            )
+
+
+def _shape_of_tensor(model_name, input_tensor, input_shape, weights):
+    """The input shape given ``input_tensor``: ``input_shape`` if it agrees with the tensor's, else the tensor's."""
+    if weights == "imagenet":
+        raise ValueError(
+            f"{model_name}: weights='imagenet' cannot be combined with input_tensor here; build the model with "
+            "input_shape and call it on your tensor."
+        )
+    try:
+        tensor_shape = tuple(input_tensor.shape)[1:]
+    except (AttributeError, TypeError):
+        raise ValueError(
+            f"{model_name}: input_tensor must be a tensor (a keras.Input or a layer's output), "
+            f"got {type(input_tensor).__name__}."
+        ) from None
     if input_shape is None:
-        # keras.applications' convention: without a top, any height and width.
-        shape = default_shape if include_top else (None, None, default_shape[-1])
-    else:
-        shape = input_shape
+        return tensor_shape
+    if any(a is not None and b is not None and a != b for a, b in zip(input_shape, tensor_shape, strict=False)):
+        raise ValueError(
+            f"{model_name}: input_shape {tuple(input_shape)!r} disagrees with input_tensor's shape {tensor_shape!r}."
+        )
+    return input_shape
+
+
+def _checked_shape(model_name, shape, input_shape, min_size) -> tuple:
+    """``shape`` as a tuple, if it is (height, width, channels) of positive sizes, channels last, at least
+    ``min_size`` high and wide."""
     try:
         shape = tuple(shape)
     except TypeError:
@@ -231,25 +255,23 @@ def check_arguments(
     small = [d for d in shape[:2] if d is not None and d < min_size]
     if small:
         raise ValueError(f"{model_name}: input height and width must be at least {min_size}, got {shape!r}.")
-    if weights == "imagenet":
-        if include_top and num_classes != 1000:
-            raise ValueError(
-                f"{model_name}: weights='imagenet' with include_top=True needs num_classes=1000 (the ImageNet "
-                f"head), got {num_classes}. Use include_top=False to put your own head on the features."
-            )
-        if shape[-1] != 3:
-            raise ValueError(f"{model_name}: weights='imagenet' needs 3-channel (RGB) input, got {shape!r}.")
-        if include_top and shape[:2] != tuple(default_shape[:2]):
-            raise ValueError(
-                f"{model_name}: weights='imagenet' with include_top=True needs input_shape "
-                f"{tuple(default_shape)}, got {shape!r}. Use include_top=False for other sizes."
-            )
-    if include_top and flattening_top and None in shape[:2]:
-        raise ValueError(
-            f"{model_name}: with include_top=True the dense head needs a fixed height and width; "
-            f"got {shape!r}. Give both, or use include_top=False."
-        )
     return shape
+
+
+def _check_imagenet_input(model_name, shape, include_top, num_classes, default_shape) -> None:
+    """What ImageNet weights need: RGB input, and with their head 1000 classes at the published size."""
+    if include_top and num_classes != 1000:
+        raise ValueError(
+            f"{model_name}: weights='imagenet' with include_top=True needs num_classes=1000 (the ImageNet "
+            f"head), got {num_classes}. Use include_top=False to put your own head on the features."
+        )
+    if shape[-1] != 3:
+        raise ValueError(f"{model_name}: weights='imagenet' needs 3-channel (RGB) input, got {shape!r}.")
+    if include_top and shape[:2] != tuple(default_shape[:2]):
+        raise ValueError(
+            f"{model_name}: weights='imagenet' with include_top=True needs input_shape "
+            f"{tuple(default_shape)}, got {shape!r}. Use include_top=False for other sizes."
+        )
 
 
 def image_input(shape, input_tensor=None):

@@ -20,4 +20,4 @@ _WHERE = {
     "mean_average_precision": "zoo.metrics.detection",
 }
 
-__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE, family=True)

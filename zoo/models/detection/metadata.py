@@ -6,8 +6,6 @@ from zoo.registry.recipes import LEARNING_RATE
 
 DETECTION_RECIPE = TrainingRecipe(
     data="scenes",
-    trainer="zoo.training.scenes:train_detector",
-    search_data="zoo.tune.searching:scene_search_data",
     batch_size=32,
     learning_rate=2e-3,
     data_arguments=("num_classes",),

@@ -13,8 +13,6 @@ _DATE_TARGET_VOCAB = len(TARGET_VOCABULARY)
 # zoo.training.text.train_text_generator come from here.
 TEXT_RECIPE = TrainingRecipe(
     data="text",
-    trainer="zoo.training.text:train_text_generator",
-    search_data="zoo.tune.searching:text_search_data",
     batch_size=32,
     learning_rate=3e-3,
     seq_len=64,

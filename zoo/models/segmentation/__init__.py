@@ -16,4 +16,4 @@ _WHERE = {
     "transfer_backbone": "zoo.models.segmentation.fcn",
 }
 
-__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _WHERE, family=True)

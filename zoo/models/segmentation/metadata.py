@@ -7,8 +7,6 @@ from zoo.registry.recipes import LEARNING_RATE
 # the goals of issue 12 on 2 CPU cores (benchmarks/vision_goals.py).
 SEGMENTATION_RECIPE = TrainingRecipe(
     data="scenes",
-    trainer="zoo.training.scenes:train_segmenter",
-    search_data="zoo.tune.searching:scene_search_data",
     batch_size=32,
     learning_rate=2e-3,
     data_arguments=("num_classes",),

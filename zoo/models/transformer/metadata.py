@@ -8,8 +8,6 @@ _CHARS = len(DEFAULT_CHAR_VOCABULARY)  # the vocabulary on the built-in corpora
 
 TRANSFORMER_LM_RECIPE = TrainingRecipe(
     data="text",
-    trainer="zoo.training.text:train_transformer_lm",
-    search_data="zoo.tune.searching:text_search_data",
     batch_size=32,
     learning_rate=1e-3,
     seq_len=128,

@@ -1,0 +1,163 @@
+"""Kinds of data: what ``zoo train`` and ``zoo tune`` do for each kind of data a recipe names.
+
+A model's training recipe (:class:`~zoo.registry.entries.TrainingRecipe`) names
+its kind in ``data``: ``"text"``, ``"images"``, ``"scenes"``, or a sequence
+task's own data (``"reviews"``, ``"dates"``, ``"clips"``, ``"captions"``,
+``"series"``, ``"hello"``). A kind (:class:`DataKind`, one module each) owns
+
+- its command-line flags with their defaults and help (:class:`Flag`, one
+  table from which the parser and its help text are made);
+- the builder arguments its flags give, and its checks before TensorFlow;
+- its trainer, called by ``zoo train``, and the lines it prints;
+- its search data for ``zoo tune``.
+
+So ``zoo train`` and ``zoo tune`` ask the kind, and adding a kind of data is
+one module and :func:`register_kind` (``tests/test_kinds.py`` adds a toy
+one). This package imports no Keras: a kind imports its trainer when it trains.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+#: The modules of the built-in kinds, each defining ``KINDS`` (a tuple of :class:`DataKind`).
+BUILTIN_MODULES = ("zoo.kinds.text", "zoo.kinds.images", "zoo.kinds.scenes", "zoo.kinds.tasks")
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """A command-line flag of one kind of data.
+
+    Args:
+        dest: the argument's name (``max_chars`` is ``--max-chars``).
+        default: its value when not given.
+        help: what it does; ``(default: X)`` is added for a default that is not ``None``.
+        type: the argparse type (a checker of :mod:`zoo.validation`).
+        choices: the accepted values.
+        switch: an on/off flag (``store_true``).
+        commands: the commands that take it.
+    """
+
+    dest: str
+    default: Any = None
+    help: str = ""
+    type: Callable | None = None
+    choices: tuple | None = None
+    switch: bool = False
+    commands: tuple = ("train", "tune")
+
+    @property
+    def option(self) -> str:
+        """The flag as typed: ``--max-chars``."""
+        return "--" + self.dest.replace("_", "-")
+
+
+class DataKind:
+    """One kind of data; subclasses fill in what differs. See the module docstring.
+
+    Attributes:
+        name: the recipe's ``data`` value.
+        flags: the kind's :class:`Flag` table.
+        searchable: whether ``zoo tune`` can search its models.
+    """
+
+    name: str = ""
+    flags: tuple = ()
+    searchable: bool = True
+
+    def defaults(self) -> dict:
+        """``{dest: default}`` of the kind's flags."""
+        return {f.dest: f.default for f in self.flags}
+
+    def model_args(self, args, overrides: dict) -> dict:
+        """The builder arguments the flags give, with ``--set``'s ``overrides`` (parsed) on top."""
+        return dict(overrides)
+
+    def check(self, args, recipe) -> None:
+        """Refuse, before TensorFlow starts, a flag value that names no usable data (default: nothing to check)."""
+
+    def train(self, args, recipe) -> None:
+        """Train ``args.model`` as ``zoo train`` does, printing what it does and what it scored."""
+        raise NotImplementedError
+
+    def search_data(self, args, recipe, fixed: dict):
+        """The :class:`zoo.tune.searching.SearchData` ``zoo tune`` searches on (``fixed``: builder arguments)."""
+        raise NotImplementedError
+
+    def data_label(self, args, recipe) -> str:
+        """What ``search.json`` records as the searched data."""
+        return getattr(args, "data", None) or recipe.data
+
+
+def run_options(args) -> dict:
+    """What ``zoo train`` passes every trainer about its run folder and budget, the same for every kind."""
+    return {
+        "epochs": args.epochs,
+        "minutes": args.minutes,
+        "seed": args.seed,
+        "verbose": args.verbose,
+        "out_dir": args.out,
+        "overwrite": args.overwrite,
+        "extend": args.extend,
+    }
+
+
+def budget_text(args) -> str:
+    """``"resuming 3 epochs or 2 minutes"``: the run's budget as ``zoo train`` announces it."""
+    parts = ([f"{args.epochs} epochs"] if args.epochs else []) + ([f"{args.minutes:g} minutes"] if args.minutes else [])
+    how = {"resume": "resuming ", "continue": "continuing "}.get(getattr(args, "folder_mode", None), "")
+    return how + " or ".join(parts)
+
+
+def saved_line(out_dir, *names) -> str:
+    """``saved: DIR/model.keras and DIR/curve.png`` (and more names, comma-separated)."""
+    paths = [os.path.join(out_dir, n) for n in ("model.keras", "curve.png", *names)]
+    return "saved: " + (" and ".join(paths) if len(paths) == 2 else ", ".join(paths))
+
+
+_KINDS: dict[str, DataKind] = {}
+
+
+def _load() -> dict[str, DataKind]:
+    if not _KINDS:
+        for module in BUILTIN_MODULES:
+            for kind in importlib.import_module(module).KINDS:
+                _KINDS.setdefault(kind.name, kind)
+    return _KINDS
+
+
+def register_kind(kind: DataKind) -> None:
+    """Add a kind of data (a recipe whose ``data`` is ``kind.name`` then trains and searches through it).
+
+    Raises:
+        ValueError: a kind of that name exists.
+    """
+    if kind.name in _load():
+        raise ValueError(f"a kind of data named {kind.name!r} exists; accepted names are new ones.")
+    _KINDS[kind.name] = kind
+
+
+def unregister_kind(name: str) -> None:
+    """Remove the kind ``name`` (a kind a test or a user added)."""
+    _load().pop(name, None)
+
+
+def data_kind(name: str) -> DataKind:
+    """The kind of data ``name`` (a recipe's ``data``).
+
+    Raises:
+        KeyError: no kind has that name; the message lists them.
+    """
+    kinds = _load()
+    if name not in kinds:
+        raise KeyError(f"no kind of data {name!r}; kinds: {', '.join(kinds)}")
+    return kinds[name]
+
+
+def all_kinds() -> list[DataKind]:
+    """Every kind of data, built-in ones first."""
+    return list(_load().values())

@@ -1,0 +1,67 @@
+"""Scenes: segmenters and detectors on seeded synthetic scenes (:mod:`zoo.training.scenes`, :mod:`zoo.data.scenes`)."""
+
+from __future__ import annotations
+
+from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.validation import positive_int_arg
+
+
+class SceneKind(DataKind):
+    """Seeded scenes of shapes, with masks (segmentation) or boxes (detection); a held-out set scored at the end."""
+
+    name = "scenes"
+    flags = (
+        Flag("scenes", 4000, "training scenes to make", positive_int_arg),
+        Flag("image_size", 64, "height and width in pixels", positive_int_arg),
+        Flag("validation_scenes", 200, "held out, scored every epoch", positive_int_arg),
+        Flag("test_scenes", 500, "held out, scored at the end", positive_int_arg),
+    )
+
+    def train(self, args, recipe) -> None:
+        """Train with :func:`~zoo.training.scenes.train_segmenter` or :func:`~zoo.training.scenes.train_detector`
+        (by the model's task); print the validation and test scores."""
+        from zoo.registry import model_info
+        from zoo.training.scenes import train_detector, train_segmenter
+
+        segmenting = model_info(args.model).task == "semantic-segmentation"
+        size = f"{args.image_size}x{args.image_size}"
+        print(f"training {args.model} on {args.scenes} seeded {size} scenes for {budget_text(args)}; output in "
+              f"{args.out}", flush=True)  # fmt: skip
+        model, rows, scores = (train_segmenter if segmenting else train_detector)(
+            args.model,
+            args.scenes,
+            image_size=args.image_size,
+            validation_scenes=args.validation_scenes,
+            test_scenes=args.test_scenes,
+            batch_size=args.batch_size,
+            learning_rate=args.learning_rate,
+            **run_options(args),
+            **args.model_args,
+        )
+        if rows:
+            last = rows[-1]
+            score = f"mean IoU {last['val_mean_iou']:.4f}" if "val_mean_iou" in last else (
+                f"mAP@0.5 {last['val_map']:.4f} (VOC rule)")  # fmt: skip
+            print(f"\nvalidation {score} after {last['epoch']} epochs")
+        print(f"test scenes: {scores}")
+        print(saved_line(args.out, "predictions.png"))
+
+    def search_data(self, args, recipe, fixed: dict):
+        """Scenes made and encoded as ``zoo train`` makes them (:func:`zoo.tune.searching.scene_search_data`),
+        at most ``--steps-per-epoch`` batches an epoch."""
+        from zoo.tune.searching import scene_search_data
+
+        data = scene_search_data(
+            args.model,
+            scenes=args.scenes,
+            image_size=args.image_size,
+            validation_scenes=args.validation_scenes,
+            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+        return data
+
+
+KINDS = (SceneKind(),)

@@ -1,0 +1,58 @@
+"""The sequence tasks' own data: reviews, dates, clips, captions, series and note 003's 'hello'
+(:mod:`zoo.training.tasks`). Each model's recipe names its task's data maker there."""
+
+from __future__ import annotations
+
+from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.validation import positive_int_arg
+
+#: The sequence tasks' kinds of data, each made offline by its own maker in :mod:`zoo.training.tasks`.
+TASK_DATA = ("reviews", "dates", "clips", "captions", "series", "hello")
+
+
+class TaskKind(DataKind):
+    """A sequence task trained by :func:`zoo.training.tasks.train_task` on data it makes itself."""
+
+    flags = (Flag("train_examples", None, "training examples to make (default: the task's own)", positive_int_arg),)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def train(self, args, recipe) -> None:
+        """Train with :func:`zoo.training.tasks.train_task`; print the validation headline and the test scores."""
+        from zoo.training.tasks import train_task
+
+        print(f"training {args.model} on its {recipe.data} data for {budget_text(args)}; output in {args.out}",
+              flush=True)  # fmt: skip
+        model, rows, scores = train_task(
+            args.model,
+            batch_size=args.batch_size,
+            learning_rate=args.learning_rate,
+            train_examples=args.train_examples,
+            **run_options(args),
+            **args.model_args,
+        )
+        if rows:
+            headline = "val_" + next(iter(scores))
+            name = headline[4:].replace("_", " ")
+            print(f"\nvalidation {name} {rows[-1][headline]:.4f} after {rows[-1]['epoch']} epochs")
+        print("test: " + ", ".join(f"{k.replace('_', ' ')} {v:.4f}" for k, v in scores.items()))
+        print(saved_line(args.out))
+
+    def search_data(self, args, recipe, fixed: dict):
+        """The task's data, made and batched as ``zoo train`` does (:func:`zoo.tune.searching.task_search_data`),
+        at most ``--steps-per-epoch`` batches an epoch."""
+        from zoo.tune.searching import task_search_data
+
+        data = task_search_data(
+            args.model,
+            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
+            train_examples=args.train_examples,
+            seed=args.seed,
+            model_args=fixed,
+        )
+        data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
+        return data
+
+
+KINDS = tuple(TaskKind(name) for name in TASK_DATA)

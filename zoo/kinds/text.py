@@ -1,0 +1,106 @@
+"""Text: language models (text_generator, char_rnn, transformer_lm) on a corpus (:mod:`zoo.training.text`)."""
+
+from __future__ import annotations
+
+from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.validation import fraction_arg, int_at_least, non_negative_int_arg, positive_int_arg, temperature_arg
+
+#: Builder arguments given by their own flags: ``(flag, builder argument)``.
+MODEL_FLAGS = (("units", "units"), ("layers", "num_layers"), ("cell", "cell"), ("embedding_dim", "embedding_dim"),
+               ("dropout", "dropout"))  # fmt: skip
+
+
+class TextKind(DataKind):
+    """A language model read from a text corpus, in windows or in streams that carry state."""
+
+    name = "text"
+    flags = (
+        Flag("corpus", "stdlib", "stdlib, pydoc, or a file, folder or glob"),
+        Flag("max_chars", 2_000_000, "read at most this many characters", int_at_least(2)),
+        Flag("tokens", "char", "character or word tokens", choices=("char", "word")),
+        Flag("max_tokens", None, "vocabulary size cap", positive_int_arg),
+        Flag("units", None, "hidden units per recurrent layer", positive_int_arg),
+        Flag("layers", None, "number of stacked recurrent layers", positive_int_arg),
+        Flag("cell", None, "recurrent cell", choices=("lstm", "gru", "rnn")),
+        Flag("embedding_dim", None, "embedding size", positive_int_arg),
+        Flag("dropout", None, "dropout after each recurrent layer", fraction_arg),
+        Flag("seq_len", None, "training window length (default: the recipe)", positive_int_arg),
+        Flag(
+            "no_carry_state",
+            False,
+            "train on shuffled independent windows instead of continuous streams whose recurrent state carries "
+            "from batch to batch (truncated backpropagation through time)",
+            switch=True,
+        ),
+        Flag("validation_steps", 20, "validation batches per epoch", positive_int_arg, commands=("tune",)),
+        Flag("prompt", "def ", "prompt for the sample printed at the end", commands=("train",)),
+        Flag("sample_length", 300, "sample length", non_negative_int_arg, commands=("train",)),
+        Flag("temperature", 0.8, "sampling temperature", temperature_arg, commands=("train",)),
+    )
+
+    def model_args(self, args, overrides: dict) -> dict:
+        """``--units``, ``--layers``, ``--cell``, ``--embedding-dim``, ``--dropout``, then ``--set``."""
+        given = {arg: getattr(args, flag) for flag, arg in MODEL_FLAGS if getattr(args, flag) is not None}
+        return {**given, **overrides}
+
+    def check(self, args, recipe) -> None:
+        """A ``--corpus`` that names no readable text files is refused before TensorFlow starts."""
+        from zoo.data.text import check_corpus
+
+        check_corpus(args.corpus)
+
+    def data_args(self, args, recipe) -> dict:
+        """How the text flags shape the data, the same for ``zoo train`` and ``zoo tune`` (unset: the recipe)."""
+        return {
+            "tokens": args.tokens,
+            "max_tokens": args.max_tokens,
+            "max_chars": args.max_chars,
+            "seq_len": recipe.seq_len if args.seq_len is None else args.seq_len,
+            "batch_size": recipe.batch_size if args.batch_size is None else args.batch_size,
+            "steps_per_epoch": args.steps_per_epoch,
+            "carry_state": False if args.no_carry_state else None,  # None: the model's own default
+            "seed": args.seed,
+        }
+
+    def train(self, args, recipe) -> None:
+        """Train with :func:`zoo.training.text.train_text_generator`, then print its score and a sample."""
+        from zoo.decoding.generation import generate
+        from zoo.training.text import train_text_generator
+
+        print(
+            f"training {args.model} on {args.corpus!r} for {budget_text(args)} (epochs of {args.steps_per_epoch} "
+            f"batches); output in {args.out}",
+            flush=True,
+        )
+        options = {**run_options(args), **self.data_args(args, recipe)}  # the data's seed is the run's
+        model, rows = train_text_generator(
+            args.corpus,
+            model_name=args.model,
+            learning_rate=recipe.learning_rate if args.learning_rate is None else args.learning_rate,
+            clipnorm=args.clipnorm,
+            **options,
+            **args.model_args,
+        )
+        if rows:
+            last = rows[-1]
+            score = f"{last['val_bpc']:.3f} bits per character" if args.tokens == "char" else (
+                f"perplexity {last['val_ppl']:.1f}")  # fmt: skip
+            print(f"\nvalidation: {score} after {last['epoch']} epochs")
+        print(saved_line(args.out))
+        text = generate(model, args.prompt, args.sample_length, temperature=args.temperature, seed=args.seed)
+        print(f"\n--- sample (temperature {args.temperature}) ---\n{args.prompt}{text}")
+
+    def search_data(self, args, recipe, fixed: dict):
+        """The corpus read as ``zoo train`` reads it (:func:`zoo.tune.searching.text_search_data`)."""
+        from zoo.tune.searching import text_search_data
+
+        return text_search_data(
+            args.corpus, **self.data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
+        )
+
+    def data_label(self, args, recipe) -> str:
+        """The corpus."""
+        return args.corpus
+
+
+KINDS = (TextKind(),)
