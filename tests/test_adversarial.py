@@ -19,7 +19,7 @@ import zipfile
 import pytest
 
 import zoo
-from tests.conftest import REPO, run_python
+from tests.conftest import REPO, run_python, run_zoo
 from zoo.cli import main
 from zoo.run_folder import (
     CHECKPOINT,
@@ -452,6 +452,24 @@ def test_absurd_sizes_and_values_are_refused_before_tensorflow(argv, said, tmp_p
     assert proc.returncode == 2, proc.stderr[-1000:]
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and said in lines[0], lines
+
+
+def test_other_settings_on_resume_are_refused_before_tensorflow(tmp_path, capsys):
+    out = tmp_path / "r"
+    argv = [*TINY_TEXT, "--epochs", "3", "--out", str(out)]
+    killed = run_zoo(*argv, faults=("--kill-after-epoch", "1"))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    code = (
+        "import sys; from zoo.cli import main; code = main(sys.argv[1:]); "
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'imported'; sys.exit(code)"
+    )
+    for changed, said in ((["--seed", "3"], "seed: 0 then, 3 now"), (["--units", "6"], "'units': 4} then")):
+        proc = run_python(code, *argv, *changed, timeout=60)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1 and said in lines[0], proc.stderr[-1000:]
+        assert "holds an unfinished run with other settings" in lines[0]
+    assert main(argv) == 0  # the same command resumes: the early check refuses nothing it should not
+    assert [r["epoch"] for r in json.loads((out / "history.json").read_text())] == [1, 2, 3]
 
 
 def test_a_fifo_corpus_is_refused(tmp_path, capsys):

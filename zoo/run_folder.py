@@ -531,6 +531,29 @@ def _compare_settings(path: pathlib.Path, manifest: dict | None, settings: dict,
     return mode
 
 
+def check_known_settings(path, known: dict, mode: str) -> None:
+    """Refuse, before any slow work, a resume or continue whose ``known`` settings (those the command line
+    knows before the data is read: the model, budget, seed, batch size...) differ from the run's in ``path``.
+
+    The same rules and message as when the run folder opens (where every setting is compared, the data's
+    fingerprint too): a run killed before its first epoch ended may start again with other settings, and a
+    continued run may change its budget.
+
+    Args:
+        path: the run folder.
+        known: ``{setting: value}``, JSON values, as the trainer will record them.
+        mode: what :func:`check_folder` said (``"resume"``, ``"continue"``; anything else checks nothing).
+
+    Raises:
+        RunFolderError: naming each setting that differs, then and now.
+    """
+    path = pathlib.Path(path)
+    manifest = _read_manifest(path) if mode in ("resume", "continue") else None
+    if manifest is not None:
+        saved = {**manifest, "settings": {k: manifest["settings"].get(k) for k in known}}
+        _compare_settings(path, saved, json.loads(json.dumps(known)), mode)
+
+
 def _new_segment(path: pathlib.Path, manifest: dict | None, settings: dict, mode: str) -> dict:
     """The manifest this invocation runs under: a new one, or the old with a new segment where one starts."""
     if mode == "start":

@@ -12,7 +12,7 @@ from zoo.cli.common import (
     command_recipe,
     fixed_model_args,
 )
-from zoo.kinds import data_kind
+from zoo.kinds import data_kind, known_settings
 
 
 def add_parser(subparsers) -> None:
@@ -59,7 +59,7 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> None:
     """Run ``zoo train`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
-    from zoo.run_folder import RunFolderError, check_folder, default_out_dir
+    from zoo.run_folder import RunFolderError, check_folder, check_known_settings, default_out_dir
 
     recipe = command_recipe("train", args.model)
     if args.epochs is None and args.minutes is None:
@@ -71,6 +71,7 @@ def run(args) -> None:
     args.out = args.out or default_out_dir(args.model)
     try:
         args.folder_mode = check_folder(args.out, overwrite=args.overwrite, extend=args.extend)
+        check_known_settings(args.out, known_settings(args, recipe), args.folder_mode)  # before TensorFlow
     except RunFolderError as err:
         raise CommandError(str(err)) from None
     if args.cpu_devices and os.environ.get("KERAS_BACKEND") == "jax":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -103,6 +104,21 @@ def run_options(args) -> dict:
         "out_dir": args.out,
         "overwrite": args.overwrite,
         "extend": args.extend,
+    }
+
+
+def known_settings(args, recipe) -> dict:
+    """The settings every trainer records that ``zoo train`` knows before reading data or importing Keras:
+    what :func:`zoo.run_folder.check_known_settings` compares with a run being resumed or continued."""
+    model_args = json.loads(json.dumps(dict(sorted(args.model_args.items())), default=repr))
+    return {
+        "model": args.model,
+        "epochs": args.epochs,
+        "minutes": args.minutes,
+        "seed": args.seed,
+        "batch_size": recipe.batch_size if args.batch_size is None else args.batch_size,
+        "learning_rate": recipe.learning_rate if args.learning_rate is None else args.learning_rate,
+        "model_args": model_args,
     }
 
 
