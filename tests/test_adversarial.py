@@ -311,6 +311,33 @@ def test_a_crash_of_h5py_on_a_full_disk_is_recovered_by_the_rerun(small_disk):
     assert [r["epoch"] for r in json.loads((out / "history.json").read_text())] == [1, 2]
 
 
+@pytest.mark.parametrize(
+    "fault, name",
+    [("--kill-at-write", n) for n in ("zoo-run.json", "vocabulary.json", "history.json", "curve.png")]
+    + [("--fail-at-write", n) for n in ("zoo-run.json", "history.json")],
+)
+def test_a_kill_or_failure_at_each_write_leaves_no_half_file_and_the_rerun_finishes(tmp_path, fault, name):
+    """Every file a run writes through zoo's atomic writes, cut in half at its first write (injected by
+    tests/faults.py, then SIGKILL or ENOSPC): no file of that name is left half-written, and the same
+    command then finishes the run."""
+    out = tmp_path / "r"
+    argv = [*TINY_TEXT, "--epochs", "2", "--out", str(out)]
+    first = run_zoo(*argv, faults=(fault, name))
+    if fault == "--kill-at-write":
+        assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
+    else:
+        lines = first.stderr.strip().splitlines()
+        assert first.returncode == 2 and len(lines) == 1 and str(out / name) in lines[0], first.stderr[-2000:]
+    target = out / name
+    if target.exists():  # an earlier, whole version: never the half one
+        assert target.stat().st_size > 0 and (name.endswith(".png") or json.loads(target.read_text()) is not None)
+    second = run_zoo(*argv)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert json.loads((out / MANIFEST).read_text())["status"] == "finished"
+    assert [r["epoch"] for r in json.loads((out / "history.json").read_text())] == [1, 2]
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
 # -- resumes that fall back or refuse, never lie -----------------------------------------------
 class StopAfterEpoch(Exception):
     """Stands for a kill once epoch ``n``'s checkpoint is written (raised by a callback after Keras's)."""

@@ -114,6 +114,15 @@ def _temporary_of(name: str, owned: set) -> bool:
     return bool(match) and (match.group(1) in owned or match.group(1) == MANIFEST)
 
 
+def _remove_temporaries(path: pathlib.Path, manifest: dict | None) -> None:
+    """Remove the temporary files of zoo's atomic writes that a kill left in ``path`` (only the names zoo's
+    writes of this run's files take; called with the folder's lock held, so no write of ours is under way)."""
+    owned = set(manifest["files"]) if manifest else set()
+    for entry in path.iterdir():
+        if _temporary_of(entry.name, owned) and entry.is_file() and not entry.is_symlink():
+            entry.unlink()
+
+
 def foreign_files(path, manifest: dict | None = None) -> list[str]:
     """The entries of ``path`` that no zoo run wrote there (sorted names).
 
@@ -384,6 +393,7 @@ class RunFolder:
             manifest = _read_manifest(path)  # again, now that the folder is ours
             if foreign_files(path, manifest):
                 mode = check_folder(path, overwrite=overwrite, extend=extend)  # raises, naming them
+            _remove_temporaries(path, manifest)
             mode = _compare_settings(path, manifest, settings, mode)
             if mode == "overwrite":
                 for target in _removable(path, manifest):
