@@ -194,9 +194,9 @@ def test_a_voc_split_cannot_read_outside_the_data_set(tmp_path):
 
 # -- writes that survive a failure: nothing half-written, and the rerun finishes ------------------
 def test_a_full_disk_while_copying_notebooks_leaves_no_half_notebook(tmp_path, monkeypatch, capsys):
-    from zoo import tutorials
+    from zoo import json_files, tutorials
 
-    real = tutorials.write_atomically
+    real = json_files.write_atomically  # copy_atomically writes through it
     second = tutorials.notebook_paths()[1].name
 
     def full_disk(path, write):
@@ -204,7 +204,7 @@ def test_a_full_disk_while_copying_notebooks_leaves_no_half_notebook(tmp_path, m
             return real(path, lambda f: (write(f), _raise_enospc(path)))
         return real(path, write)
 
-    monkeypatch.setattr(tutorials, "write_atomically", full_disk)
+    monkeypatch.setattr(json_files, "write_atomically", full_disk)
     assert main(["tutorials", "--to", str(tmp_path / "book")]) == 2
     assert "No space left" in one_line_error(capsys, 2)
     assert not (tmp_path / "book" / second).exists()

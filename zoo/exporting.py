@@ -35,6 +35,7 @@ import warnings
 
 import numpy as np
 
+from zoo.json_files import temporary_name
 from zoo.registry import default_registry, model_info
 from zoo.registry.entries import InputSpec, check_input_shapes
 
@@ -150,14 +151,14 @@ def export_model(
         options["target_spec"] = {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS]}
     # Written under a temporary name beside it and renamed once whole: a kill or a full disk leaves no
     # half an artifact under the name a rerun would refuse as the user's.
-    tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.{os.getpid()}.tmp{FORMATS[format]}")
+    tmp = f"{temporary_name(path)}{FORMATS[format]}"  # the format's suffix last: the exporters check it
     try:
         with warnings.catch_warnings():  # tf2onnx's FutureWarnings about NumPy and TensorFlow, at every export
             warnings.simplefilter("ignore", FutureWarning)
             model.export(tmp, format=format, input_signature=signature, verbose=verbose, **options)
         check_out_path(path, format)  # nothing appeared there meanwhile
         os.rename(tmp, path)
-    except OSError:
+    except OSError:  # the disk's or the folder's: as it is, not as a converter's refusal
         raise
     except Exception as err:  # a converter's error runs to pages of graph locations: keep its gist
         text = str(err)

@@ -56,6 +56,12 @@ def write_atomically(path, write) -> None:
         raise
 
 
+def copy_atomically(source, path) -> None:
+    """Copy the file ``source`` to ``path`` whole or not at all (:func:`write_atomically`)."""
+    data = pathlib.Path(source).read_bytes()
+    write_atomically(path, lambda f: f.write(data))
+
+
 def write_json_atomically(path, data) -> None:
     """Write ``data`` as JSON to ``path`` through a temporary file (:func:`write_atomically`)."""
     text = json.dumps(data, indent=1).encode("utf-8")

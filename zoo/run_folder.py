@@ -47,7 +47,7 @@ import stat
 import sys
 import time
 
-from zoo.json_files import DamagedFileError, read_json, write_atomically, write_json_atomically
+from zoo.json_files import DamagedFileError, copy_atomically, read_json, write_json_atomically
 
 MANIFEST = "zoo-run.json"
 LOCK = "zoo-run.lock"
@@ -84,6 +84,34 @@ def plain_entry(folder, name) -> pathlib.Path:
             f"{folder}; zoo does not use a folder whose manifest names other places: give another folder."
         )
     return pathlib.Path(folder) / name
+
+
+def fingerprint(*texts) -> str:
+    """A short SHA-256 of texts or arrays: the data identity a run folder records."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in texts:
+        if isinstance(part, str):
+            digest.update(part.encode("utf-8"))
+        else:
+            import numpy as np
+
+            digest.update(np.ascontiguousarray(part).tobytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def settings_of(model_args: dict) -> dict:
+    """Builder arguments as a run folder records them: JSON values, a vocabulary by its fingerprint."""
+    out = {}
+    for key, value in sorted(model_args.items()):
+        if key == "vocabulary":
+            value = "sha256:" + fingerprint("\n".join(value))
+        elif not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+            value = repr(value)
+        out[key] = value
+    return out
 
 
 def _read_manifest(path: pathlib.Path) -> dict | None:
@@ -433,13 +461,13 @@ class RunFolder:
         folder = self.checkpoint_dir
         if not folder.is_dir() or not any(folder.iterdir()):
             return ""
-        (latest, why), (before, why_before) = (_valid_pair(folder, *pair) for pair in CHECKPOINT_PAIRS)
+        latest, why = _valid_pair(folder, *CHECKPOINT_PAIRS[0])
         if latest is not None:
-            return ""
+            return ""  # the pair before it is not read: Keras restores the latest
+        before, why_before = _valid_pair(folder, *CHECKPOINT_PAIRS[1])
         if before is not None:
             for current, previous in zip(CHECKPOINT_PAIRS[0], CHECKPOINT_PAIRS[1], strict=True):
-                data = (folder / previous).read_bytes()
-                write_atomically(folder / current, lambda f, data=data: f.write(data))
+                copy_atomically(folder / previous, folder / current)
             return f"{folder}: {why}; resuming from the checkpoint before it (epoch {before})."
         _remove_checkpoint(folder)  # half-written: never trusted
         return (

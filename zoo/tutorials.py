@@ -23,7 +23,7 @@ import pathlib
 import re
 
 from zoo.concepts import BY_CODE
-from zoo.json_files import write_atomically
+from zoo.json_files import copy_atomically
 
 CLAIM_MIMETYPE = "application/vnd.zoo.claim+json"
 VERDICTS = ("holds", "does not hold", "holds only under conditions")
@@ -137,8 +137,7 @@ def copy_tutorials(destination) -> list[tuple[str, str]]:
         if target.exists():
             done.append((path.name, "unchanged"))
         else:  # whole or not at all: a full disk leaves no truncated notebook that a rerun would refuse
-            data = path.read_bytes()
-            write_atomically(target, lambda f, data=data: f.write(data))
+            copy_atomically(path, target)
             done.append((path.name, "copied"))
     return done
 

@@ -114,11 +114,6 @@ def apply_kind_flags(args, command: str, kind) -> None:
         )
 
 
-def given_or(value, fallback):
-    """A flag's value, or the recipe's when the flag was not given (0 is a value, not a default)."""
-    return fallback if value is None else value
-
-
 def command_recipe(command, name):
     """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
 

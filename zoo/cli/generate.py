@@ -46,21 +46,7 @@ def run(args) -> None:
     from zoo.decoding.generation import generate
 
     model = model_from(args.model, kind)
-    if args.num_samples > 1:
-        texts = generate(
-            model,
-            args.prompt,
-            args.length,
-            temperature=args.temperature,
-            top_k=args.top_k,
-            top_p=args.top_p,
-            seed=args.seed,
-            num_samples=args.num_samples,
-        )
-        for i, text in enumerate(texts, 1):
-            print(f"--- sample {i} ---\n{args.prompt}{text}")
-        return
-    text = generate(
+    out = generate(
         model,
         args.prompt,
         args.length,
@@ -68,5 +54,10 @@ def run(args) -> None:
         top_k=args.top_k,
         top_p=args.top_p,
         seed=args.seed,
+        num_samples=args.num_samples,
     )
-    print(args.prompt + text)
+    if args.num_samples == 1:  # one continuation comes back as a string, several as a list
+        print(args.prompt + out)
+        return
+    for i, text in enumerate(out, 1):
+        print(f"--- sample {i} ---\n{args.prompt}{text}")

@@ -31,16 +31,23 @@ def run(args) -> None:
     if args.pretrained:
         return _list_presets(args)
     names = list_models(args.pattern, task=args.task)
-    if args.json:
-        print(json.dumps(names))
+    if _printed_as_json(names, args, "model"):
         return
-    if not names:
-        raise CommandError(f"No model matches {args.pattern!r}" + (f" with task {args.task!r}." if args.task else "."))
     width = max(len(n) for n in names)
     registry = default_registry()
     for n in names:
         entry = registry.entry(n)  # task and family only: no builder's source is read
         print(f"{n:<{width}}  {entry.task:<22} {entry.family}")
+
+
+def _printed_as_json(names, args, what: str) -> bool:
+    """Print ``names`` as JSON and say so with ``--json``; else refuse an empty list, naming the pattern."""
+    if args.json:
+        print(json.dumps(names))
+        return True
+    if not names:
+        raise CommandError(f"No {what} matches {args.pattern!r}" + (f" with task {args.task!r}." if args.task else "."))
+    return False
 
 
 def _list_presets(args):
@@ -55,11 +62,8 @@ def _list_presets(args):
         if fnmatch.fnmatchcase(preset(n).model, args.pattern) or fnmatch.fnmatchcase(n, args.pattern)
     ]
     names = [n for n in names if args.task is None or model_info(preset(n).model).task == args.task]
-    if args.json:
-        print(json.dumps(names))
+    if _printed_as_json(names, args, "preset"):
         return
-    if not names:
-        raise CommandError(f"No preset matches {args.pattern!r}" + (f" with task {args.task!r}." if args.task else "."))
     width = max(len(n) for n in names)
     model_width = max(len(preset(n).model) for n in names)
     for n in names:

@@ -12,9 +12,8 @@ from zoo.cli.common import (
     apply_kind_flags,
     command_recipe,
     fixed_model_args,
-    given_or,
 )
-from zoo.kinds import data_kind
+from zoo.kinds import data_kind, or_recipe
 from zoo.registry import (
     model_info,
 )
@@ -167,7 +166,7 @@ def _run_tune(args, space, fixed):
     recipe = model_info(args.model).recipe
     kind = data_kind(recipe.data)
     data = kind.search_data(args, recipe, fixed)
-    learning_rate = given_or(args.learning_rate, recipe.learning_rate)
+    learning_rate = or_recipe(args, recipe, "learning_rate")
     searched = space if space is not None else dict.fromkeys(model_info(args.model).tunable)
     fixed = {k: v for k, v in fixed.items() if k not in searched}
     hm = hypermodel(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -107,18 +106,25 @@ def run_options(args) -> dict:
     }
 
 
+def or_recipe(args, recipe, name: str):
+    """Flag ``name``'s value, or the recipe's default of that name when the flag was not given (0 is a value)."""
+    value = getattr(args, name)
+    return getattr(recipe, name) if value is None else value
+
+
 def known_settings(args, recipe) -> dict:
     """The settings every trainer records that ``zoo train`` knows before reading data or importing Keras:
     what :func:`zoo.run_folder.check_known_settings` compares with a run being resumed or continued."""
-    model_args = json.loads(json.dumps(dict(sorted(args.model_args.items())), default=repr))
+    from zoo.run_folder import settings_of
+
     return {
         "model": args.model,
         "epochs": args.epochs,
         "minutes": args.minutes,
         "seed": args.seed,
-        "batch_size": recipe.batch_size if args.batch_size is None else args.batch_size,
-        "learning_rate": recipe.learning_rate if args.learning_rate is None else args.learning_rate,
-        "model_args": model_args,
+        "batch_size": or_recipe(args, recipe, "batch_size"),
+        "learning_rate": or_recipe(args, recipe, "learning_rate"),
+        "model_args": settings_of(args.model_args),
     }
 
 

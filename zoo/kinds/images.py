@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
 
@@ -39,8 +39,8 @@ class ImageKind(DataKind):
         model, rows, accuracy = train_image_classifier(
             args.model,
             data,
-            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
-            learning_rate=recipe.learning_rate if args.learning_rate is None else args.learning_rate,
+            batch_size=or_recipe(args, recipe, "batch_size"),
+            learning_rate=or_recipe(args, recipe, "learning_rate"),
             augment=not args.no_augment,
             train_examples=args.train_examples,
             **run_options(args),
@@ -58,7 +58,7 @@ class ImageKind(DataKind):
 
         data = image_search_data(
             self.load(args),
-            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
+            batch_size=or_recipe(args, recipe, "batch_size"),
             augment=not args.no_augment,
             train_examples=args.train_examples,
             seed=args.seed,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
 
@@ -56,7 +56,7 @@ class SceneKind(DataKind):
             scenes=args.scenes,
             image_size=args.image_size,
             validation_scenes=args.validation_scenes,
-            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
+            batch_size=or_recipe(args, recipe, "batch_size"),
             seed=args.seed,
             model_args=fixed,
         )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
 #: The sequence tasks' kinds of data, each made offline by its own maker in :mod:`zoo.training.tasks`.
@@ -46,7 +46,7 @@ class TaskKind(DataKind):
 
         data = task_search_data(
             args.model,
-            batch_size=recipe.batch_size if args.batch_size is None else args.batch_size,
+            batch_size=or_recipe(args, recipe, "batch_size"),
             train_examples=args.train_examples,
             seed=args.seed,
             model_args=fixed,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import fraction_arg, int_at_least, non_negative_int_arg, positive_int_arg, temperature_arg
 
 #: Builder arguments given by their own flags: ``(flag, builder argument)``.
@@ -55,8 +55,8 @@ class TextKind(DataKind):
             "tokens": args.tokens,
             "max_tokens": args.max_tokens,
             "max_chars": args.max_chars,
-            "seq_len": recipe.seq_len if args.seq_len is None else args.seq_len,
-            "batch_size": recipe.batch_size if args.batch_size is None else args.batch_size,
+            "seq_len": or_recipe(args, recipe, "seq_len"),
+            "batch_size": or_recipe(args, recipe, "batch_size"),
             "steps_per_epoch": args.steps_per_epoch,
             "carry_state": False if args.no_carry_state else None,  # None: the model's own default
             "seed": args.seed,
@@ -76,7 +76,7 @@ class TextKind(DataKind):
         model, rows = train_text_generator(
             args.corpus,
             model_name=args.model,
-            learning_rate=recipe.learning_rate if args.learning_rate is None else args.learning_rate,
+            learning_rate=or_recipe(args, recipe, "learning_rate"),
             clipnorm=args.clipnorm,
             **options,
             **args.model_args,

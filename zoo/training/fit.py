@@ -14,7 +14,6 @@ rates of an uninterrupted run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import keras
@@ -40,27 +39,6 @@ def check_budget(epochs, minutes) -> None:
         raise ValueError("Give epochs, minutes, or both, to bound the training run.")
     check_positive_int("epochs", epochs, optional=True)
     check_positive_number("minutes", minutes, optional=True)
-
-
-def fingerprint(*texts) -> str:
-    """A short SHA-256 of texts or arrays: the data identity a run folder records."""
-    digest = hashlib.sha256()
-    for part in texts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else np.ascontiguousarray(part).tobytes())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def settings_of(model_args: dict) -> dict:
-    """Builder arguments as a run folder records them: JSON values, a vocabulary by its fingerprint."""
-    out = {}
-    for key, value in sorted(model_args.items()):
-        if key == "vocabulary":
-            value = "sha256:" + fingerprint("\n".join(value))
-        elif not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
-            value = repr(value)
-        out[key] = value
-    return out
 
 
 def shuffled_batches(x, y, batch_size: int, seed: int = 0, *, start_epoch: int = 0):

@@ -8,9 +8,9 @@ from zoo.factory import create_model
 from zoo.plotting import plot_history
 from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
-from zoo.run_folder import open_run
+from zoo.run_folder import fingerprint, open_run, settings_of
 from zoo.training.compiling import compile_for_task
-from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of
+from zoo.training.fit import check_budget, fit_resumable
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 

@@ -35,9 +35,9 @@ import numpy as np
 from zoo.factory import create_model
 from zoo.plotting import plot_history
 from zoo.registry import check_model_arguments, model_info
-from zoo.run_folder import open_run
+from zoo.run_folder import fingerprint, open_run, settings_of
 from zoo.training.compiling import compile_for_task
-from zoo.training.fit import check_budget, fingerprint, fit_resumable, settings_of, shuffled_batches
+from zoo.training.fit import check_budget, fit_resumable, shuffled_batches
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
 

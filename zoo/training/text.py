@@ -26,7 +26,7 @@ from zoo.factory import create_model
 from zoo.json_files import read_json, write_json_atomically
 from zoo.plotting import plot_history
 from zoo.registry import check_model_arguments, model_info
-from zoo.run_folder import open_run
+from zoo.run_folder import fingerprint, open_run, settings_of
 from zoo.training.callbacks import (
     task_callbacks,
 )
@@ -35,9 +35,7 @@ from zoo.training.compiling import compile_for_task
 from zoo.training.distribute import batch_replicas
 from zoo.training.fit import (
     check_budget,
-    fingerprint,
     fit_resumable,
-    settings_of,
 )
 from zoo.validation import check_choice, check_int, check_positive_int, check_positive_number
 
