@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from zoo.training.runs import RunOptions
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
@@ -37,9 +39,10 @@ def main(argv=None):
     base_s = time.monotonic() - start
 
     start = time.monotonic()
-    model, rows, accuracy = train_image_classifier(
-        args.model, data, minutes=args.minutes, verbose=0, **parse_overrides(args.set)
+    result = train_image_classifier(
+        args.model, data, options=RunOptions(minutes=args.minutes, verbose=0), **parse_overrides(args.set)
     )
+    model, rows, accuracy = result.model, result.history, result.scores["accuracy"]
     seconds = time.monotonic() - start
     print(f"digits: {len(data.y_train)} train / {len(data.y_test)} test images, 8x8")
     print(f"  logistic regression (baseline): test accuracy {base_acc:.4f} in {base_s:.1f} s")

@@ -26,6 +26,8 @@ import os
 import sys
 import time
 
+from zoo.training.runs import RunOptions
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 REFERENCE = {
@@ -56,7 +58,8 @@ def run(label, minutes, settings, corpus):
     settings = dict(settings)
     seq_len = settings.get("seq_len", inspect.signature(zoo.train_text_generator).parameters["seq_len"].default)
     start = time.monotonic()
-    model, rows = zoo.train_text_generator(corpus, minutes=minutes, verbose=0, **settings)
+    result = zoo.train_text_generator(corpus, options=RunOptions(minutes=minutes, verbose=0), **settings)
+    model, rows = result.model, result.history
     seconds = time.monotonic() - start
     score, windowed = validation_scores(model, corpus, seq_len)
     print(

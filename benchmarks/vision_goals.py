@@ -17,6 +17,8 @@ import os
 import pathlib
 import time
 
+from zoo.training.runs import RunOptions
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
@@ -32,7 +34,10 @@ def segmentation(minutes, out):
     from zoo.training.scenes import train_segmenter
 
     start = time.monotonic()
-    model, rows, scores = train_segmenter("fcn8s", minutes=minutes, verbose=0, out_dir=out / "fcn8s", overwrite=True)
+    result = train_segmenter(
+        "fcn8s", options=RunOptions(minutes=minutes, out_dir=out / "fcn8s", verbose=0, overwrite=True)
+    )
+    model, rows, scores = result.model, result.history, result.scores
     reached = _time_to(rows, "val_mean_iou", 0.80)
     print(
         f"fcn8s ({model.count_params():,} parameters), {len(rows)} epochs in {time.monotonic() - start:.0f} s: "
@@ -47,9 +52,10 @@ def detection(minutes, out):
     from zoo.training.scenes import train_detector
 
     start = time.monotonic()
-    model, rows, scores = train_detector(
-        "yolo_tiny", minutes=minutes, verbose=0, out_dir=out / "yolo_tiny", overwrite=True
+    result = train_detector(
+        "yolo_tiny", options=RunOptions(minutes=minutes, out_dir=out / "yolo_tiny", verbose=0, overwrite=True)
     )
+    model, rows, scores = result.model, result.history, result.scores
     reached = _time_to(rows, "val_map", 0.70)
     print(
         f"yolo_tiny ({model.count_params():,} parameters), {len(rows)} epochs in {time.monotonic() - start:.0f} s: "

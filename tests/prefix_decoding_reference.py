@@ -1,5 +1,6 @@
 """The decoders zoo had before zoo.decoding stepped LSTM states: re-run the model on the whole prefix at
 every step, one beam-search row at a time. Kept verbatim as the reference the new decoders must equal."""
+
 from __future__ import annotations
 
 import keras

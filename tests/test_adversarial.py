@@ -30,6 +30,7 @@ from zoo.run_folder import (
     check_folder,
     lock_search_folder,
 )
+from zoo.training.runs import RunOptions
 
 TINY_TEXT = [
     "train", "text_generator", "--corpus", "stdlib", "--max-chars", "30000", "--steps-per-epoch", "2",
@@ -38,7 +39,7 @@ TINY_TEXT = [
 ]  # fmt: skip
 TINY_API = dict(
     max_chars=30_000, steps_per_epoch=2, validation_steps=1, seq_len=8, batch_size=4, units=4,
-    embedding_dim=4, num_layers=1, verbose=0,
+    embedding_dim=4, num_layers=1,
 )  # fmt: skip
 SETTINGS = {"model": "text_generator", "epochs": 1}
 
@@ -352,7 +353,9 @@ def _interrupted_run(out, epochs_done=2):
                 raise StopAfterEpoch
 
     with pytest.raises(StopAfterEpoch):
-        zoo.train_text_generator("stdlib", epochs=4, out_dir=out, callbacks=[Stop()], **TINY_API)
+        zoo.train_text_generator(
+            "stdlib", options=RunOptions(epochs=4, out_dir=out, callbacks=[Stop()], verbose=0), **TINY_API
+        )
     return out / CHECKPOINT
 
 
@@ -378,7 +381,8 @@ def test_a_damaged_checkpoint_falls_back_and_history_matches_the_weights(tmp_pat
         if damage == "both pairs damaged":
             (checkpoint / "training_metadata.json.bkp").write_text("{")
     capsys.readouterr()
-    _, rows = zoo.train_text_generator("stdlib", epochs=4, out_dir=out, **TINY_API)
+    result = zoo.train_text_generator("stdlib", options=RunOptions(epochs=4, out_dir=out, verbose=0), **TINY_API)
+    rows = result.history
     said = capsys.readouterr().out
     assert ("before it (epoch 1)" in said) if resumed_from else ("starts again from epoch 0" in said)
     assert [r["epoch"] for r in rows] == [1, 2, 3, 4]
@@ -394,7 +398,7 @@ def test_a_truncated_history_is_named_with_what_to_do(tmp_path, capsys):
     from zoo.json_files import DamagedFileError
 
     with pytest.raises(DamagedFileError, match=r"history\.json is damaged .* --overwrite"):
-        zoo.train_text_generator("stdlib", epochs=4, out_dir=out, **TINY_API)
+        zoo.train_text_generator("stdlib", options=RunOptions(epochs=4, out_dir=out, verbose=0), **TINY_API)
 
 
 def test_continue_on_a_folder_without_a_run_is_refused(tmp_path, capsys):

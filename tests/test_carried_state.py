@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import small_text_generator
 from zoo.data import stream_windows, text_streams
 from zoo.training.carried_state import StateCarrier, stream_bits, window_bits
+from zoo.training.runs import RunOptions
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends
@@ -93,8 +94,16 @@ def test_a_short_validation_text_gets_fewer_streams_and_trains_on_every_backend(
 
     text = "def add(self, x):\n    return x + self.y\n" * 40
     corpus = TextCorpus("short", train=text[:1400], validation=text[1400:1500], files=())  # 6 streams of 16
-    model, rows = zoo.train_text_generator(
-        corpus, units=8, embedding_dim=4, num_layers=1, seq_len=16, batch_size=8, epochs=2, steps_per_epoch=2,
-        validation_steps=1, lr_decay=False, verbose=0,
-    )  # fmt: skip
+    result = zoo.train_text_generator(
+        corpus,
+        options=RunOptions(epochs=2, verbose=0, lr_decay=False),
+        units=8,
+        embedding_dim=4,
+        num_layers=1,
+        seq_len=16,
+        batch_size=8,
+        steps_per_epoch=2,
+        validation_steps=1,
+    )
+    rows = result.history
     assert [r["epoch"] for r in rows] == [1, 2] and all(np.isfinite(r["val_bpc"]) for r in rows)

@@ -125,7 +125,7 @@ def test_every_cnn_variant_documents_each_argument_in_signature_order(name):
     documented = re.findall(r"^    (\w+): ", args_section, re.M)
     signature = [p for p in inspect.signature(builder).parameters if p != "classes"]  # under num_classes
     assert documented == signature
-    assert "``classes=``" in doc and "\nReturns:\n" in doc
+    assert "`classes=`" in doc and "\nReturns:\n" in doc
 
 
 def test_the_template_check_finds_an_undocumented_argument():

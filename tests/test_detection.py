@@ -1,6 +1,5 @@
 """Detection (note 002, V4): boxes, grid targets, decoding with TensorFlow's NMS, both detectors (mAP: test_metrics)."""
 
-
 import keras
 import numpy as np
 import pytest

@@ -19,6 +19,7 @@ from zoo.data.images import (
     upscale,
 )
 from zoo.training.images import train_image_classifier
+from zoo.training.runs import RunOptions
 
 
 def test_digits_are_real_split_and_stratified():
@@ -59,9 +60,10 @@ def test_augmentation_only_in_training():
 
 
 def test_small_residual_network_learns_digits(tmp_path):
-    model, rows, accuracy = train_image_classifier(
-        "resnet_cifar", "digits", epochs=4, depth=8, width=8, out_dir=tmp_path, verbose=0
+    result = train_image_classifier(
+        "resnet_cifar", "digits", options=RunOptions(epochs=4, out_dir=tmp_path, verbose=0), depth=8, width=8
     )
+    model, rows, accuracy = result.model, result.history, result.scores["accuracy"]
     assert accuracy > 0.6 and rows[-1]["val_accuracy"] > 0.5
     assert json.loads((tmp_path / "history.json").read_text()) == rows
     assert (tmp_path / "model.keras").exists() and (tmp_path / "curve.png").exists()
@@ -69,9 +71,11 @@ def test_small_residual_network_learns_digits(tmp_path):
     x = load_digits().x_test[:4]
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
     with pytest.raises(ValueError, match="text_generator is a language-modeling model"):
-        train_image_classifier("text_generator", epochs=1)
+        train_image_classifier("text_generator", options=RunOptions(epochs=1))
     with pytest.raises(ValueError, match=r"train_examples must be at most 1294 \(the training images of digits"):
-        train_image_classifier("lenet5", epochs=1, train_examples=1295, out_dir=tmp_path / "refused")
+        train_image_classifier(
+            "lenet5", options=RunOptions(epochs=1, out_dir=tmp_path / "refused"), train_examples=1295
+        )
     assert not (tmp_path / "refused").exists()
 
 

@@ -98,6 +98,7 @@ def test_map_needs_one_entry_per_image():
     with pytest.raises(ValueError, match="pred_boxes has 1 entries for 0 images; give one per image"):
         mean_average_precision([np.zeros((0, 4))], [np.zeros(0)], [np.zeros(0)], [], [], 1)
 
+
 # -- where Pascal VOC's rule and COCO's differ, worked out by hand ----------------------
 # Boxes one pixel tall, so that IoU is the overlap of two intervals over their union.
 def strip(x0, x1):

@@ -10,6 +10,7 @@ import pytest
 import zoo
 from tests.conftest import run_python
 from zoo.registry import check_model_arguments
+from zoo.training.runs import RunOptions
 
 BUILT_IN = [n for n in zoo.list_models() if zoo.model_info(n).target]
 # Values each checked argument is tried with, one at a time, over the contract configuration.
@@ -144,19 +145,21 @@ def test_the_trainers_check_builder_values_before_they_touch_data(monkeypatch, t
         monkeypatch.setattr(target, no_data)
     out = tmp_path / "run"
     with pytest.raises(ValueError, match=r"^resnet_cifar: depth must be 6n\+2"):
-        zoo.train_image_classifier("resnet_cifar", "digits", epochs=1, out_dir=out, depth=21)
+        zoo.train_image_classifier("resnet_cifar", "digits", options=RunOptions(epochs=1, out_dir=out), depth=21)
     with pytest.raises(ValueError, match="^units must be a positive integer, got 0"):
-        zoo.train_text_generator("stdlib", epochs=1, out_dir=out, units=0)
+        zoo.train_text_generator("stdlib", options=RunOptions(epochs=1, out_dir=out), units=0)
     with pytest.raises(ValueError, match="^embed_dim=10 must be divisible by num_heads=4"):
-        zoo.train_text_generator("stdlib", model_name="transformer_lm", epochs=1, out_dir=out, embed_dim=10)
+        zoo.train_text_generator(
+            "stdlib", options=RunOptions(epochs=1, out_dir=out), model_name="transformer_lm", embed_dim=10
+        )
     with pytest.raises(ValueError, match="^fcn8s: fc_kernel must be a positive integer, got 0"):
-        train_segmenter("fcn8s", 8, epochs=1, out_dir=out, fc_kernel=0)
+        train_segmenter("fcn8s", 8, options=RunOptions(epochs=1, out_dir=out), fc_kernel=0)
     with pytest.raises(ValueError, match="^attention must be one of bahdanau, luong, none, got 'dot'"):
-        train_task("seq2seq_attention", epochs=1, out_dir=out, attention="dot")
+        train_task("seq2seq_attention", options=RunOptions(epochs=1, out_dir=out), attention="dot")
     # What the data gives (the recipe's data_arguments) is refused by name, not as Python's "multiple values".
     for name in ("input_shape", "num_classes", "classes"):
         with pytest.raises(ValueError, match=f"^train_image_classifier: {name} comes from the images data; leave"):
-            zoo.train_image_classifier("resnet_cifar", "digits", epochs=1, out_dir=out, **{name: 3})
+            zoo.train_image_classifier("resnet_cifar", "digits", options=RunOptions(epochs=1, out_dir=out), **{name: 3})
     with pytest.raises(ValueError, match="^train_detector: num_classes comes from the scenes data; leave it out"):
-        train_detector("yolo_tiny", 8, epochs=1, out_dir=out, num_classes=3)
+        train_detector("yolo_tiny", 8, options=RunOptions(epochs=1, out_dir=out), num_classes=3)
     assert not out.exists()

@@ -11,7 +11,8 @@ import pytest
 import zoo
 from tests.conftest import REPO, run_zoo
 from zoo.cli import build_parser, main
-from zoo.presets import CARD, FILES, list_presets, preset, preset_card, preset_folder
+from zoo.presets import CARD, FILES, list_presets, preset, preset_card, preset_folder, preset_scorer
+from zoo.presets.rebuild import scorer_name
 
 PRESETS = list_presets()
 CARD_FIELDS = {"preset", "model", "command", "seed", "recipe", "training_seconds", "score", "sha256", "date_saved"}
@@ -32,6 +33,7 @@ def test_card_says_how_the_preset_was_made(name):
     assert card["model"] == spec.model and card["command"] == spec.command()
     assert card["recipe"]["seed"] == card["seed"] and card["recipe"]["model"] == spec.model
     assert card["score"]["metric"] == spec.metric and card["training_seconds"] > 0
+    assert card["score"]["scorer"] == scorer_name(preset_scorer(name))  # the kind's scorer scored it
     # The card's command is one zoo train accepts as written.
     args = build_parser().parse_args(card["command"].split()[1:])
     assert args.command == "train" and args.model == spec.model
@@ -44,7 +46,7 @@ def test_card_says_how_the_preset_was_made(name):
 def test_preset_reproduces_its_cards_held_out_score(name):
     card = preset_card(name)
     model = zoo.load_preset(name)
-    score = preset(name).load_scorer()(model)
+    score = preset_scorer(name)(model)
     assert abs(score - card["score"]["value"]) <= card["score"]["tolerance"], (score, card["score"])
 
 

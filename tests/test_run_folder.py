@@ -13,6 +13,7 @@ from tests.conftest import run_zoo
 from tests.recording import RateRecorder
 from zoo.cli import main
 from zoo.run_folder import CHECKPOINT, LOCK, MANIFEST, RunFolder, RunFolderError, check_folder, foreign_files
+from zoo.training.runs import RunOptions
 
 TINY_TEXT = [
     "train", "text_generator", "--corpus", "stdlib", "--max-chars", "40000", "--steps-per-epoch", "2",
@@ -21,7 +22,7 @@ TINY_TEXT = [
 ]  # fmt: skip
 TINY_API = dict(
     max_chars=40_000, steps_per_epoch=3, validation_steps=2, seq_len=16, batch_size=4, units=8,
-    embedding_dim=4, num_layers=1, verbose=0,
+    embedding_dim=4, num_layers=1,
 )  # fmt: skip
 
 
@@ -64,7 +65,7 @@ def test_a_finished_run_is_never_overwritten(finished_run, tmp_path):
     assert "holds a finished run of text_generator" in line and "--continue" in line and "--overwrite" in line
     assert snapshot(out) == files  # nothing touched
     with pytest.raises(RunFolderError, match="holds a finished run"):
-        zoo.train_text_generator("stdlib", epochs=1, out_dir=out, **TINY_API)
+        zoo.train_text_generator("stdlib", options=RunOptions(epochs=1, out_dir=out, verbose=0), **TINY_API)
     assert snapshot(out) == files
 
 
@@ -131,14 +132,18 @@ def test_resume_refuses_other_settings_and_names_them(tmp_path):
             raise RuntimeError("killed")
 
     with pytest.raises(RuntimeError, match="killed"):
-        zoo.train_text_generator("stdlib", epochs=3, out_dir=out, callbacks=[Crash()], **TINY_API)
+        zoo.train_text_generator(
+            "stdlib", options=RunOptions(epochs=3, out_dir=out, callbacks=[Crash()], verbose=0), **TINY_API
+        )
     assert (out / CHECKPOINT).exists()  # the crashed run keeps what it finished
     with pytest.raises(
         RunFolderError, match=r"unfinished run with other settings \(model_args: .*'units': 8.*'units': 12"
     ):
-        zoo.train_text_generator("stdlib", epochs=3, out_dir=out, **{**TINY_API, "units": 12})
+        zoo.train_text_generator(
+            "stdlib", options=RunOptions(epochs=3, out_dir=out, verbose=0), **{**TINY_API, "units": 12}
+        )
     with pytest.raises(RunFolderError, match="corpus: 'stdlib' then, 'pydoc' now"):
-        zoo.train_text_generator("pydoc", epochs=3, out_dir=out, **TINY_API)
+        zoo.train_text_generator("pydoc", options=RunOptions(epochs=3, out_dir=out, verbose=0), **TINY_API)
     proc = run_zoo(*TINY_TEXT, "--epochs", "3", "--out", str(out), "--seed", "1")
     assert proc.returncode == 2 and "seed: 0 then, 1 now" in proc.stderr
 
@@ -146,7 +151,7 @@ def test_resume_refuses_other_settings_and_names_them(tmp_path):
 def test_a_failed_start_leaves_nothing_behind(tmp_path):
     out = tmp_path / "new"
     with pytest.raises(ValueError, match="carry_state=True needs a recurrent model"):
-        zoo.train_transformer_lm("stdlib", epochs=1, out_dir=out, carry_state=True, **{
+        zoo.train_transformer_lm("stdlib", options=RunOptions(epochs=1, out_dir=out, verbose=0), carry_state=True, **{
             k: v for k, v in TINY_API.items() if k not in ("units", "num_layers", "embedding_dim")
         })  # fmt: skip
     assert not out.exists()
@@ -166,13 +171,21 @@ class CrashAfter(keras.callbacks.Callback):
 
 def test_a_resumed_run_trains_with_the_rates_and_losses_of_an_uninterrupted_one(tmp_path):
     whole = RateRecorder()
-    zoo.train_text_generator("stdlib", epochs=4, out_dir=tmp_path / "whole", callbacks=[whole], **TINY_API)
+    zoo.train_text_generator(
+        "stdlib", options=RunOptions(epochs=4, out_dir=tmp_path / "whole", callbacks=[whole], verbose=0), **TINY_API
+    )
     with pytest.raises(KeyboardInterrupt):
         zoo.train_text_generator(
-            "stdlib", epochs=4, out_dir=tmp_path / "cut", callbacks=[RateRecorder(), CrashAfter(2)], **TINY_API
+            "stdlib",
+            options=RunOptions(
+                epochs=4, out_dir=tmp_path / "cut", callbacks=[RateRecorder(), CrashAfter(2)], verbose=0
+            ),
+            **TINY_API,
         )
     resumed = RateRecorder()
-    zoo.train_text_generator("stdlib", epochs=4, out_dir=tmp_path / "cut", callbacks=[resumed], **TINY_API)
+    zoo.train_text_generator(
+        "stdlib", options=RunOptions(epochs=4, out_dir=tmp_path / "cut", callbacks=[resumed], verbose=0), **TINY_API
+    )
     assert sorted(resumed.rates) == [(e, b) for e in (2, 3) for b in range(3)]  # epochs 3 and 4 only
     for key, rate in resumed.rates.items():
         assert rate == pytest.approx(whole.rates[key], rel=1e-6), key

@@ -8,13 +8,14 @@ from tests.conftest import kill_and_resume_training
 from zoo.data import load_corpus
 from zoo.run_folder import CHECKPOINT
 from zoo.training.fit import history_column, read_history
+from zoo.training.runs import RunOptions
 
 
 def test_short_training_run_learns_and_saves(tmp_path):
     corpus = load_corpus("stdlib", max_chars=120_000)
-    model, rows = zoo.train_text_generator(
+    result = zoo.train_text_generator(
         corpus,
-        epochs=3,
+        options=RunOptions(epochs=3, out_dir=tmp_path, verbose=0),
         steps_per_epoch=25,
         validation_steps=5,
         seq_len=50,
@@ -22,9 +23,8 @@ def test_short_training_run_learns_and_saves(tmp_path):
         units=64,
         num_layers=2,
         embedding_dim=16,
-        out_dir=tmp_path,
-        verbose=0,
     )
+    model, rows = result.model, result.history
     bpc = history_column(rows, "val_bpc")
     assert len(bpc) == 3 and np.isfinite(bpc).all()
     assert bpc[-1] < bpc[0] and bpc[-1] < np.log2(98)  # better than uniform over the vocabulary
@@ -38,12 +38,12 @@ def test_short_training_run_learns_and_saves(tmp_path):
 
 
 def test_word_level_training_reports_perplexity():
-    model, rows = zoo.train_text_generator(
+    result = zoo.train_text_generator(
         "pydoc",
+        options=RunOptions(epochs=1, verbose=0),
         tokens="word",
         max_tokens=500,
         max_chars=100_000,
-        epochs=1,
         steps_per_epoch=20,
         validation_steps=2,
         seq_len=20,
@@ -51,8 +51,8 @@ def test_word_level_training_reports_perplexity():
         units=16,
         embedding_dim=8,
         learning_rate=0.02,
-        verbose=0,
     )
+    model, rows = result.model, result.history
     assert model.vocabulary[:2] == ["", "[UNK]"] and model.vocab_size == 500
     # Guessing uniformly over the 500 words has perplexity 500; the model must do far better (it gets ~150).
     assert rows[-1]["val_ppl"] < 0.5 * 500
@@ -69,11 +69,11 @@ def test_training_needs_a_budget():
         zoo.train_text_generator("stdlib")
     for bad in (-1, 0, float("nan"), float("inf"), True):
         with pytest.raises(ValueError, match=f"minutes must be a positive number or None, got {bad!r}"):
-            zoo.train_text_generator("stdlib", minutes=bad)
+            zoo.train_text_generator("stdlib", options=RunOptions(minutes=bad))
     with pytest.raises(ValueError, match="epochs must be a positive integer or None, got 2.5"):
-        zoo.train_text_generator("stdlib", epochs=2.5)
+        zoo.train_text_generator("stdlib", options=RunOptions(epochs=2.5))
     with pytest.raises(ValueError, match="learning_rate must be a positive number, got nan"):
-        zoo.train_text_generator("stdlib", epochs=1, learning_rate=float("nan"))
+        zoo.train_text_generator("stdlib", options=RunOptions(epochs=1), learning_rate=float("nan"))
 
 
 def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):

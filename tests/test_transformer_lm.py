@@ -11,6 +11,7 @@ import zoo.models.transformer.transformer_lm
 from zoo.cli import main
 from zoo.decoding.generation import generate_ids
 from zoo.studies.attention_cost import forward_costs, slopes
+from zoo.training.runs import RunOptions
 
 # Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
 pytestmark = pytest.mark.all_backends
@@ -102,18 +103,19 @@ def test_trains_through_the_text_trainer_and_refuses_carried_state(tmp_path):
     corpus = zoo.data.TextCorpus("tiny", line * 300, line * 40, ())
     small = {"embed_dim": 16, "num_heads": 2, "ff_dim": 32, "num_layers": 1, "max_length": 32}
     with pytest.raises(ValueError, match="carry_state=True needs a recurrent model; transformer_lm"):
-        zoo.train_transformer_lm(corpus, epochs=1, steps_per_epoch=1, seq_len=32, carry_state=True, **small)
-    model, rows = zoo.train_transformer_lm(
+        zoo.train_transformer_lm(
+            corpus, options=RunOptions(epochs=1), steps_per_epoch=1, seq_len=32, carry_state=True, **small
+        )
+    result = zoo.train_transformer_lm(
         corpus,
-        epochs=3,
+        options=RunOptions(epochs=3, out_dir=tmp_path, verbose=0),
         steps_per_epoch=20,
         seq_len=32,
         batch_size=16,
         learning_rate=5e-3,
-        out_dir=tmp_path,
-        verbose=0,
         **small,
     )
+    model, rows = result.model, result.history
     bits = [r["val_bpc"] for r in rows]
     assert bits[-1] < bits[0] and bits[-1] < 2.5  # a repeated line is learnt well below log2(98) = 6.6 bits
     loaded = keras.saving.load_model(tmp_path / "model.keras")

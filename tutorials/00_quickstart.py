@@ -137,13 +137,13 @@ assert as_in_the_note.count_params() == by_the_notes_names.count_params() == scr
 corpus = zoo.data.load_corpus("stdlib", max_chars=100_000 if SMOKE else 2_000_000)
 print(corpus)
 start = time.time()
-trained, rows = zoo.train_text_generator(
+result = zoo.train_text_generator(
     corpus,
-    minutes=0.05 if SMOKE else 3,
+    options=zoo.RunOptions(minutes=0.05 if SMOKE else 3, verbose=0),
     steps_per_epoch=20 if SMOKE else 40,
     units=64 if SMOKE else 256,
-    verbose=0,
 )
+trained, rows = result.model, result.history
 bpc = [row["val_bpc"] for row in rows]  # one row per epoch
 print(
     f"{len(bpc)} epochs in {time.time() - start:.0f} s; validation bits per character: "

@@ -153,12 +153,16 @@ claim(
 
 # %%
 budgets = {"small": 30_000, "large": 1_000_000}
-steps = dict(epochs=2, steps_per_epoch=10) if SMOKE else dict(epochs=8, steps_per_epoch=60)
+epochs, steps = (2, 10) if SMOKE else (8, 60)
 results = {}
 for size_name, chars in budgets.items():
     corpus = zoo.data.load_corpus("stdlib", max_chars=chars)
     for cell in ("gru", "lstm"):
-        model, rows = zoo.train_text_generator(corpus, cell=cell, units=96, num_layers=2, verbose=0, seed=0, **steps)
+        result = zoo.train_text_generator(
+            corpus, options=zoo.RunOptions(epochs=epochs, verbose=0, seed=0), steps_per_epoch=steps, cell=cell,
+            units=96, num_layers=2,
+        )  # fmt: skip
+        model, rows = result.model, result.history
         results[size_name, cell] = (min(r["val_bpc"] for r in rows), rows[-1]["bpc"], model.count_params())
         print(
             f"{size_name:>5} data ({chars:>9,} chars), {cell}: best validation {results[size_name, cell][0]:.3f} "

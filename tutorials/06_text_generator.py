@@ -133,7 +133,8 @@ claim(
 
 # %%
 start = time.time()
-model, rows = zoo.train_text_generator(corpus, minutes=0.05 if SMOKE else 4, verbose=0)
+result = zoo.train_text_generator(corpus, options=zoo.RunOptions(minutes=0.05 if SMOKE else 4, verbose=0))
+model, rows = result.model, result.history
 print(f"{len(rows)} epochs in {time.time() - start:.0f} s, {model.count_params():,} parameters")
 plt.figure(figsize=(5, 3))
 plt.plot([r["time_s"] for r in rows], [r["bpc"] for r in rows], label="train")
@@ -207,16 +208,14 @@ print(
 small = zoo.data.load_corpus("stdlib", max_chars=20_000)
 gap = {}
 for units in (32, 256):
-    _, r = zoo.train_text_generator(
+    r = zoo.train_text_generator(
         small,
+        options=zoo.RunOptions(epochs=2 if SMOKE else 15, verbose=0, lr_decay=False),
         units=units,
         num_layers=1,
-        verbose=0,
-        epochs=2 if SMOKE else 15,
         steps_per_epoch=3 if SMOKE else 60,
         validation_steps=5,
-        lr_decay=False,
-    )
+    ).history
     gap[units] = (r[-1]["bpc"], r[-1]["val_bpc"], min(x["val_bpc"] for x in r))
     print(
         f"{units:3d} units: train {gap[units][0]:.3f}, validation {gap[units][1]:.3f} "
@@ -244,7 +243,8 @@ for label, args in (
     ("1 x 200 units", {"units": 200, "num_layers": 1}),
     ("2 x 128 units", {"units": 128, "num_layers": 2}),
 ):
-    m_, r = zoo.train_text_generator(corpus, minutes=0.05 if SMOKE else 1.5, verbose=0, **args)
+    result = zoo.train_text_generator(corpus, options=zoo.RunOptions(minutes=0.05 if SMOKE else 1.5, verbose=0), **args)
+    m_, r = result.model, result.history
     compare[label] = (r[-1]["val_bpc"], m_.count_params())
     print(f"{label}: {m_.count_params():,} params, validation {r[-1]['val_bpc']:.3f} bits/char")
 winner = min(compare, key=lambda k: compare[k][0])

@@ -219,10 +219,13 @@ claim(
 
 # %%
 from zoo.data.images import load_digits
+from zoo.training import RunOptions
 from zoo.training.images import train_image_classifier
 
 digits = load_digits(upscale_factor=4)  # 32x32, LeNet's input size
-model, rows, accuracy = train_image_classifier("lenet5", digits, epochs=2 if SMOKE else 15, verbose=0, augment=False)
+options = RunOptions(epochs=2 if SMOKE else 15, verbose=0)
+result = train_image_classifier("lenet5", digits, options=options, augment=False)
+model, rows, accuracy = result.model, result.history, result.scores["accuracy"]
 print(f"lenet5 on digits: test accuracy {accuracy:.3f}")
 first = keras.Model(model.inputs, model.get_layer("c1").output)
 maps = np.asarray(first(digits.x_test[:1]))[0]

@@ -249,9 +249,9 @@ held_out = {"validation_scenes": 32, "test_scenes": 32} if SMOKE else {}  # the 
 results = {}
 for name in ("fcn32s", "fcn16s", "fcn8s"):
     start = time.monotonic()
-    model, rows, scores = train_segmenter(
-        name, n_scenes, minutes=minutes, verbose=0, out_dir=f"runs/{name}", overwrite=True, **held_out
-    )
+    options = zoo.RunOptions(minutes=minutes, verbose=0, out_dir=f"runs/{name}", overwrite=True)
+    result = train_segmenter(name, n_scenes, options=options, **held_out)
+    model, rows, scores = result.model, result.history, result.scores
     results[name] = (model, scores)
     print(f"{name}: {len(rows)} epochs, {time.monotonic() - start:.0f} s; test {scores}; "
           f"IoU per class {np.round(scores.class_iou, 3).tolist()}")  # fmt: skip

@@ -138,13 +138,16 @@ for r, c in cells.tolist():
     print(f"  cell {r, c}: centre offset {offset}, log(size / 8) {log_size}, class {train.class_names[k]}")
 
 # %%
+from zoo.training import RunOptions
 from zoo.training.scenes import train_detector
 
 start = time.monotonic()
-yolo, rows, yolo_scores = train_detector(
-    "yolo_tiny", train, minutes=0.05 if SMOKE else 3, verbose=0, out_dir="runs/yolo_tiny", overwrite=True,
+result = train_detector(
+    "yolo_tiny", train,
+    options=RunOptions(minutes=0.05 if SMOKE else 3, verbose=0, out_dir="runs/yolo_tiny", overwrite=True),
     **({"validation_scenes": 32, "test_scenes": 32} if SMOKE else {}),  # the trainer scores 200 and 500
-)
+)  # fmt: skip
+yolo, rows, yolo_scores = result.model, result.history, result.scores
 print(f"yolo_tiny ({yolo.count_params():,} parameters): {len(rows)} epochs, {time.monotonic() - start:.0f} s; "
       f"held-out {yolo_scores}")  # fmt: skip
 

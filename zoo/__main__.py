@@ -1,4 +1,4 @@
-"""``python -m zoo`` runs the ``zoo`` command line."""
+"""`python -m zoo` runs the `zoo` command line."""
 
 import sys
 

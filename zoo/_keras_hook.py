@@ -1,15 +1,15 @@
 """Make zoo's Keras classes known to Keras's own loader once both are imported.
 
-``keras.saving.load_model`` and ``keras.models.model_from_json`` find custom
+`keras.saving.load_model` and `keras.models.model_from_json` find custom
 classes only in Keras's table of registered objects, which a class enters when
-its module runs ``@keras.saving.register_keras_serializable``. keras-hub fills
-that table by importing everything on ``import keras_hub``; zoo cannot, since
-``import zoo`` (and so ``zoo list``) must not import Keras. Instead:
+its module runs `@keras.saving.register_keras_serializable`. keras-hub fills
+that table by importing everything on `import keras_hub`; zoo cannot, since
+`import zoo` (and so `zoo list`) must not import Keras. Instead:
 
-- if Keras is already imported, ``import zoo`` imports the modules that define
+- if Keras is already imported, `import zoo` imports the modules that define
   zoo's Keras classes right away;
-- otherwise it puts a finder at the front of ``sys.meta_path`` that wraps the
-  loader of ``keras`` (and of zoo's own modules) and imports those modules as
+- otherwise it puts a finder at the front of `sys.meta_path` that wraps the
+  loader of `keras` (and of zoo's own modules) and imports those modules as
   soon as Keras has finished importing.
 
 Registration waits until no zoo module is half-way through its own import:
@@ -24,9 +24,9 @@ import importlib.abc
 import sys
 import warnings
 
-#: Every module that defines a class registered with Keras (``keras.saving.register_keras_serializable``):
-#: importing them is what lets ``keras.saving.load_model`` find zoo's classes. A fixed list, so this
-#: module imports nothing of zoo's; ``tests/test_layout.py`` checks it against the source.
+#: Every module that defines a class registered with Keras (`keras.saving.register_keras_serializable`):
+#: importing them is what lets `keras.saving.load_model` find zoo's classes. A fixed list, so this
+#: module imports nothing of zoo's; `tests/test_layout.py` checks it against the source.
 KERAS_CLASS_MODULES = (
     "zoo.layers.attention",
     "zoo.layers.recurrent_cells",
@@ -41,7 +41,7 @@ _registered = False
 
 
 def register_keras_objects() -> None:
-    """Import every module of :data:`KERAS_CLASS_MODULES` (imports Keras)."""
+    """Import every module of `KERAS_CLASS_MODULES` (imports Keras)."""
     global _registered
     if _registered:
         return
@@ -65,14 +65,14 @@ def _zoo_modules_initializing(besides: str) -> bool:
 
 
 def _after_import(name: str) -> None:
-    """Called after ``keras`` or a zoo module finished executing."""
+    """Called after `keras` or a zoo module finished executing."""
     if _registered or "keras" not in sys.modules or (name != "keras" and _initializing("keras")):
         return
     if _zoo_modules_initializing(besides=name):
         return  # the outermost zoo import finishing will call again
     try:
         register_keras_objects()
-    except Exception as err:  # never break the user's own ``import keras``
+    except Exception as err:  # never break the user's own `import keras`
         warnings.warn(
             f"zoo could not register its Keras classes ({type(err).__name__}: {err}); "
             "keras.saving.load_model may not find zoo models (zoo.load_model still works).",
@@ -100,7 +100,7 @@ class _NotifyingLoader(importlib.abc.Loader):
 
 
 class _KerasImportFinder(importlib.abc.MetaPathFinder):
-    """Finds ``keras`` and ``zoo.*`` with the other finders and wraps their loaders."""
+    """Finds `keras` and `zoo.*` with the other finders and wraps their loaders."""
 
     def find_spec(self, fullname, path=None, target=None):
         if _registered or not (fullname == "keras" or fullname.startswith("zoo.")):
@@ -127,7 +127,7 @@ def _uninstall() -> None:
 
 
 def install() -> None:
-    """Register now if Keras is loaded, else register when it is (called by ``import zoo``)."""
+    """Register now if Keras is loaded, else register when it is (called by `import zoo`)."""
     if _registered:
         return
     if "keras" in sys.modules and not _initializing("keras"):

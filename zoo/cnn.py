@@ -1,6 +1,6 @@
-"""``zoo.cnn``: a short name for :mod:`zoo.models.cnn` (the convolutional networks), the same module object.
+"""`zoo.cnn`: a short name for `zoo.models.cnn` (the convolutional networks), the same module object.
 
-``import zoo.cnn``, ``from zoo.cnn import ...`` and ``zoo.cnn.NAME`` all reach the family package,
+`import zoo.cnn`, `from zoo.cnn import ...` and `zoo.cnn.NAME` all reach the family package,
 whose models and helpers are imported on first access.
 """
 

@@ -3,10 +3,10 @@
 This is the concept list the tutorials refer to by code (S1-S14, L1-L16, C1-C14,
 V1-V5, A1-A6), in this project's own words. Each concept names the notes it comes
 from; each tutorial's section headings name the codes they demonstrate
-(``## S6 · The recurrence in NumPy``), and ``tests/test_concepts.py`` checks that
-every code has such a section. ``zoo tutorials --concepts`` prints the list.
+(`## S6 · The recurrence in NumPy`), and `tests/test_concepts.py` checks that
+every code has such a section. `zoo tutorials --concepts` prints the list.
 
-Keras-free: ``zoo tutorials`` reads it without importing Keras.
+Keras-free: `zoo tutorials` reads it without importing Keras.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Note:
     topic: str
 
     def citation(self) -> str:
-        """``author, "title", date`` in one line, saying which parts the note's copy does not give."""
+        """`author, "title", date` in one line, saying which parts the note's copy does not give."""
         return f'{self.author}, "{self.title}", {self.date}'
 
 

@@ -1,6 +1,6 @@
-"""``zoo.detection``: a short name for :mod:`zoo.models.detection` (object detection), the same module object.
+"""`zoo.detection`: a short name for `zoo.models.detection` (object detection), the same module object.
 
-``import zoo.detection``, ``from zoo.detection import ...`` and ``zoo.detection.NAME`` all reach the family package,
+`import zoo.detection`, `from zoo.detection import ...` and `zoo.detection.NAME` all reach the family package,
 whose models and helpers are imported on first access.
 """
 

@@ -1,31 +1,31 @@
 """Exporting zoo models to other runtimes (TensorFlow SavedModel, ONNX, LiteRT), and running what was exported.
 
-Follows Keras's own ``Model.export`` (``keras/src/export``): SavedModel
-through its ``ExportArchive``, ONNX through tf2onnx (the converter Keras uses
+Follows Keras's own `Model.export` (`keras/src/export`): SavedModel
+through its `ExportArchive`, ONNX through tf2onnx (the converter Keras uses
 on TensorFlow) and LiteRT through TensorFlow's TFLite converter. zoo adds
 what the formats need of its models and what Keras leaves to the user:
 
 - an input signature in the model's own dtypes, read from the registry for
-  subclassed models (Keras would trace ``text_generator`` with a float input,
+  subclassed models (Keras would trace `text_generator` with a float input,
   and the SavedModel would then refuse token ids);
 - the free axes (a sequence's time axis, an FCN's height and width) fixed
   for ONNX, where tf2onnx's graph can bake a traced size into shape
   arithmetic and return a wrong-sized answer for another input rather than
   an error, and for LiteRT, whose built-in convolutions need known sizes;
-  ``input_shape`` chooses the size (default: the registry's example size);
+  `input_shape` chooses the size (default: the registry's example size);
 - LiteRT with TFLite's built-in operations only, so a model that would need
   TensorFlow's Flex delegate (which the LiteRT interpreter does not carry) is
   refused at export, not found broken when run, and with a batch of 1 by
-  default (:data:`DEFAULT_BATCH`), without which TFLite cannot lower a
+  default (`DEFAULT_BATCH`), without which TFLite cannot lower a
   recurrent layer's loop;
-- :func:`run_exported`, which runs an artifact in its own runtime
+- `run_exported`, which runs an artifact in its own runtime
   (TensorFlow, onnxruntime, the LiteRT interpreter), so an export is checked
-  by running it, and the registry's ``export_refusals``: the formats a model
+  by running it, and the registry's `export_refusals`: the formats a model
   cannot be exported to, with the reason, refused in one line.
 
 Exporting needs TensorFlow (every converter here reads a TensorFlow graph);
-ONNX needs the ``export`` extra (``pip install "keras-study-zoo[export]"``).
-Keras is imported on first use, so :data:`FORMATS` and :func:`refusal` answer at once.
+ONNX needs the `export` extra (`pip install "keras-study-zoo[export]"`).
+Keras is imported on first use, so `FORMATS` and `refusal` answer at once.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import warnings
 
 import numpy as np
 
+from zoo.errors import InputError, MissingDependencyError, ZooError
 from zoo.json_files import temporary_name
 from zoo.registry import default_registry, model_info
 from zoo.registry.entries import InputSpec, check_input_shapes
@@ -49,12 +50,12 @@ DEFAULT_BATCH = {"tf_saved_model": None, "onnx": None, "litert": 1}
 STATIC_AXES = ("onnx", "litert")
 
 
-class ExportRefusedError(ValueError):
+class ExportRefusedError(ZooError, ValueError):
     """A model that cannot be exported to a format; the message says why in one line."""
 
 
 def registry_name_of(model) -> str | None:
-    """The registry name of a built model: its ``name`` for zoo's functional models, its class for subclassed ones."""
+    """The registry name of a built model: its `name` for zoo's functional models, its class for subclassed ones."""
     import keras
 
     registry = default_registry()
@@ -82,12 +83,12 @@ def _specs(model, name):
 
 
 def input_signature(model, format: str, *, input_shape=None, batch_size=None, name: str | None = None) -> list:
-    """The ``keras.InputSpec`` list ``Model.export`` takes for ``model`` in ``format``.
+    """The `keras.InputSpec` list `Model.export` takes for `model` in `format`.
 
-    ``batch_size`` fixes the batch axis (default: :data:`DEFAULT_BATCH` of
-    the format). ``input_shape`` (one shape per input, without the batch
+    `batch_size` fixes the batch axis (default: `DEFAULT_BATCH` of
+    the format). `input_shape` (one shape per input, without the batch
     axis; one tuple for a single input) fixes the other axes; for ONNX and
-    LiteRT (:data:`STATIC_AXES`) every free axis is fixed, by ``input_shape``
+    LiteRT (`STATIC_AXES`) every free axis is fixed, by `input_shape`
     or, when it is not given, at the registry's contract example size.
     """
     import keras
@@ -100,7 +101,7 @@ def input_signature(model, format: str, *, input_shape=None, batch_size=None, na
     elif format in STATIC_AXES and any(d is None for spec, _ in specs for d in spec):
         contract = model_info(name).contract if name else None
         if contract is None:
-            raise ValueError(f"{format} needs every axis but the batch fixed: give input_shape.")
+            raise InputError(f"{format} needs every axis but the batch fixed: give input_shape.")
         example = contract.input if isinstance(contract.input, tuple) else (contract.input,)
         specs = [(tuple(e.shape), dtype) for e, (_, dtype) in zip(example, specs, strict=True)]
     # One keras.InputSpec per input; a model of several inputs takes them as one list argument.
@@ -110,9 +111,9 @@ def input_signature(model, format: str, *, input_shape=None, batch_size=None, na
 
 
 def refusal(name: str | None, format: str) -> str | None:
-    """Why the registered model ``name`` cannot be exported to ``format`` (None: it can)."""
+    """Why the registered model `name` cannot be exported to `format` (None: it can)."""
     if format not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}.")
+        raise InputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}.")
     if name is None:
         return None
     return model_info(name).export_refusals.get(format)
@@ -121,12 +122,12 @@ def refusal(name: str | None, format: str) -> str | None:
 def export_model(
     model, path, format: str, *, input_shape=None, batch_size=None, name: str | None = None, verbose=False
 ) -> str:
-    """Export ``model`` to ``path`` in ``format`` (see :data:`FORMATS`) and return the artifact's path.
+    """Export `model` to `path` in `format` (see `FORMATS`) and return the artifact's path.
 
-    ``path`` is a folder for ``tf_saved_model`` and a file (``.onnx``,
-    ``.tflite``) otherwise; an existing one is never replaced. A registered
-    model its registry marks as not exportable to ``format`` raises
-    :class:`ExportRefusedError` naming why.
+    `path` is a folder for `tf_saved_model` and a file (`.onnx`,
+    `.tflite`) otherwise; an existing one is never replaced. A registered
+    model its registry marks as not exportable to `format` raises
+    `ExportRefusedError` naming why.
     """
     import keras
 
@@ -185,7 +186,7 @@ def check_out_path(path, format: str) -> None:
     suffix = FORMATS[format]
     if not path.strip() or (suffix and not path.endswith(suffix)):
         what = f"a {suffix} file" if suffix else "a folder"
-        raise ValueError(f"a {format} artifact is {what}, got the path {path!r}.")
+        raise InputError(f"a {format} artifact is {what}, got the path {path!r}.")
     if os.path.lexists(path):
         raise FileExistsError(f"{path!r} already exists; zoo export never replaces a file: give a new path.")
     parent = os.path.dirname(path) or "."
@@ -207,15 +208,15 @@ def _require(module: str, format: str) -> None:
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        raise ImportError(f"{format} export needs {module}: pip install 'keras-study-zoo[export]'.")
+        raise MissingDependencyError(f"{format} export needs {module}: pip install 'keras-study-zoo[export]'.")
 
 
 def run_exported(path, format: str, inputs) -> list:
-    """Run an exported artifact in its own runtime on ``inputs`` (an array, or a list of arrays).
+    """Run an exported artifact in its own runtime on `inputs` (an array, or a list of arrays).
 
-    TensorFlow runs a SavedModel's ``serve`` endpoint, onnxruntime an ONNX
-    file, the LiteRT interpreter (``ai_edge_litert``, else TensorFlow's) a
-    ``.tflite`` file. Returns the outputs as a list of NumPy arrays.
+    TensorFlow runs a SavedModel's `serve` endpoint, onnxruntime an ONNX
+    file, the LiteRT interpreter (`ai_edge_litert`, else TensorFlow's) a
+    `.tflite` file. Returns the outputs as a list of NumPy arrays.
     """
     arrays = [np.asarray(a) for a in (inputs if isinstance(inputs, (list, tuple)) else [inputs])]
     path = os.fspath(path)
@@ -243,18 +244,18 @@ def run_exported(path, format: str, inputs) -> list:
         names = list(runner.get_input_details())  # in the signature's argument order
         outputs = runner(**dict(zip(names, arrays, strict=True)))
         return [np.asarray(outputs[k]) for k in sorted(outputs)]
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}.")
+    raise InputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}.")
 
 
 def example_inputs(
     model, format: str, *, input_shape=None, batch_size=None, name: str | None = None, batch: int = 2, seed: int = 0
 ):
-    """A random input batch that fits ``input_signature(model, format, ...)``: an array, or a list for several inputs.
+    """A random input batch that fits `input_signature(model, format, ...)`: an array, or a list for several inputs.
 
-    ``batch`` rows, unless the signature fixes the batch size. Free axes
+    `batch` rows, unless the signature fixes the batch size. Free axes
     take the registry's contract example size (else 8); token inputs draw
     ids below the smallest embedding table of the model, else the
-    registry's ``high`` (else 2).
+    registry's `high` (else 2).
     """
     import keras
 
@@ -284,14 +285,14 @@ def example_inputs(
 
 
 def _layers(model):
-    """Every layer inside ``model``, those of nested models and layers included."""
+    """Every layer inside `model`, those of nested models and layers included."""
     for layer in getattr(model, "layers", ()):
         yield layer
         yield from _layers(layer)
 
 
 def check_exported(model, path, format: str, inputs) -> float:
-    """The largest absolute difference between the artifact's outputs (run in its runtime) and Keras's on ``inputs``."""
+    """The largest absolute difference between the artifact's outputs (run in its runtime) and Keras's on `inputs`."""
     import keras
 
     expected = model(inputs, training=False)
@@ -300,5 +301,5 @@ def check_exported(model, path, format: str, inputs) -> float:
     ]
     got = run_exported(path, format, inputs)
     if len(got) != len(expected):
-        raise ValueError(f"the {format} artifact gave {len(got)} outputs, the Keras model {len(expected)}.")
+        raise InputError(f"the {format} artifact gave {len(got)} outputs, the Keras model {len(expected)}.")
     return max(float(np.max(np.abs(g - e))) for g, e in zip(got, expected, strict=True))

@@ -1,7 +1,7 @@
-"""``create_model``: builds a registered model, or loads a preset of it (timm's ``_factory`` above ``_registry``).
+"""`create_model`: builds a registered model, or loads a preset of it (timm's `_factory` above `_registry`).
 
-The registry (:mod:`zoo.registry`) only keeps books: names, metadata and
-builder targets. Presets (:mod:`zoo.presets`) read the registry. This module
+The registry (`zoo.registry`) only keeps books: names, metadata and
+builder targets. Presets (`zoo.presets`) read the registry. This module
 sits above both, so neither imports the other's way back.
 """
 
@@ -12,13 +12,13 @@ from zoo.registry import BadArgumentError, accepted_arguments, check_argument_na
 
 
 def create_model(name: str, *, weights: str | None = None, **overrides):
-    """Build the registered model ``name`` with its defaults and ``overrides``.
+    """Build the registered model `name` with its defaults and `overrides`.
 
     Args:
-        name: a registered model (``zoo list``).
-        weights: a preset of ``name`` (``zoo list --pretrained``): the model is then the preset's, with its
+        name: a registered model (`zoo list`).
+        weights: a preset of `name` (`zoo list --pretrained`): the model is then the preset's, with its
             pretrained weights (its files' SHA-256 checked first), and takes no overrides. A builder with a
-            ``weights`` argument of its own (the CNNs' ``"imagenet"`` or a weights file, as
+            `weights` argument of its own (the CNNs' `"imagenet"` or a weights file, as
             keras.applications) gets any other value.
         **overrides: builder arguments replacing its defaults.
 
@@ -26,8 +26,8 @@ def create_model(name: str, *, weights: str | None = None, **overrides):
         The built Keras model.
 
     Raises:
-        KeyError: an unknown name (:class:`zoo.UnknownModelError`, listing close matches).
-        TypeError: an override the builder does not take (:class:`zoo.BadArgumentError`, naming it and the
+        KeyError: an unknown name (`zoo.UnknownModelError`, listing close matches).
+        TypeError: an override the builder does not take (`zoo.BadArgumentError`, naming it and the
             accepted ones).
 
     Example:

@@ -1,7 +1,7 @@
 """Files written whole or not at all, and read back with a clear line when damaged (Keras-free).
 
 Every file zoo writes goes to a temporary name in the destination's folder
-and is renamed over the destination once complete (``os.replace``), so a kill
+and is renamed over the destination once complete (`os.replace`), so a kill
 or a full disk never leaves half a file under the real name, and a symbolic
 link at the destination is replaced, never written through.
 """
@@ -13,25 +13,27 @@ import os
 import pathlib
 import uuid
 
+from zoo.errors import ZooError
 
-class DamagedFileError(ValueError):
+
+class DamagedFileError(ZooError, ValueError):
     """A file zoo reads back is unreadable, cut short or of the wrong shape; the message names it."""
 
 
 def temporary_name(path) -> pathlib.Path:
-    """A writer-unique temporary name beside ``path`` (``.NAME.PID.HEX.tmp``)."""
+    """A writer-unique temporary name beside `path` (`.NAME.PID.HEX.tmp`)."""
     path = pathlib.Path(path)
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
 def write_atomically(path, write) -> None:
-    """Call ``write(file)`` on a new temporary binary file beside ``path``, then rename it to ``path``.
+    """Call `write(file)` on a new temporary binary file beside `path`, then rename it to `path`.
 
     The temporary name is unique to the writer, so processes writing the same
     file at once (a distributed search's chief and workers) each replace it
     whole instead of renaming each other's temporary file away. On any error
     (a full disk, a kill by exception) the temporary file is removed and
-    ``path`` is left as it was.
+    `path` is left as it was.
 
     Args:
         path: the destination.
@@ -57,19 +59,19 @@ def write_atomically(path, write) -> None:
 
 
 def copy_atomically(source, path) -> None:
-    """Copy the file ``source`` to ``path`` whole or not at all (:func:`write_atomically`)."""
+    """Copy the file `source` to `path` whole or not at all (`write_atomically`)."""
     data = pathlib.Path(source).read_bytes()
     write_atomically(path, lambda f: f.write(data))
 
 
 def write_json_atomically(path, data) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file (:func:`write_atomically`)."""
+    """Write `data` as JSON to `path` through a temporary file (`write_atomically`)."""
     text = json.dumps(data, indent=1).encode("utf-8")
     write_atomically(path, lambda f: f.write(text))
 
 
 def read_json(path, *, hint: str = "remove it, or start again in a new folder"):
-    """The data of a JSON file zoo wrote (a ``history.json``, ``vocabulary.json``, manifest...).
+    """The data of a JSON file zoo wrote (a `history.json`, `vocabulary.json`, manifest...).
 
     Args:
         path: the file.
@@ -80,7 +82,7 @@ def read_json(path, *, hint: str = "remove it, or start again in a new folder"):
 
     Raises:
         DamagedFileError: the file is empty, cut short, not UTF-8 or not JSON;
-            the message names it and says ``hint``.
+            the message names it and says `hint`.
     """
     try:
         with open(path, encoding="utf-8") as f:

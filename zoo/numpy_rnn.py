@@ -1,10 +1,10 @@
 """A plain RNN in NumPy, forward and backward by hand (cs231n / min-char-rnn style).
 
 Note 003 (cs231n lecture 10) writes the recurrence as
-``h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)`` and the output as
-``y_t = W_hy h_t + b_y``. Here the same equations act on row vectors
-(``x_t @ W_xh``), the layout Keras uses, so these arrays are exactly a
-``zoo.layers.SimpleRNNCell``'s ``kernel`` and ``recurrent_kernel``.
+`h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)` and the output as
+`y_t = W_hy h_t + b_y`. Here the same equations act on row vectors
+(`x_t @ W_xh`), the layout Keras uses, so these arrays are exactly a
+`zoo.layers.SimpleRNNCell`'s `kernel` and `recurrent_kernel`.
 No framework is imported: this is the reference the gradient check uses.
 """
 
@@ -14,16 +14,16 @@ import numpy as np
 
 
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
-    """One step: ``h = tanh(x W_xh + h_prev W_hh + b_h)``; returns ``(h, cache)``."""
+    """One step: `h = tanh(x W_xh + h_prev W_hh + b_h)`; returns `(h, cache)`."""
     h = np.tanh(x @ W_xh + h_prev @ W_hh + b_h)
     return h, (x, h_prev, W_xh, W_hh, h)
 
 
 def rnn_step_backward(dh, cache):
-    """Gradients of one step from ``dh``, the gradient with respect to its output.
+    """Gradients of one step from `dh`, the gradient with respect to its output.
 
-    Returns ``(dx, dh_prev, dW_xh, dW_hh, db_h)``. The factor ``1 - h**2`` is
-    tanh's derivative; ``dh_prev = dz W_hh^T`` is the product that, repeated
+    Returns `(dx, dh_prev, dW_xh, dW_hh, db_h)`. The factor `1 - h**2` is
+    tanh's derivative; `dh_prev = dz W_hh^T` is the product that, repeated
     over many steps, makes gradients vanish or explode (S11).
     """
     x, h_prev, W_xh, W_hh, h = cache
@@ -32,7 +32,7 @@ def rnn_step_backward(dh, cache):
 
 
 def rnn_forward(x, h0, W_xh, W_hh, b_h):
-    """Run over ``x`` of shape (batch, time, features); returns ``(h, caches)``, h (batch, time, units)."""
+    """Run over `x` of shape (batch, time, features); returns `(h, caches)`, h (batch, time, units)."""
     hs, caches, h = [], [], h0
     for t in range(x.shape[1]):
         h, cache = rnn_step_forward(x[:, t], h, W_xh, W_hh, b_h)
@@ -42,10 +42,10 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
 
 
 def rnn_backward(dh, caches):
-    """Backpropagation through time for ``rnn_forward``.
+    """Backpropagation through time for `rnn_forward`.
 
-    ``dh`` (batch, time, units) is the upstream gradient of every hidden state.
-    Returns ``(dx, dh0, dW_xh, dW_hh, db_h)``.
+    `dh` (batch, time, units) is the upstream gradient of every hidden state.
+    Returns `(dx, dh0, dW_xh, dW_hh, db_h)`.
     """
     x0, h0, W_xh, W_hh, _ = caches[0]
     dx = np.zeros((dh.shape[0], dh.shape[1], x0.shape[1]))
@@ -69,12 +69,12 @@ def char_rnn_loss(params, inputs, targets, h0):
     """Loss and gradients of a character RNN (note 003's "hello" model).
 
     Args:
-        params: dict with ``W_xh``, ``W_hh``, ``b_h``, ``W_hy``, ``b_y``.
+        params: dict with `W_xh`, `W_hh`, `b_h`, `W_hy`, `b_y`.
         inputs: one-hot inputs, (batch, time, vocab).
         targets: integer targets, (batch, time).
         h0: initial hidden state, (batch, units).
 
-    Returns ``(loss, grads, h_last)``: the softmax cross-entropy summed over
+    Returns `(loss, grads, h_last)`: the softmax cross-entropy summed over
     time and averaged over the batch, gradients with the params' keys, and the
     last hidden state.
     """
@@ -96,7 +96,7 @@ def char_rnn_loss(params, inputs, targets, h0):
 
 
 def numerical_gradient(f, array, eps=1e-5):
-    """Centred-difference gradient of the scalar ``f()`` with respect to ``array`` (changed in place, restored)."""
+    """Centred-difference gradient of the scalar `f()` with respect to `array` (changed in place, restored)."""
     grad = np.zeros_like(array)
     it = np.nditer(array, flags=["multi_index"])
     for _ in it:
@@ -112,5 +112,5 @@ def numerical_gradient(f, array, eps=1e-5):
 
 
 def relative_error(a, b):
-    """``max |a - b| / max(|a| + |b|)``, elementwise, as cs231n reports it."""
+    """`max |a - b| / max(|a| + |b|)`, elementwise, as cs231n reports it."""
     return float(np.max(np.abs(a - b) / np.maximum(1e-12, np.abs(a) + np.abs(b))))

@@ -18,11 +18,11 @@ _PALETTE = np.array(
 
 
 def save_figure(fig, path, dpi: int = 100) -> None:
-    """Save ``fig`` to ``path`` whole or not at all (through a temporary file, :func:`zoo.json_files.write_atomically`).
+    """Save `fig` to `path` whole or not at all (through a temporary file, `zoo.json_files.write_atomically`).
 
     Args:
         fig: a matplotlib figure.
-        path: the destination; its suffix names the format (``.png``, ``.svg``, ``.pdf``).
+        path: the destination; its suffix names the format (`.png`, `.svg`, `.pdf`).
         dpi: resolution of raster formats.
     """
     fmt = pathlib.Path(path).suffix.lstrip(".").lower() or "png"
@@ -38,7 +38,7 @@ def mask_colours(mask) -> np.ndarray:
 
 
 def overlay(image, mask, alpha: float = 0.5) -> np.ndarray:
-    """``image`` with the non-background pixels of ``mask`` tinted by class."""
+    """`image` with the non-background pixels of `mask` tinted by class."""
     out = np.array(image, np.float32, copy=True)
     fg = (np.asarray(mask) > 0) & (np.asarray(mask) != 255)
     out[fg] = (1 - alpha) * out[fg] + alpha * mask_colours(mask)[fg]
@@ -55,8 +55,8 @@ def _figure(rows, cols, size=2.0):
 
 
 def plot_segmentations(images, masks, predicted, class_names, path=None, n: int = 6):
-    """Rows of image, true mask and predicted mask (one colour per class) for the first ``n`` images;
-    saved to ``path``."""
+    """Rows of image, true mask and predicted mask (one colour per class) for the first `n` images;
+    saved to `path`."""
     n = min(n, len(images))
     fig, axes = _figure(3, n)
     for i in range(n):
@@ -74,8 +74,8 @@ def plot_segmentations(images, masks, predicted, class_names, path=None, n: int 
 
 
 def draw_boxes(ax, boxes, labels, class_names, scores=None, colour=None, linestyle="-", text=True):
-    """Draw ``(x_min, y_min, x_max, y_max)`` boxes on ``ax``, coloured by class (or all ``colour``),
-    with their class names (and scores) unless ``text=False``."""
+    """Draw `(x_min, y_min, x_max, y_max)` boxes on `ax`, coloured by class (or all `colour`),
+    with their class names (and scores) unless `text=False`."""
     import matplotlib.patches as patches
 
     for k, (box, label) in enumerate(zip(np.asarray(boxes).reshape(-1, 4), labels, strict=True)):
@@ -88,8 +88,8 @@ def draw_boxes(ax, boxes, labels, class_names, scores=None, colour=None, linesty
 
 
 def plot_detections(images, detections, class_names, truth=None, path=None, n: int = 6):
-    """The first ``n`` images with detected boxes (solid, labelled with scores) and,
-    given ``truth`` (a :class:`zoo.data.scenes.Scenes`), the true boxes dashed in white."""
+    """The first `n` images with detected boxes (solid, labelled with scores) and,
+    given `truth` (a `zoo.data.scenes.Scenes`), the true boxes dashed in white."""
     n = min(n, len(images))
     fig, axes = _figure(1, n, size=2.4)
     for i in range(n):
@@ -112,7 +112,7 @@ def _finish(fig, path):
 
 
 def plot_history(rows, path, keys=("bpc", "val_bpc"), ylabel="bits per character") -> None:
-    """Save a learning curve: the history columns ``keys`` (train, validation) against epoch."""
+    """Save a learning curve: the history columns `keys` (train, validation) against epoch."""
     from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
     fig = Figure(figsize=(5, 3.2))

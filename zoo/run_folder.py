@@ -1,36 +1,36 @@
 """A training run's output folder, which owns its files (Keras-free).
 
-``zoo train --out DIR`` (and every trainer's ``out_dir=``) writes into DIR:
+`zoo train --out DIR` (and every trainer's `out_dir=`) writes into DIR:
 
-- ``zoo-run.json``: the manifest: model, every setting, data identity,
+- `zoo-run.json`: the manifest: model, every setting, data identity,
   package versions, the files the run wrote, and whether it finished;
-- ``zoo-run.lock``: held (an OS file lock, released by the kernel even after
-  ``kill -9``) by the one process training there; it names that process;
-- ``zoo-checkpoint/``: Keras's ``BackupAndRestore`` state, which no other code
+- `zoo-run.lock`: held (an OS file lock, released by the kernel even after
+  `kill -9`) by the one process training there; it names that process;
+- `zoo-checkpoint/`: Keras's `BackupAndRestore` state, which no other code
   uses; removed once the run has saved its model and is marked finished;
-- the outputs: ``model.keras``, ``history.json``, ``curve.png`` and, by kind,
-  ``vocabulary.json`` or ``predictions.png``.
+- the outputs: `model.keras`, `history.json`, `curve.png` and, by kind,
+  `vocabulary.json` or `predictions.png`.
 
-Starting a run in a folder (:meth:`RunFolder.open`):
+Starting a run in a folder (`RunFolder.open`):
 
 - empty or missing: start;
 - an unfinished run with the same settings: resume it;
 - an unfinished run with other settings: refuse, naming the settings that differ;
-- a finished run: refuse, unless ``extend`` (``zoo train --continue``: train
-  further from the saved model, same settings, a new budget) or ``overwrite``
+- a finished run: refuse, unless `extend` (`zoo train --continue`: train
+  further from the saved model, same settings, a new budget) or `overwrite`
   (remove what the run wrote, then start);
 - any file zoo did not write there: refuse, whatever the flags, so nothing of
   the user's is ever deleted or replaced.
 
 Nothing in the folder is trusted: a symbolic link anywhere zoo would read or
 write is a file zoo did not write; every name the manifest lists must be a
-plain entry of the folder; ``--overwrite`` deletes only files whose size and
+plain entry of the folder; `--overwrite` deletes only files whose size and
 SHA-256 match what zoo recorded when it wrote them; the lock is opened
 without following links; and a damaged checkpoint falls back to the one
 before it (Keras keeps two) or is refused, naming the file
-(:meth:`RunFolder.checked_checkpoint`).
+(`RunFolder.checked_checkpoint`).
 
-:func:`check_folder` applies the same rules without settings or locking, so
+`check_folder` applies the same rules without settings or locking, so
 the command line can refuse at once, before it imports TensorFlow.
 """
 
@@ -47,6 +47,7 @@ import stat
 import sys
 import time
 
+from zoo.errors import ZooError
 from zoo.json_files import DamagedFileError, copy_atomically, read_json, write_json_atomically
 
 MANIFEST = "zoo-run.json"
@@ -56,7 +57,7 @@ HISTORY = "history.json"
 FORMAT = 1
 #: Settings that may change when a finished run is continued (the budget of the new segment).
 BUDGET_SETTINGS = ("epochs", "minutes")
-#: What Keras's ``BackupAndRestore`` (``double_checkpoint=True``) writes into the checkpoint folder:
+#: What Keras's `BackupAndRestore` (`double_checkpoint=True`) writes into the checkpoint folder:
 #: the latest (weights, metadata) pair and the one before it.
 CHECKPOINT_PAIRS = (
     ("latest.weights.h5", "training_metadata.json"),
@@ -66,15 +67,15 @@ CHECKPOINT_FILES = tuple(name for pair in CHECKPOINT_PAIRS for name in pair)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-class RunFolderError(ValueError):
+class RunFolderError(ZooError, ValueError):
     """A run folder that cannot be used as asked; the message says why and what to do."""
 
 
 def plain_entry(folder, name) -> pathlib.Path:
-    """``folder / name`` when ``name`` is a plain entry of ``folder``; else :class:`RunFolderError`.
+    """`folder / name` when `name` is a plain entry of `folder`; else `RunFolderError`.
 
-    A plain entry is a non-empty name with no path separator, not ``.`` or
-    ``..``: never an absolute path or one that leaves the folder.
+    A plain entry is a non-empty name with no path separator, not `.` or
+    `..`: never an absolute path or one that leaves the folder.
     """
     ok = isinstance(name, str) and name not in ("", ".", "..") and "\0" not in name
     ok = ok and "/" not in name and os.sep not in name and (os.altsep or "/") not in name
@@ -137,13 +138,13 @@ def _read_manifest(path: pathlib.Path) -> dict | None:
 
 
 def _temporary_of(name: str, owned: set) -> bool:
-    """A temporary file of an atomic write (``.NAME.PID.HEX.tmp``) left by a kill."""
+    """A temporary file of an atomic write (`.NAME.PID.HEX.tmp`) left by a kill."""
     match = re.fullmatch(r"\.(.+)\.\d+\.[0-9a-f]+\.tmp(?:\.keras)?", name)
     return bool(match) and (match.group(1) in owned or match.group(1) == MANIFEST)
 
 
 def _remove_temporaries(path: pathlib.Path, manifest: dict | None) -> None:
-    """Remove the temporary files of zoo's atomic writes that a kill left in ``path`` (only the names zoo's
+    """Remove the temporary files of zoo's atomic writes that a kill left in `path` (only the names zoo's
     writes of this run's files take; called with the folder's lock held, so no write of ours is under way)."""
     owned = set(manifest["files"]) if manifest else set()
     for entry in path.iterdir():
@@ -152,10 +153,10 @@ def _remove_temporaries(path: pathlib.Path, manifest: dict | None) -> None:
 
 
 def foreign_files(path, manifest: dict | None = None) -> list[str]:
-    """The entries of ``path`` that no zoo run wrote there (sorted names).
+    """The entries of `path` that no zoo run wrote there (sorted names).
 
-    A symbolic link is never zoo's, whatever its name; inside ``zoo-checkpoint/``
-    only Keras's checkpoint files are (others are named ``zoo-checkpoint/NAME``).
+    A symbolic link is never zoo's, whatever its name; inside `zoo-checkpoint/`
+    only Keras's checkpoint files are (others are named `zoo-checkpoint/NAME`).
     """
     path = pathlib.Path(path)
     if not path.is_dir():
@@ -179,7 +180,7 @@ def foreign_files(path, manifest: dict | None = None) -> list[str]:
 
 
 def file_record(path) -> dict:
-    """``{"size": bytes, "sha256": hex}`` of a regular file: how zoo knows later that it wrote it."""
+    """`{"size": bytes, "sha256": hex}` of a regular file: how zoo knows later that it wrote it."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -190,7 +191,7 @@ def file_record(path) -> dict:
 
 
 def _open_lock_file(path: pathlib.Path, flags: int) -> int:
-    """``os.open`` of the lock file without following a symbolic link (one line naming it otherwise)."""
+    """`os.open` of the lock file without following a symbolic link (one line naming it otherwise)."""
     try:
         fd = os.open(path, flags | _NOFOLLOW, 0o644)
     except OSError as err:
@@ -216,7 +217,7 @@ def _lock_holder(path: pathlib.Path, name: str = LOCK) -> str:
 
 
 class _FileLock:
-    """An exclusive, non-blocking OS lock on ``path`` (``fcntl.flock``; ``msvcrt`` on Windows).
+    """An exclusive, non-blocking OS lock on `path` (`fcntl.flock`; `msvcrt` on Windows).
 
     The kernel drops it when its process ends in any way, so a lock left by a
     killed run is never stale. The file stays (removing it would let two
@@ -228,7 +229,7 @@ class _FileLock:
         self.fd = None
 
     def acquire(self, record: bool = True) -> bool:
-        """Take the lock if no live process holds it; ``record`` writes this process's id into the file."""
+        """Take the lock if no live process holds it; `record` writes this process's id into the file."""
         fd = _open_lock_file(self.path, os.O_RDWR | os.O_CREAT)
         try:
             if sys.platform == "win32":
@@ -283,12 +284,12 @@ def _differences(saved: dict, settings: dict, ignore=()) -> list[str]:
 
 
 def check_folder(path, *, overwrite: bool = False, extend: bool = False) -> str:
-    """What starting a run in ``path`` would do: ``"start"``, ``"resume"``, ``"continue"`` or ``"overwrite"``.
+    """What starting a run in `path` would do: `"start"`, `"resume"`, `"continue"` or `"overwrite"`.
 
-    Raises :class:`RunFolderError` where it would refuse (files that are not
-    zoo's, a live run, a finished run without ``overwrite``/``extend``, a
+    Raises `RunFolderError` where it would refuse (files that are not
+    zoo's, a live run, a finished run without `overwrite`/`extend`, a
     folder with no run to continue).
-    Settings are not compared here: :meth:`RunFolder.open` does that.
+    Settings are not compared here: `RunFolder.open` does that.
     """
     if overwrite and extend:
         raise RunFolderError("Give --overwrite or --continue, not both.")
@@ -332,9 +333,9 @@ def check_folder(path, *, overwrite: bool = False, extend: bool = False) -> str:
 
 
 def _removable(path: pathlib.Path, manifest: dict) -> list[pathlib.Path]:
-    """The files of ``manifest`` that ``--overwrite`` may delete: each one zoo recorded, unchanged since.
+    """The files of `manifest` that `--overwrite` may delete: each one zoo recorded, unchanged since.
 
-    Raises :class:`RunFolderError`, before anything is deleted, naming a file
+    Raises `RunFolderError`, before anything is deleted, naming a file
     that is not a regular file or whose size or SHA-256 differs from zoo's
     record of it (or that zoo never recorded).
     """
@@ -354,7 +355,7 @@ def _removable(path: pathlib.Path, manifest: dict) -> list[pathlib.Path]:
 
 
 def _remove_checkpoint(folder: pathlib.Path) -> None:
-    """Remove Keras's checkpoint files from ``folder`` (nothing else), then the folder if it is empty."""
+    """Remove Keras's checkpoint files from `folder` (nothing else), then the folder if it is empty."""
     if folder.is_symlink() or not folder.is_dir():
         return
     for name in CHECKPOINT_FILES:
@@ -366,8 +367,8 @@ def _remove_checkpoint(folder: pathlib.Path) -> None:
 
 
 def _valid_pair(folder: pathlib.Path, weights: str, metadata: str, read_weights=True) -> tuple[int | None, str]:
-    """``(epoch, "")`` when the checkpoint pair is whole, else ``(None, what is wrong)``; ``read_weights=False``
-    skips reading every dataset of the weights (done once, by :meth:`RunFolder.checked_checkpoint`)."""
+    """`(epoch, "")` when the checkpoint pair is whole, else `(None, what is wrong)`; `read_weights=False`
+    skips reading every dataset of the weights (done once, by `RunFolder.checked_checkpoint`)."""
     for name in (weights, metadata):
         if not (folder / name).is_file():
             return None, f"{name} is missing"
@@ -390,14 +391,14 @@ def _valid_pair(folder: pathlib.Path, weights: str, metadata: str, read_weights=
 
 
 class RunFolder:
-    """An output folder held by this process for one run (use :meth:`open`, best as a context manager).
+    """An output folder held by this process for one run (use `open`, best as a context manager).
 
     Attributes:
         path: the folder.
-        mode: ``"start"``, ``"resume"`` (an unfinished run carries on from its
-            checkpoint) or ``"continue"`` (a finished run trains further from
+        mode: `"start"`, `"resume"` (an unfinished run carries on from its
+            checkpoint) or `"continue"` (a finished run trains further from
             its saved model).
-        manifest: what ``zoo-run.json`` holds.
+        manifest: what `zoo-run.json` holds.
     """
 
     def __init__(self, path: pathlib.Path, mode: str, manifest: dict, created: bool, lock: _FileLock):
@@ -408,7 +409,7 @@ class RunFolder:
 
     @classmethod
     def open(cls, path, settings: dict, *, overwrite: bool = False, extend: bool = False) -> RunFolder:
-        """Take ``path`` for a run with ``settings`` (JSON-serialisable), following the module's rules."""
+        """Take `path` for a run with `settings` (JSON-serialisable), following the module's rules."""
         path = pathlib.Path(path)
         settings = json.loads(json.dumps(settings))  # tuples become lists, as they will be read back
         mode = check_folder(path, overwrite=overwrite, extend=extend)
@@ -441,12 +442,12 @@ class RunFolder:
 
     @property
     def checkpoint_dir(self) -> pathlib.Path:
-        """Where Keras's ``BackupAndRestore`` keeps this run's checkpoint."""
+        """Where Keras's `BackupAndRestore` keeps this run's checkpoint."""
         return self.path / CHECKPOINT
 
     @property
     def segment(self) -> dict:
-        """The current segment: ``first_epoch`` (0, or the epochs a continued run had) and ``time_before``."""
+        """The current segment: `first_epoch` (0, or the epochs a continued run had) and `time_before`."""
         return self.manifest["segments"][-1]
 
     def checked_checkpoint(self) -> str:
@@ -476,13 +477,13 @@ class RunFolder:
         )
 
     def start_epoch(self) -> int:
-        """The epoch this invocation trains from: the checkpoint's (:meth:`checked_checkpoint` first), else the
+        """The epoch this invocation trains from: the checkpoint's (`checked_checkpoint` first), else the
         segment's first."""
         epoch, _ = _valid_pair(self.checkpoint_dir, *CHECKPOINT_PAIRS[0], read_weights=False)
         return self.segment["first_epoch"] if epoch is None else epoch
 
     def file(self, name: str) -> pathlib.Path:
-        """The path of output ``name``, recorded in the manifest as the run's before anything writes it.
+        """The path of output `name`, recorded in the manifest as the run's before anything writes it.
 
         A symbolic link or anything but a regular file already there is
         refused: zoo writes no file through a link.
@@ -498,7 +499,7 @@ class RunFolder:
         return target
 
     def seal(self, *names) -> None:
-        """Record the size and SHA-256 of outputs ``names`` (default: all), as written: what ``--overwrite`` checks."""
+        """Record the size and SHA-256 of outputs `names` (default: all), as written: what `--overwrite` checks."""
         records = self.manifest.setdefault("written", {})
         for name in names or self.manifest["files"]:
             target = plain_entry(self.path, name)
@@ -552,7 +553,7 @@ class RunFolder:
 
 
 def _compare_settings(path: pathlib.Path, manifest: dict | None, settings: dict, mode: str) -> str:
-    """``mode``, after comparing ``settings`` with the manifest's: refuses a resume or continue with others."""
+    """`mode`, after comparing `settings` with the manifest's: refuses a resume or continue with others."""
     if manifest is None or mode not in ("resume", "continue"):
         return mode
     ignore = BUDGET_SETTINGS if mode == "continue" else ()
@@ -570,8 +571,8 @@ def _compare_settings(path: pathlib.Path, manifest: dict | None, settings: dict,
 
 
 def check_known_settings(path, known: dict, mode: str) -> None:
-    """Refuse, before any slow work, a resume or continue whose ``known`` settings (those the command line
-    knows before the data is read: the model, budget, seed, batch size...) differ from the run's in ``path``.
+    """Refuse, before any slow work, a resume or continue whose `known` settings (those the command line
+    knows before the data is read: the model, budget, seed, batch size...) differ from the run's in `path`.
 
     The same rules and message as when the run folder opens (where every setting is compared, the data's
     fingerprint too): a run killed before its first epoch ended may start again with other settings, and a
@@ -579,8 +580,8 @@ def check_known_settings(path, known: dict, mode: str) -> None:
 
     Args:
         path: the run folder.
-        known: ``{setting: value}``, JSON values, as the trainer will record them.
-        mode: what :func:`check_folder` said (``"resume"``, ``"continue"``; anything else checks nothing).
+        known: `{setting: value}`, JSON values, as the trainer will record them.
+        mode: what `check_folder` said (`"resume"`, `"continue"`; anything else checks nothing).
 
     Raises:
         RunFolderError: naming each setting that differs, then and now.
@@ -613,28 +614,26 @@ def _new_segment(path: pathlib.Path, manifest: dict | None, settings: dict, mode
 
 
 def open_run(out_dir, settings: dict, *, overwrite: bool = False, extend: bool = False):
-    """A context manager giving :meth:`RunFolder.open`'s folder, or ``None`` when ``out_dir`` is ``None``."""
-    if out_dir is None:
-        if overwrite or extend:
-            raise ValueError("overwrite and extend (--continue) need an output folder (out_dir).")
+    """A context manager giving `RunFolder.open`'s folder, or `None` when `out_dir` is `None`."""
+    if out_dir is None:  # overwrite and extend without a folder are refused by RunOptions.check
         return contextlib.nullcontext(None)
     return RunFolder.open(out_dir, settings, overwrite=overwrite, extend=extend)
 
 
 def default_out_dir(model_name: str) -> str:
-    """Where ``zoo train`` writes when ``--out`` is not given."""
+    """Where `zoo train` writes when `--out` is not given."""
     return os.path.join("runs", model_name)
 
 
-#: What a ``zoo tune`` search folder holds once started (see :mod:`zoo.tune.searching`).
+#: What a `zoo tune` search folder holds once started (see `zoo.tune.searching`).
 SEARCH_MANIFEST = "search.json"
-#: The lock a ``zoo tune`` holds on its search folder (its chief and workers share their launcher's).
+#: The lock a `zoo tune` holds on its search folder (its chief and workers share their launcher's).
 SEARCH_LOCK = "zoo-search.lock"
 
 
 @contextlib.contextmanager
 def lock_search_folder(path):
-    """Hold ``path``'s search lock (made with the folder if missing) while the block runs.
+    """Hold `path`'s search lock (made with the folder if missing) while the block runs.
 
     Raises:
         RunFolderError: another process holds it, or the lock is a symbolic link.
@@ -653,7 +652,7 @@ def lock_search_folder(path):
 
 
 def check_search_folder(path) -> None:
-    """Refuse a search folder that holds files but no zoo search (its ``search.json``)."""
+    """Refuse a search folder that holds files but no zoo search (its `search.json`)."""
     path = pathlib.Path(path)
     if path.exists() and not path.is_dir():
         raise RunFolderError(f"{path} is a file, not a folder; give a folder for the search with --dir.")

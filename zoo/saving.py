@@ -1,7 +1,7 @@
 """Loading saved zoo models.
 
-Keras is imported by :func:`load_model` alone, so the command line can check a
-file with :func:`check_keras_file` before TensorFlow starts.
+Keras is imported by `load_model` alone, so the command line can check a
+file with `check_keras_file` before TensorFlow starts.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import os
 import zipfile
 
 from zoo._keras_hook import register_keras_objects
+from zoo.errors import InputError
 
-#: The most a ``.keras`` archive's JSON members (``config.json``, ``metadata.json``) may decompress to: a zoo
+#: The most a `.keras` archive's JSON members (`config.json`, `metadata.json`) may decompress to: a zoo
 #: model's configuration takes kilobytes, and a crafted archive must not fill the memory when Keras parses it.
 MAX_JSON_MEMBER = 16 * 2**20
 
@@ -25,47 +26,47 @@ def _memory_bytes() -> int | None:
 
 
 def check_keras_file(path) -> None:
-    """Raise ``ValueError`` naming ``path`` unless it is a whole ``.keras`` archive (without importing Keras).
+    """Raise `ValueError` naming `path` unless it is a whole `.keras` archive (without importing Keras).
 
-    Its JSON members may decompress to :data:`MAX_JSON_MEMBER` at most and the
+    Its JSON members may decompress to `MAX_JSON_MEMBER` at most and the
     whole archive to less than the machine's memory, so a small crafted file
     cannot make the loader fill the memory.
     """
     if not os.path.isfile(path):
-        raise ValueError(f"No saved model at {str(path)!r}; give the path of a .keras file.")
+        raise InputError(f"No saved model at {str(path)!r}; give the path of a .keras file.")
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"{str(path)!r} is not a .keras file: it is corrupt, truncated or of another format.")
+        raise InputError(f"{str(path)!r} is not a .keras file: it is corrupt, truncated or of another format.")
     try:
         with zipfile.ZipFile(path) as archive:
             _check_sizes(path, archive.infolist())
             names = set(archive.namelist())
             broken = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise ValueError(f"{str(path)!r} is a corrupt .keras file ({err}).") from None
+        raise InputError(f"{str(path)!r} is a corrupt .keras file ({err}).") from None
     if broken is not None or "config.json" not in names:
         what = f"its member {broken!r} is damaged" if broken else "it holds no config.json"
-        raise ValueError(f"{str(path)!r} is a corrupt .keras file: {what}.")
+        raise InputError(f"{str(path)!r} is a corrupt .keras file: {what}.")
 
 
 def _check_sizes(path, members) -> None:
     for member in members:
         if member.filename.endswith(".json") and member.file_size > MAX_JSON_MEMBER:
-            raise ValueError(
+            raise InputError(
                 f"{str(path)!r} is refused: its {member.filename} decompresses to {member.file_size:,} bytes, more "
                 f"than the {MAX_JSON_MEMBER:,} a model's configuration may take."
             )
     total, memory = sum(m.file_size for m in members), _memory_bytes()
     if memory and total > memory:
-        raise ValueError(
+        raise InputError(
             f"{str(path)!r} is refused: it decompresses to {total:,} bytes, more than this machine's memory."
         )
 
 
 def load_model(path, *, safe_mode=True, compile=True):
-    """Load a ``.keras`` file saved from any zoo model (``safe_mode`` on by default).
+    """Load a `.keras` file saved from any zoo model (`safe_mode` on by default).
 
     Args:
-        path: the ``.keras`` file.
+        path: the `.keras` file.
         safe_mode: refuse configurations that would run code (lambdas).
         compile: restore the training configuration too.
 
@@ -73,9 +74,12 @@ def load_model(path, *, safe_mode=True, compile=True):
         The model.
 
     Raises:
-        ValueError: in one line naming ``path``, for a file that is not a
+        ValueError: in one line naming `path`, for a file that is not a
             whole archive, too large once decompressed, or refused by Keras
             (a crafted or foreign configuration).
+
+    Example:
+        >>> model = zoo.load_model("runs/lenet5/model.keras")  # doctest: +SKIP
     """
     check_keras_file(path)
     import keras
@@ -85,4 +89,4 @@ def load_model(path, *, safe_mode=True, compile=True):
         return keras.saving.load_model(path, safe_mode=safe_mode, compile=compile)
     except (ValueError, TypeError, KeyError, AttributeError) as err:
         first = next((line.strip() for line in str(err).splitlines() if line.strip()), type(err).__name__)
-        raise ValueError(f"{str(path)!r} is not a model zoo can load: {first}") from err
+        raise InputError(f"{str(path)!r} is not a model zoo can load: {first}") from err

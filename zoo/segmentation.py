@@ -1,6 +1,6 @@
-"""``zoo.segmentation``: a short name for :mod:`zoo.models.segmentation`, the same module object.
+"""`zoo.segmentation`: a short name for `zoo.models.segmentation`, the same module object.
 
-``import zoo.segmentation``, ``from zoo.segmentation import ...`` and ``zoo.segmentation.NAME`` all
+`import zoo.segmentation`, `from zoo.segmentation import ...` and `zoo.segmentation.NAME` all
 reach the family package, whose models and helpers are imported on first access.
 """
 

@@ -3,9 +3,9 @@
 TensorFlow warns ("N out of the last M calls to <function> triggered tf.function
 retracing") when the functions that Keras or zoo compile are traced often. zoo
 traces one function per model on purpose: a decoding loop per model and
-sampling setting (:mod:`zoo.decoding.generation`), a step model per trained
-decoder (:mod:`zoo.decoding.conditional`), one prediction function per preset
-scored (:mod:`zoo.training.held_out`). TensorFlow counts those together as if
+sampling setting (`zoo.decoding.generation`), a step model per trained
+decoder (`zoo.decoding.conditional`), one prediction function per preset
+scored (`zoo.training.held_out`). TensorFlow counts those together as if
 one function were retraced, so the warning would only be noise there.
 """
 

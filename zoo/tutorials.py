@@ -1,17 +1,17 @@
 """The tutorials: Jupyter notebooks that mirror the study notes, shipped with the package.
 
-An installed wheel holds them as package data in ``zoo/notebooks/`` (``setup.py``
-copies them there from the repository's ``tutorials/`` when it builds); a checkout
-reads ``tutorials/`` itself. What each tutorial is about is read from the notebook,
+An installed wheel holds them as package data in `zoo/notebooks/` (`setup.py`
+copies them there from the repository's `tutorials/` when it builds); a checkout
+reads `tutorials/` itself. What each tutorial is about is read from the notebook,
 so it is written once: the title from its first heading, the notes it mirrors from
-its first cell (``Mirrors **note 003** ...``) and the concepts it demonstrates from
-its section headings (``## S6 · The recurrence in NumPy``, ``## S3–S5 with the library``).
+its first cell (`Mirrors **note 003** ...`) and the concepts it demonstrates from
+its section headings (`## S6 · The recurrence in NumPy`, `## S3–S5 with the library`).
 
-Each claim a tutorial measures is recorded with :func:`claim`, which prints the verdict and
-keeps it in the saved notebook's outputs; :func:`recorded_claims` reads them back, so the book's
+Each claim a tutorial measures is recorded with `claim`, which prints the verdict and
+keeps it in the saved notebook's outputs; `recorded_claims` reads them back, so the book's
 claims index shows what the executed notebooks found, not what someone typed about them.
 
-Keras-free: ``zoo tutorials`` lists and copies without importing Keras.
+Keras-free: `zoo tutorials` lists and copies without importing Keras.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pathlib
 import re
 
 from zoo.concepts import BY_CODE
+from zoo.errors import InputError, ZooError
 from zoo.json_files import copy_atomically
 
 CLAIM_MIMETYPE = "application/vnd.zoo.claim+json"
@@ -33,7 +34,7 @@ _CONCEPT = re.compile(r"\b([SLCVA])(\d{1,2})(?:\s*[–-]\s*\1?(\d{1,2}))?\b")
 _NOTES = re.compile(r"\bnotes?\s+(\d{3}(?:\s*(?:,|and|/|–|-)\s*\d{3})*)")
 
 
-class TutorialConflictError(FileExistsError):
+class TutorialConflictError(ZooError, FileExistsError):
     """A file in the destination differs from the shipped notebook of the same name."""
 
 
@@ -49,7 +50,7 @@ class Tutorial:
 
 
 def notebook_folder() -> pathlib.Path:
-    """The folder holding the tutorial notebooks: the wheel's ``zoo/notebooks/`` or a checkout's ``tutorials/``."""
+    """The folder holding the tutorial notebooks: the wheel's `zoo/notebooks/` or a checkout's `tutorials/`."""
     for folder in (_PACKAGE / "notebooks", _PACKAGE.parent / "tutorials"):
         if any(folder.glob("[0-9][0-9]_*.ipynb")):
             return folder
@@ -59,9 +60,9 @@ def notebook_folder() -> pathlib.Path:
 
 
 def concept_codes(text: str) -> list[str]:
-    """The concept codes named in ``text``, ranges expanded: ``"S3–S5, L8"`` -> ``["S3", "S4", "S5", "L8"]``.
+    """The concept codes named in `text`, ranges expanded: `"S3–S5, L8"` -> `["S3", "S4", "S5", "L8"]`.
 
-    Only codes that exist in :data:`zoo.concepts.BY_CODE` are returned, each once, in order.
+    Only codes that exist in `zoo.concepts.BY_CODE` are returned, each once, in order.
     """
     codes = []
     for group, first, last in _CONCEPT.findall(text):
@@ -83,7 +84,7 @@ def _note_numbers(text: str) -> list[str]:
 
 
 def read_tutorial(path: pathlib.Path) -> Tutorial:
-    """The :class:`Tutorial` of one ``.ipynb`` file."""
+    """The `Tutorial` of one `.ipynb` file."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     markdown = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"]
     first = markdown[0] if markdown else ""
@@ -93,7 +94,7 @@ def read_tutorial(path: pathlib.Path) -> Tutorial:
 
 
 def notebook_paths() -> list[pathlib.Path]:
-    """Every tutorial's ``.ipynb`` file, in order."""
+    """Every tutorial's `.ipynb` file, in order."""
     return sorted(notebook_folder().glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -103,11 +104,11 @@ def list_tutorials() -> list[Tutorial]:
 
 
 def copy_tutorials(destination) -> list[tuple[str, str]]:
-    """Copy every notebook into ``destination`` (made if missing); ``[(file name, "copied" | "unchanged")]``.
+    """Copy every notebook into `destination` (made if missing); `[(file name, "copied" | "unchanged")]`.
 
     A file already there with the same content is left as it is. If any file there differs
     (a notebook the user ran or edited) or is a symbolic link, nothing is copied and
-    :class:`TutorialConflictError` names every such file. Each notebook is written to a
+    `TutorialConflictError` names every such file. Each notebook is written to a
     temporary name and renamed, so a full disk or a kill leaves no half-written one.
     """
     if not str(destination).strip():
@@ -146,24 +147,24 @@ def claim(code: str, verdict: str, measured: str, *, condition: str | None = Non
     """Record a tutorial's verdict on one of the notes' claims.
 
     Args:
-        code: the claim's code in :data:`zoo.concepts.BY_CODE` (``"C11"``), one marked as a claim.
-        verdict: one of :data:`VERDICTS`.
-        measured: the numbers behind the verdict, in words (``"two 3x3: 18C^2 weights, one 5x5: 25C^2"``).
-        condition: for ``"holds only under conditions"``, the conditions (required then, refused otherwise).
+        code: the claim's code in `zoo.concepts.BY_CODE` (`"C11"`), one marked as a claim.
+        verdict: one of `VERDICTS`.
+        measured: the numbers behind the verdict, in words (`"two 3x3: 18C^2 weights, one 5x5: 25C^2"`).
+        condition: for `"holds only under conditions"`, the conditions (required then, refused otherwise).
 
-    Prints ``code verdict: measured`` and, in a notebook, also attaches the record
-    ``{"code", "verdict", "measured", "condition"}`` as display data (``application/vnd.zoo.claim+json``)
-    that the saved notebook keeps and :func:`recorded_claims` reads back. Returns nothing, so a
+    Prints `code verdict: measured` and, in a notebook, also attaches the record
+    `{"code", "verdict", "measured", "condition"}` as display data (`application/vnd.zoo.claim+json`)
+    that the saved notebook keeps and `recorded_claims` reads back. Returns nothing, so a
     notebook cell that ends with it shows the line once.
     """
     concept = BY_CODE.get(code)
     if concept is None or not concept.claim:
         claims = ", ".join(c for c, k in BY_CODE.items() if k.claim)
-        raise ValueError(f"code={code!r} is not one of the notes' claims; accepted: {claims}.")
+        raise InputError(f"code={code!r} is not one of the notes' claims; accepted: {claims}.")
     if verdict not in VERDICTS:
-        raise ValueError(f"verdict={verdict!r} is not accepted; give one of {', '.join(map(repr, VERDICTS))}.")
+        raise InputError(f"verdict={verdict!r} is not accepted; give one of {', '.join(map(repr, VERDICTS))}.")
     if (condition is None) == (verdict == VERDICTS[2]):
-        raise ValueError(f"condition= goes with verdict {VERDICTS[2]!r} and only with it (got {condition!r}).")
+        raise InputError(f"condition= goes with verdict {VERDICTS[2]!r} and only with it (got {condition!r}).")
     record = {"code": code, "verdict": verdict, "measured": str(measured), "condition": condition}
     text = f"{code} {verdict}: {measured}" + (f" (only when {condition})" if condition else "")
     shell = None
@@ -182,7 +183,7 @@ def claim(code: str, verdict: str, measured: str, *, condition: str | None = Non
 
 
 def recorded_claims(path) -> list[dict]:
-    """The claim records (:func:`claim`) in a saved notebook's outputs, in order."""
+    """The claim records (`claim`) in a saved notebook's outputs, in order."""
     cells = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["cells"]
     return [
         output["data"][CLAIM_MIMETYPE]

@@ -1,6 +1,6 @@
-"""The ``zoo`` command line: one module per command, each with ``add_parser(subparsers)`` and ``run(args)``.
+"""The `zoo` command line: one module per command, each with `add_parser(subparsers)` and `run(args)`.
 
-``zoo list`` and ``zoo info`` read the static registry and never import
+`zoo list` and `zoo info` read the static registry and never import
 Keras, so they answer at once; the other commands import it when they run.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 from zoo.cli import export, generate, info, listing, summary, train, tune, tutorials
 from zoo.cli.common import CommandError, TrialsFailedError, parse_overrides, parse_value
-from zoo.registry import BadArgumentError, UnknownModelError
+from zoo.errors import ZooError
 
 __all__ = ["CommandError", "TrialsFailedError", "build_parser", "main", "parse_overrides", "parse_value"]
 
@@ -30,7 +30,7 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``zoo`` command."""
+    """The argument parser of the `zoo` command."""
     parser = OneLineErrorParser(
         prog="zoo",
         description="A Keras 3 model zoo: list, inspect, build, train, tune and export models. The tutorials "
@@ -45,10 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``zoo`` console script.
+    """Entry point of the `zoo` console script.
 
-    A user error is one line on stderr (exit 2); failed tuning trials exit 1;
-    an internal error is one line too, its traceback shown with ``--debug``
+    A user error (`zoo.errors.ZooError`, or an `OSError` such as a
+    full disk) is one line on stderr (exit 2); failed tuning trials exit 1;
+    anything else, a `ValueError` raised inside Keras included, is an
+    internal error: one line too, its traceback shown with `--debug`
     (exit 1); Ctrl-C exits 130.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -68,7 +70,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # the reader went away (zoo list | head): nothing more to say
         sys.stderr.close()
         return 0
-    except (CommandError, UnknownModelError, BadArgumentError, ValueError, FileNotFoundError, ImportError) as err:
+    except ZooError as err:  # the user's mistake (zoo.errors), said in one line
         if getattr(args, "debug", False):
             raise
         print(f"zoo {args.command}: error: {err}", file=sys.stderr)

@@ -1,5 +1,5 @@
-"""What the ``zoo`` commands share: user errors, ``--set`` parsing, the per-kind flag tables and the
-flags ``zoo train`` and ``zoo tune`` both take, and importing Keras quietly."""
+"""What the `zoo` commands share: user errors, `--set` parsing, the per-kind flag tables and the
+flags `zoo train` and `zoo tune` both take, and importing Keras quietly."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import ast
 import os
 import sys
 
+from zoo.errors import ZooError
 from zoo.kinds import data_kind
 from zoo.registry import (
     check_model_arguments,
@@ -20,7 +21,7 @@ from zoo.validation import (
 )
 
 
-class CommandError(Exception):
+class CommandError(ZooError):
     """A user error: printed as one line on stderr, exit status 2."""
 
 
@@ -29,7 +30,7 @@ class TrialsFailedError(Exception):
 
 
 def parse_value(text: str):
-    """A ``--set`` value: a Python literal (``3``, ``0.5``, ``None``, ``(32, 32, 1)``) or a plain string."""
+    """A `--set` value: a Python literal (`3`, `0.5`, `None`, `(32, 32, 1)`) or a plain string."""
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -37,7 +38,7 @@ def parse_value(text: str):
 
 
 def parse_overrides(pairs) -> dict:
-    """Turn ``["key=value", ...]`` into keyword arguments."""
+    """Turn `["key=value", ...]` into keyword arguments."""
     out = {}
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
@@ -48,10 +49,10 @@ def parse_overrides(pairs) -> dict:
 
 
 def quiet_tensorflow(debug: bool = False):
-    """Import Keras (and TensorFlow) without their start-up lines, unless ``--debug``.
+    """Import Keras (and TensorFlow) without their start-up lines, unless `--debug`.
 
-    TensorFlow 2.21 writes its oneDNN and CUDA notices (``Could not find cuda
-    drivers``, ``failed call to cuInit``) to the process's stderr before its
+    TensorFlow 2.21 writes its oneDNN and CUDA notices (`Could not find cuda
+    drivers`, `failed call to cuInit`) to the process's stderr before its
     log level applies, so stderr is pointed at the null device for the
     import alone. A log level the user set is kept.
     """
@@ -87,7 +88,7 @@ SHARED_DEFAULTS = {"steps_per_epoch": 200, "clipnorm": 1.0}
 
 
 def apply_kind_flags(args, command: str, kind) -> None:
-    """Refuse flags given for another kind of data than ``kind``'s (a :class:`zoo.kinds.DataKind`); fill in the
+    """Refuse flags given for another kind of data than `kind`'s (a `zoo.kinds.DataKind`); fill in the
     defaults of the rest."""
     from zoo.kinds import all_kinds
 
@@ -115,7 +116,7 @@ def apply_kind_flags(args, command: str, kind) -> None:
 
 
 def command_recipe(command, name):
-    """The registry's training recipe for ``name``, or a CommandError naming the models that have one."""
+    """The registry's training recipe for `name`, or a CommandError naming the models that have one."""
 
     def usable(info):  # zoo tune also needs the recipe's search data
         return info.recipe is not None and (command == "train" or data_kind(info.recipe.data).searchable)
@@ -138,9 +139,9 @@ def command_recipe(command, name):
 
 
 def fixed_model_args(args, recipe) -> dict:
-    """The builder arguments a run fixes: the recipe's ``model_defaults``, then the kind's flags (a text model's
-    ``--units``...) and ``--set``. Refuses, before Keras is imported, one the model does not take, whose value
-    its builder would refuse, or that the data gives. Sets ``args.model_args``: what the flags and ``--set``
+    """The builder arguments a run fixes: the recipe's `model_defaults`, then the kind's flags (a text model's
+    `--units`...) and `--set`. Refuses, before Keras is imported, one the model does not take, whose value
+    its builder would refuse, or that the data gives. Sets `args.model_args`: what the flags and `--set`
     gave, which the trainer receives."""
     from zoo.kinds import data_kind
 
@@ -153,8 +154,8 @@ def fixed_model_args(args, recipe) -> dict:
 
 
 def model_source(source: str, command: str) -> str:
-    """What a command's model argument names, checked without importing Keras: ``"preset"``,
-    ``"file"`` (a whole ``.keras`` archive) or, for zoo export, ``"name"`` (a registered model)."""
+    """What a command's model argument names, checked without importing Keras: `"preset"`,
+    `"file"` (a whole `.keras` archive) or, for zoo export, `"name"` (a registered model)."""
     from zoo.presets import list_presets
 
     if source in list_presets():
@@ -173,7 +174,7 @@ def model_source(source: str, command: str) -> str:
 
 
 def model_from(source: str, kind: str, *, overrides=()):
-    """The model a command names, of the ``kind`` :func:`model_source` found: a preset, a ``.keras``
+    """The model a command names, of the `kind` `model_source` found: a preset, a `.keras`
     file, or (zoo export) a registered name built afresh."""
     if kind == "preset":
         from zoo.presets import load_preset
@@ -189,9 +190,9 @@ def model_from(source: str, kind: str, *, overrides=()):
 
 
 def add_kind_flags(p, command: str) -> None:
-    """Every kind's flags that ``command`` takes, made from the kinds' :class:`~zoo.kinds.Flag` tables.
+    """Every kind's flags that `command` takes, made from the kinds' `Flag` tables.
 
-    They default to ``None`` here and are filled in by :func:`apply_kind_flags` once the model's kind is
+    They default to `None` here and are filled in by `apply_kind_flags` once the model's kind is
     known, so a flag given for another kind is refused rather than ignored. A flag several kinds share is
     added once, its help naming each kind.
     """
@@ -217,8 +218,8 @@ def add_kind_flags(p, command: str) -> None:
 
 
 def add_training_flags(p, command: str) -> None:
-    """The flags ``zoo train`` and ``zoo tune`` share, with the same meaning, then the kinds' flags of
-    ``command`` (:func:`add_kind_flags`)."""
+    """The flags `zoo train` and `zoo tune` share, with the same meaning, then the kinds' flags of
+    `command` (`add_kind_flags`)."""
     budget = " per trial" if command == "tune" else ""
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="fix a builder argument (repeatable)")
     p.add_argument("--epochs", type=positive_int_arg, help="number of epochs" + budget)

@@ -1,4 +1,4 @@
-"""``zoo export``: export a model through Keras's ``Model.export`` and check the artifact in its runtime."""
+"""`zoo export`: export a model through Keras's `Model.export` and check the artifact in its runtime."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from zoo.validation import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo export`` subcommand's arguments."""
+    """The `zoo export` subcommand's arguments."""
     p = subparsers.add_parser(
         "export",
         help="export a model for another runtime (SavedModel, ONNX, LiteRT)",
@@ -47,7 +47,7 @@ def add_parser(subparsers) -> None:
 
 
 def _shape_arg(text: str) -> tuple:
-    """``--input-shape 64,64,3``: one input's shape without the batch axis."""
+    """`--input-shape 64,64,3`: one input's shape without the batch axis."""
     try:
         dims = tuple(int(d) for d in text.split(","))
     except ValueError:
@@ -58,7 +58,7 @@ def _shape_arg(text: str) -> tuple:
 
 
 def run(args) -> None:
-    """Run ``zoo export`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo export` with the parsed `args` (a user error raises `CommandError`)."""
     from zoo.exporting import FORMATS, refusal
 
     source = args.model

@@ -1,4 +1,4 @@
-"""``zoo generate``: continue a prompt with a preset or a saved language model."""
+"""`zoo generate`: continue a prompt with a preset or a saved language model."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zoo.validation import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo generate`` subcommand's arguments."""
+    """The `zoo generate` subcommand's arguments."""
     p = subparsers.add_parser(
         "generate",
         help="generate text with a saved model",
@@ -34,7 +34,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo generate`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo generate` with the parsed `args` (a user error raises `CommandError`)."""
     from zoo.resources import check_memory, generation_bytes
 
     if not args.prompt:

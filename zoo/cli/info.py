@@ -1,4 +1,4 @@
-"""``zoo info``: a model's registry entry (task, paper, input, defaults, recipe, search space, presets); no Keras."""
+"""`zoo info`: a model's registry entry (task, paper, input, defaults, recipe, search space, presets); no Keras."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zoo.registry import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo info`` subcommand's arguments."""
+    """The `zoo info` subcommand's arguments."""
     p = subparsers.add_parser("info", help="show a model's metadata", description="Show a model's registry entry.")
     p.add_argument("name")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -22,7 +22,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo info`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo info` with the parsed `args` (a user error raises `CommandError`)."""
     info = model_info(args.name)
     if args.json:
         from zoo.presets import list_presets

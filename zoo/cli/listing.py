@@ -1,4 +1,4 @@
-"""``zoo list``: the registered models (or, with ``--pretrained``, the shipped presets), without importing Keras."""
+"""`zoo list`: the registered models (or, with `--pretrained`, the shipped presets), without importing Keras."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zoo.registry import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo list`` subcommand's arguments."""
+    """The `zoo list` subcommand's arguments."""
     p = subparsers.add_parser(
         "list", help="list registered models", description="List registered models (fnmatch wildcards)."
     )
@@ -27,7 +27,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo list`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo list` with the parsed `args` (a user error raises `CommandError`)."""
     if args.pretrained:
         return _list_presets(args)
     names = list_models(args.pattern, task=args.task)
@@ -41,7 +41,7 @@ def run(args) -> None:
 
 
 def _printed_as_json(names, args, what: str) -> bool:
-    """Print ``names`` as JSON and say so with ``--json``; else refuse an empty list, naming the pattern."""
+    """Print `names` as JSON and say so with `--json`; else refuse an empty list, naming the pattern."""
     if args.json:
         print(json.dumps(names))
         return True
@@ -51,7 +51,7 @@ def _printed_as_json(names, args, what: str) -> bool:
 
 
 def _list_presets(args):
-    """``zoo list --pretrained``: each shipped preset, its model and its card's held-out score."""
+    """`zoo list --pretrained`: each shipped preset, its model and its card's held-out score."""
     import fnmatch
 
     from zoo.presets import list_presets, preset, preset_card

@@ -1,4 +1,4 @@
-"""``zoo summary``: build a model and print its Keras summary."""
+"""`zoo summary`: build a model and print its Keras summary."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoo.registry import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo summary`` subcommand's arguments."""
+    """The `zoo summary` subcommand's arguments."""
     p = subparsers.add_parser(
         "summary",
         help="build a model and print its Keras summary",
@@ -24,7 +24,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo summary`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo summary` with the parsed `args` (a user error raises `CommandError`)."""
     check_model_arguments(args.name, parse_overrides(args.set))  # an unknown name or a bad value: one line
     common.quiet_tensorflow(args.debug)
     from zoo.factory import create_model

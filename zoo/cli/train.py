@@ -1,4 +1,4 @@
-"""``zoo train``: train a registered model on the data its recipe names, into a run folder that resumes after a kill."""
+"""`zoo train`: train a registered model on the data its recipe names, into a run folder that resumes after a kill."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from zoo.kinds import data_kind, known_settings
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo train`` subcommand's arguments."""
+    """The `zoo train` subcommand's arguments."""
     p = subparsers.add_parser(
         "train",
         help="train a model",
@@ -58,7 +58,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo train`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo train` with the parsed `args` (a user error raises `CommandError`)."""
     from zoo.run_folder import RunFolderError, check_folder, check_known_settings, default_out_dir
 
     recipe = command_recipe("train", args.model)

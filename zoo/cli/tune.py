@@ -1,4 +1,4 @@
-"""``zoo tune``: search a model's hyperparameters with keras-tuner, alone or as a chief and workers."""
+"""`zoo tune`: search a model's hyperparameters with keras-tuner, alone or as a chief and workers."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from zoo.validation import (
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo tune`` subcommand's arguments."""
+    """The `zoo tune` subcommand's arguments."""
     p = subparsers.add_parser(
         "tune",
         help="search hyperparameters with keras-tuner",
@@ -64,8 +64,8 @@ _SPACE_ALIASES = {"layers": "num_layers", "lr": "learning_rate"}
 
 
 def _tune_space(args, fixed) -> dict | None:
-    """The ``--space`` options as a space (None: the model's declared one), checked against the declaration
-    and, with the ``fixed`` builder arguments, against the builder's Keras-free checks."""
+    """The `--space` options as a space (None: the model's declared one), checked against the declaration
+    and, with the `fixed` builder arguments, against the builder's Keras-free checks."""
     from zoo.tune.spaces import check_space_values, parse_space_option, search_space
 
     if not args.space:
@@ -86,7 +86,7 @@ def _tune_space(args, fixed) -> dict | None:
 
 
 def run(args) -> None:
-    """Run ``zoo tune`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
+    """Run `zoo tune` with the parsed `args` (a user error raises `CommandError`)."""
     from zoo.run_folder import RunFolderError, check_search_folder
 
     recipe = command_recipe("tune", args.model)
@@ -128,7 +128,7 @@ def run(args) -> None:
 
 def _search_lock(directory):
     """Hold the search folder's lock for this search (a launcher or a lone process; its chief and workers
-    share the launcher's): a second ``zoo tune`` on the same folder is refused in one line."""
+    share the launcher's): a second `zoo tune` on the same folder is refused in one line."""
     import contextlib
 
     from zoo.run_folder import RunFolderError, lock_search_folder
@@ -157,7 +157,7 @@ def _strip_workers(argv) -> list:
 
 
 def _run_tune(args, space, fixed):
-    """Search ``space`` with the builder arguments ``fixed`` (:func:`fixed_model_args`) on the recipe's data."""
+    """Search `space` with the builder arguments `fixed` (`fixed_model_args`) on the recipe's data."""
     from zoo.training.callbacks import UNBOUNDED_EPOCHS
     from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report

@@ -1,4 +1,4 @@
-"""``zoo tutorials``: list the tutorial notebooks and the notes' concepts, or copy the notebooks."""
+"""`zoo tutorials`: list the tutorial notebooks and the notes' concepts, or copy the notebooks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoo.cli.common import CommandError, add_debug_flag
 
 
 def add_parser(subparsers) -> None:
-    """The ``zoo tutorials`` subcommand's arguments."""
+    """The `zoo tutorials` subcommand's arguments."""
     p = subparsers.add_parser(
         "tutorials",
         help="list the tutorial notebooks or copy them into a folder",
@@ -24,8 +24,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> None:
-    """Run ``zoo tutorials`` with the parsed ``args`` (a user error raises :class:`~zoo.cli.common.CommandError`)."""
-    """``zoo tutorials``: list the notebooks (or the concepts) or copy them into a folder."""
+    """Run `zoo tutorials` with the parsed `args` (a user error raises `CommandError`)."""
     from zoo import tutorials
     from zoo.concepts import CONCEPTS, NOTES
 

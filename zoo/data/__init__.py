@@ -1,12 +1,12 @@
 """Data sets that work offline.
 
-Text: ``load_corpus("stdlib" | "pydoc" | PATH)``, character and word
+Text: `load_corpus("stdlib" | "pydoc" | PATH)`, character and word
 vocabularies (built with Keras's lookup layers when called), encoding, and
-training windows and carried-state streams (``tf.data``, imported on use).
-Scenes: ``make_scenes`` (seeded shapes with masks, boxes and captions) and
-``load_voc_detection`` / ``load_voc_segmentation`` for your own annotated images.
+training windows and carried-state streams (`tf.data`, imported on use).
+Scenes: `make_scenes` (seeded shapes with masks, boxes and captions) and
+`load_voc_detection` / `load_voc_segmentation` for your own annotated images.
 
-The names below are loaded on first use: ``import zoo.data`` imports neither NumPy nor Keras.
+The names below are loaded on first use: `import zoo.data` imports neither NumPy nor Keras.
 """
 
 from zoo.lazy_exports import lazy_exports

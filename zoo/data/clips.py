@@ -1,11 +1,11 @@
 """Seeded video clips of a moving shape, whose class is the motion (offline, NumPy only).
 
-Each clip shows one shape (from :mod:`zoo.data.scenes`) on a textured, noisy
-background over ``frames`` frames. What it does is the clip's class:
+Each clip shows one shape (from `zoo.data.scenes`) on a textured, noisy
+background over `frames` frames. What it does is the clip's class:
 
 ======== ==========================================================
 left     moves left at a constant speed (right, up, down likewise)
-grow     stays put and grows; ``shrink`` the reverse
+grow     stays put and grows; `shrink` the reverse
 bounce   moves toward a wall, then comes back the way it came
 ======== ==========================================================
 
@@ -13,7 +13,7 @@ No single frame tells the class: only the change between frames does, which
 is why a video model needs a recurrent (or otherwise temporal) part.
 
 Every frame also has a label, the motion between it and the frame before
-(:data:`FRAME_MOTIONS`; the first frame gets its successor's): a bouncing
+(`FRAME_MOTIONS`; the first frame gets its successor's): a bouncing
 clip's frames say "right" and then "left". Those are the targets of the
 per-frame (many-to-many) models.
 
@@ -29,6 +29,7 @@ import dataclasses
 import numpy as np
 
 from zoo.data.scenes import COLOURS, SHAPES, draw_background, shape_mask
+from zoo.errors import InputError
 from zoo.validation import check_int, check_positive_int
 
 MOTIONS = ("left", "right", "up", "down", "grow", "shrink", "bounce")
@@ -38,8 +39,8 @@ _STEPS = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}
 
 @dataclasses.dataclass
 class Clips:
-    """``videos`` (n, frames, H, W, 3) in [0, 1]; ``labels`` (n,) into ``class_names``;
-    ``frame_labels`` (n, frames) into ``frame_class_names``."""
+    """`videos` (n, frames, H, W, 3) in [0, 1]; `labels` (n,) into `class_names`;
+    `frame_labels` (n, frames) into `frame_class_names`."""
 
     videos: np.ndarray
     labels: np.ndarray
@@ -51,14 +52,14 @@ class Clips:
         return len(self.videos)
 
     def subset(self, index) -> Clips:
-        """The clips at ``index`` (a slice, or an array of positions or booleans)."""
+        """The clips at `index` (a slice, or an array of positions or booleans)."""
         return dataclasses.replace(
             self, videos=self.videos[index], labels=self.labels[index], frame_labels=self.frame_labels[index]
         )
 
 
 def _path(motion, frames, size, rng):
-    """Centre x, y and radius per frame for ``motion``, and the per-frame motion names."""
+    """Centre x, y and radius per frame for `motion`, and the per-frame motion names."""
     radius = np.full(frames, rng.uniform(0.12, 0.18) * size)
     if motion in ("grow", "shrink"):
         lo, hi = 0.1 * size, 0.3 * size
@@ -86,9 +87,9 @@ def _path(motion, frames, size, rng):
 
 
 def make_clips(n: int, *, frames: int = 8, size: int = 32, motions=MOTIONS, noise: float = 0.03, seed: int = 0):
-    """``n`` seeded clips of ``frames`` frames of ``size`` x ``size`` pixels; see the module docstring.
+    """`n` seeded clips of `frames` frames of `size` x `size` pixels; see the module docstring.
 
-    ``motions``: the clip classes to draw from (a subset of :data:`MOTIONS`),
+    `motions`: the clip classes to draw from (a subset of `MOTIONS`),
     in equal shares.
     """
     check_positive_int("n", n)
@@ -96,7 +97,7 @@ def make_clips(n: int, *, frames: int = 8, size: int = 32, motions=MOTIONS, nois
     check_int("size", size, minimum=16)
     unknown = [m for m in motions if m not in MOTIONS]
     if unknown or not motions:
-        raise ValueError(f"Unknown motions {unknown!r}; choose from {MOTIONS}.")
+        raise InputError(f"Unknown motions {unknown!r}; choose from {MOTIONS}.")
     rng = np.random.default_rng(seed)
     videos = np.empty((n, frames, size, size, 3), np.float32)
     labels = np.empty(n, np.int32)

@@ -1,7 +1,7 @@
 """Dates written the many ways people write them, paired with their ISO form (offline, seeded).
 
-A small translation task for sequence-to-sequence models: ``"3rd of March
-1998"``, ``"03/03/98"`` or ``"Tuesday, March 3, 1998"`` -> ``"1998-03-03"``.
+A small translation task for sequence-to-sequence models: `"3rd of March
+1998"`, `"03/03/98"` or `"Tuesday, March 3, 1998"` -> `"1998-03-03"`.
 Dates run from 1950 to 2049, so two-digit years are unambiguous (50-99 are
 the 1900s); slashed dates are month/day/year, as in the US.
 """
@@ -12,13 +12,14 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 if TYPE_CHECKING:
     import numpy as np
 
 # NumPy is imported where it is used: the registry reads this module's vocabulary, and
-# ``zoo list`` imports no NumPy.
+# `zoo list` imports no NumPy.
 
 START, END = "^", "$"  # <start> and <end> of an output date
 FIRST_DAY = datetime.date(1950, 1, 1)
@@ -47,7 +48,7 @@ FORMATS = {
 
 @dataclasses.dataclass
 class DatePairs:
-    """Human-written dates, their ISO forms (``YYYY-MM-DD``) and each one's format name."""
+    """Human-written dates, their ISO forms (`YYYY-MM-DD`) and each one's format name."""
 
     sources: list
     targets: list
@@ -58,14 +59,14 @@ class DatePairs:
 
 
 def make_dates(n: int, *, seed: int = 0, formats=None) -> DatePairs:
-    """``n`` seeded (human date, ISO date) pairs, formats chosen uniformly from ``formats`` (default: all)."""
+    """`n` seeded (human date, ISO date) pairs, formats chosen uniformly from `formats` (default: all)."""
     import numpy as np
 
     check_positive_int("n", n)
     names = list(FORMATS) if formats is None else list(formats)
     unknown = [f for f in names if f not in FORMATS]
     if unknown or not names:
-        raise ValueError(f"Unknown date formats {unknown}; known: {', '.join(FORMATS)}.")
+        raise InputError(f"Unknown date formats {unknown}; known: {', '.join(FORMATS)}.")
     rng = np.random.default_rng(seed)
     days = rng.integers(0, DAYS, n)
     chosen = rng.integers(0, len(names), n)
@@ -79,7 +80,7 @@ def make_dates(n: int, *, seed: int = 0, formats=None) -> DatePairs:
 
 
 def source_vocabulary() -> list:
-    """Characters any format can write, after ``["", "?"]`` (0 padding, 1 unknown)."""
+    """Characters any format can write, after `["", "?"]` (0 padding, 1 unknown)."""
     chars = set()
     for fmt in FORMATS.values():
         for month in range(1, 13):
@@ -90,11 +91,11 @@ def source_vocabulary() -> list:
 
 
 def target_vocabulary() -> list:
-    """The ISO date characters with padding, <start> and <end>: ``["", "^", "$", "-", "0"... "9"]``."""
+    """The ISO date characters with padding, <start> and <end>: `["", "^", "$", "-", "0"... "9"]`."""
     return ["", START, END, "-", *"0123456789"]
 
 
-#: The vocabularies of the date task: what ``seq2seq_attention``'s default sizes are read from.
+#: The vocabularies of the date task: what `seq2seq_attention`'s default sizes are read from.
 SOURCE_VOCABULARY = tuple(source_vocabulary())
 TARGET_VOCABULARY = tuple(target_vocabulary())
 SOURCE_VOCAB_SIZE = len(SOURCE_VOCABULARY)
@@ -114,7 +115,7 @@ def encode(texts, vocabulary, length: int) -> np.ndarray:
 
 
 def decode(ids, vocabulary) -> str:
-    """Characters of ``ids`` up to the first <end> (or padding), without <start>."""
+    """Characters of `ids` up to the first <end> (or padding), without <start>."""
     import numpy as np
 
     out = []

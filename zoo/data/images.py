@@ -1,16 +1,16 @@
 """Image data that works offline, and augmentation.
 
-- ``load_digits``: scikit-learn's 1,797 real 8x8 handwritten digits
+- `load_digits`: scikit-learn's 1,797 real 8x8 handwritten digits
   (optionally upscaled), split into train and test, stratified.
-- ``load_sample_image`` / ``sample_image_names``: scikit-image's sample
+- `load_sample_image` / `sample_image_names`: scikit-image's sample
   photographs, for the convolution and feature-map demos.
-- ``load_lfw_faces``: scikit-image's ``lfw_subset`` (100 faces, 100 non-faces, 25x25).
-- ``load_mnist`` / ``load_cifar10``: ``keras.datasets``, used when their files
-  are already in Keras's cache; they download only with ``download=True``.
-- ``augmentation``: a Keras preprocessing pipeline (flip, rotation, zoom,
+- `load_lfw_faces`: scikit-image's `lfw_subset` (100 faces, 100 non-faces, 25x25).
+- `load_mnist` / `load_cifar10`: `keras.datasets`, used when their files
+  are already in Keras's cache; they download only with `download=True`.
+- `augmentation`: a Keras preprocessing pipeline (flip, rotation, zoom,
   translation), active only in training.
 
-scikit-learn and scikit-image come with ``pip install "keras-study-zoo[images]"``.
+scikit-learn and scikit-image come with `pip install "keras-study-zoo[images]"`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 
 import numpy as np
 
+from zoo.errors import InputError, MissingDependencyError
 from zoo.validation import check_positive_int
 
 
@@ -56,23 +57,23 @@ def _require(module: str):
         return importlib.import_module(module)
     except ImportError:
         package = {"sklearn": "scikit-learn", "skimage": "scikit-image"}[module.split(".")[0]]
-        raise ImportError(
+        raise MissingDependencyError(
             f"This data set needs {package}: pip install {package} (or pip install 'keras-study-zoo[images]')."
         ) from None
 
 
 def upscale(images, factor: int) -> np.ndarray:
-    """Enlarge (N, H, W, C) images by an integer ``factor`` (each pixel becomes a factor x factor block)."""
+    """Enlarge (N, H, W, C) images by an integer `factor` (each pixel becomes a factor x factor block)."""
     check_positive_int("upscale factor", factor)
     return np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
 
 
 def load_digits(upscale_factor: int = 1, test_fraction: float = 0.2, seed: int = 0) -> ImageData:
-    """scikit-learn's handwritten digits: 8x8 grey images (x ``upscale_factor``), 10 classes."""
+    """scikit-learn's handwritten digits: 8x8 grey images (x `upscale_factor`), 10 classes."""
     datasets = _require("sklearn.datasets")
     model_selection = _require("sklearn.model_selection")
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}.")
+        raise InputError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}.")
     digits = datasets.load_digits()
     images = (digits.images / 16.0).astype(np.float32)[..., None]
     images = upscale(images, upscale_factor)
@@ -83,7 +84,7 @@ def load_digits(upscale_factor: int = 1, test_fraction: float = 0.2, seed: int =
 
 
 def sample_image_names() -> list:
-    """Names of scikit-image's sample photographs usable with :func:`load_sample_image`."""
+    """Names of scikit-image's sample photographs usable with `load_sample_image`."""
     return ["astronaut", "camera", "coffee", "chelsea", "rocket", "brick", "grass", "moon", "page", "text"]
 
 
@@ -91,14 +92,14 @@ def load_sample_image(name: str = "astronaut") -> np.ndarray:
     """A scikit-image sample photograph as float32 (H, W, C) in [0, 1] (grey images get C = 1)."""
     data = _require("skimage.data")
     if name not in sample_image_names():
-        raise ValueError(f"Unknown sample image {name!r}; choose one of {', '.join(sample_image_names())}.")
+        raise InputError(f"Unknown sample image {name!r}; choose one of {', '.join(sample_image_names())}.")
     image = getattr(data, name)()
     image = image.astype(np.float32) / (255.0 if image.dtype == np.uint8 else max(float(image.max()), 1.0))
     return image[..., None] if image.ndim == 2 else image[..., :3]
 
 
 def load_lfw_faces(test_fraction: float = 0.25, seed: int = 0) -> ImageData:
-    """scikit-image's ``lfw_subset``: 25x25 grey crops, class 1 = face, 0 = not a face."""
+    """scikit-image's `lfw_subset`: 25x25 grey crops, class 1 = face, 0 = not a face."""
     data = _require("skimage.data")
     model_selection = _require("sklearn.model_selection")
     images = data.lfw_subset().astype(np.float32)[..., None]
@@ -135,12 +136,12 @@ def _keras_dataset(name, module, filename, download, class_names):
 
 
 def load_mnist(download: bool = False) -> ImageData:
-    """MNIST through ``keras.datasets`` (28x28 grey, 10 classes), from the cache unless ``download``."""
+    """MNIST through `keras.datasets` (28x28 grey, 10 classes), from the cache unless `download`."""
     return _keras_dataset("mnist", "mnist", "mnist.npz", download, tuple(str(i) for i in range(10)))
 
 
 def load_cifar10(download: bool = False) -> ImageData:
-    """CIFAR-10 through ``keras.datasets`` (32x32 RGB, 10 classes), from the cache unless ``download``."""
+    """CIFAR-10 through `keras.datasets` (32x32 RGB, 10 classes), from the cache unless `download`."""
     names = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
     return _keras_dataset("cifar10", "cifar10", "cifar-10-batches-py", download, names)
 
@@ -149,19 +150,19 @@ IMAGE_DATASETS = {"digits": load_digits, "lfw_faces": load_lfw_faces, "mnist": l
 
 
 def load_image_data(name: str, **kwargs) -> ImageData:
-    """Load an image data set by name (one of :data:`IMAGE_DATASETS`)."""
+    """Load an image data set by name (one of `IMAGE_DATASETS`)."""
     if name not in IMAGE_DATASETS:
-        raise ValueError(f"Unknown image data set {name!r}; choose one of {', '.join(IMAGE_DATASETS)}.")
+        raise InputError(f"Unknown image data set {name!r}; choose one of {', '.join(IMAGE_DATASETS)}.")
     return IMAGE_DATASETS[name](**kwargs)
 
 
 def augmentation(
     flip: bool = False, rotation: float = 0.05, zoom: float = 0.1, translation: float = 0.1, seed: int = 0
 ):
-    """A ``keras.Sequential`` of random preprocessing layers (identity at inference).
+    """A `keras.Sequential` of random preprocessing layers (identity at inference).
 
-    ``flip`` adds horizontal flips (right for photos, wrong for digits);
-    ``rotation`` is a fraction of a full turn, ``zoom`` and ``translation``
+    `flip` adds horizontal flips (right for photos, wrong for digits);
+    `rotation` is a fraction of a full turn, `zoom` and `translation`
     fractions of the image size. A value of 0 leaves that layer out.
     """
     import keras

@@ -12,7 +12,7 @@ the order of the words, not by which words occur:
 
 The same bag of words occurs with both labels ("good, but boring" against
 "boring, but good"), so a bag-of-words classifier cannot separate them and a
-model that reads in order can. :func:`make_reviews` returns the texts, the
+model that reads in order can. `make_reviews` returns the texts, the
 labels (1 positive) and the construction of each review, so results can be
 broken down by case.
 """
@@ -39,7 +39,7 @@ CASES = ("plain", "intensified", "negated", "hardly", "contrast", "not_but")
 
 @dataclasses.dataclass
 class Reviews:
-    """Review texts, labels (1 positive, 0 negative) and each review's construction (one of ``CASES``)."""
+    """Review texts, labels (1 positive, 0 negative) and each review's construction (one of `CASES`)."""
 
     texts: list
     labels: np.ndarray
@@ -54,7 +54,7 @@ def _phrase(rng, polarity: int) -> str:
 
 
 def _review(rng) -> tuple:
-    """``(text, label, case)`` of one review."""
+    """`(text, label, case)` of one review."""
     case = str(rng.choice(CASES))
     subject = str(rng.choice(SUBJECTS))
     polarity = int(rng.integers(2))
@@ -81,7 +81,7 @@ def _review(rng) -> tuple:
 
 
 def make_reviews(n: int, *, seed: int = 0) -> Reviews:
-    """``n`` seeded reviews (see the module docstring); about half positive."""
+    """`n` seeded reviews (see the module docstring); about half positive."""
     check_positive_int("n", n)
     rng = np.random.default_rng(seed)
     texts, labels, cases = zip(*(_review(rng) for _ in range(n)), strict=True)
@@ -92,9 +92,9 @@ IMDB_ARRAYS = ("x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy")
 
 
 def imdb_cached(path: str | None = None) -> bool:
-    """Whether ``keras.datasets.imdb``'s file is in Keras's cache, whole (so loading needs no network).
+    """Whether `keras.datasets.imdb`'s file is in Keras's cache, whole (so loading needs no network).
 
-    An empty or partial download (not a ``.npz`` holding the four arrays) does not count.
+    An empty or partial download (not a `.npz` holding the four arrays) does not count.
     """
     import zipfile
 
@@ -106,9 +106,9 @@ def imdb_cached(path: str | None = None) -> bool:
 
 
 def load_imdb(num_words: int = 20_000, maxlen: int = 200, download: bool = False, cache_file=None) -> tuple:
-    """IMDB reviews through ``keras.datasets.imdb`` as ``((x_train, y_train), (x_test, y_test))``,
-    padded to ``maxlen`` token ids; only from Keras's cache unless ``download=True``
-    (``cache_file``: where the cached file is looked for, Keras's by default)."""
+    """IMDB reviews through `keras.datasets.imdb` as `((x_train, y_train), (x_test, y_test))`,
+    padded to `maxlen` token ids; only from Keras's cache unless `download=True`
+    (`cache_file`: where the cached file is looked for, Keras's by default)."""
     if not download and not imdb_cached(cache_file):
         raise FileNotFoundError(
             "IMDB is not in Keras's cache (~/.keras/datasets/imdb.npz); call load_imdb(download=True) once "

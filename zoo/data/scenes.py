@@ -3,11 +3,11 @@
 Each scene is an RGB image of a few coloured shapes (circle, square,
 triangle, star) of several sizes on a textured, noisy background, with
 
-- a per-pixel class mask (0 = background, ``k + 1`` = shape ``SHAPES[k]``;
+- a per-pixel class mask (0 = background, `k + 1` = shape `SHAPES[k]`;
   a shape drawn later hides what it covers, as in a photograph),
-- the shapes' boxes ``(x_min, y_min, x_max, y_max)`` in pixels (the whole
+- the shapes' boxes `(x_min, y_min, x_max, y_max)` in pixels (the whole
   shape, hidden parts included, as Pascal VOC annotates) with their class
-  indices into ``SHAPES``,
+  indices into `SHAPES`,
 - a caption naming every shape left to right, with its size and colour
   ("a large red circle, a small blue star and a green square").
 
@@ -15,7 +15,7 @@ triangle, star) of several sizes on a textured, noisy background, with
 >>> scenes.images.shape, scenes.masks.shape, len(scenes.boxes)
 ((1000, 64, 64, 3), (1000, 64, 64), 1000)
 
-The same ``seed`` gives the same scenes; train and test sets are made with
+The same `seed` gives the same scenes; train and test sets are made with
 different seeds.
 """
 
@@ -35,19 +35,20 @@ from zoo.data.scene_words import (  # noqa: F401  (re-exported: the scenes' word
     SIZE_WORDS,
     caption_for,
 )
+from zoo.errors import InputError
 from zoo.validation import check_int, check_number, check_positive_int, check_positive_number
 
 
 @dataclasses.dataclass
 class Scenes:
-    """A batch of scenes (or of a user's annotated images, see :mod:`zoo.data.voc`).
+    """A batch of scenes (or of a user's annotated images, see `zoo.data.voc`).
 
-    ``images`` (N, H, W, 3) float32 in [0, 1]; ``masks`` (N, H, W) uint8 with
-    0 for background, ``k + 1`` for ``class_names[k]`` and 255 for pixels to
-    ignore; ``boxes[i]`` a (k_i, 4) float32 array of ``(x_min, y_min, x_max,
-    y_max)`` pixels and ``labels[i]`` its (k_i,) int32 indices into
-    ``class_names``; ``captions[i]`` a sentence (empty when unknown);
-    ``difficult[i]``, when known, a (k_i,) bool array of the objects Pascal VOC
+    `images` (N, H, W, 3) float32 in [0, 1]; `masks` (N, H, W) uint8 with
+    0 for background, `k + 1` for `class_names[k]` and 255 for pixels to
+    ignore; `boxes[i]` a (k_i, 4) float32 array of `(x_min, y_min, x_max,
+    y_max)` pixels and `labels[i]` its (k_i,) int32 indices into
+    `class_names`; `captions[i]` a sentence (empty when unknown);
+    `difficult[i]`, when known, a (k_i,) bool array of the objects Pascal VOC
     flags *difficult* (mAP's VOC rule ignores them), else None.
     """
 
@@ -72,7 +73,7 @@ class Scenes:
         return tuple(self.images.shape[1:])
 
     def subset(self, index) -> Scenes:
-        """The scenes at ``index`` (a slice or an integer array), as a new :class:`Scenes`."""
+        """The scenes at `index` (a slice or an integer array), as a new `Scenes`."""
         idx = np.arange(len(self))[index]
         return Scenes(
             images=self.images[idx],
@@ -103,7 +104,7 @@ def _polygon_mask(xs, ys, vertices) -> np.ndarray:
 
 
 def shape_mask(shape: str, cx: float, cy: float, radius: float, angle: float, xs, ys) -> np.ndarray:
-    """The pixels (centres at ``xs + 0.5``, ``ys + 0.5``) covered by one shape."""
+    """The pixels (centres at `xs + 0.5`, `ys + 0.5`) covered by one shape."""
     px, py = xs + 0.5 - cx, ys + 0.5 - cy
     if shape == "circle":
         return px * px + py * py <= radius * radius
@@ -118,7 +119,7 @@ def shape_mask(shape: str, cx: float, cy: float, radius: float, angle: float, xs
         t = angle + np.arange(10) * np.pi / 5 - np.pi / 2
         r = np.where(np.arange(10) % 2 == 0, radius, radius * 0.45)
         return _polygon_mask(px, py, np.stack([r * np.cos(t), r * np.sin(t)], axis=1))
-    raise ValueError(f"Unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}.")
+    raise InputError(f"Unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}.")
 
 
 def draw_background(rng, size) -> np.ndarray:
@@ -138,7 +139,7 @@ def draw_background(rng, size) -> np.ndarray:
 
 
 def box_iou(a, b) -> np.ndarray:
-    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4): (n, m)."""
+    """Intersection over union of every box in `a` (n, 4) with every box in `b` (m, 4): (n, m)."""
     a = np.asarray(a, np.float64).reshape(-1, 4)
     b = np.asarray(b, np.float64).reshape(-1, 4)
     ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
@@ -153,13 +154,13 @@ def box_iou(a, b) -> np.ndarray:
 def _checked_scene_arguments(
     n, image_size, min_objects, max_objects, min_radius, max_radius, max_overlap, min_visible, noise, shapes, seed
 ) -> tuple:
-    """Check :func:`make_scenes`' arguments (each error names the value and what is accepted); returns
-    ``(height, width)``."""
+    """Check `make_scenes`' arguments (each error names the value and what is accepted); returns
+    `(height, width)`."""
     check_positive_int("n", n)
     if isinstance(image_size, (tuple, list)) and len(image_size) == 2:
         height, width = (check_positive_int("image_size", v) for v in image_size)
     elif isinstance(image_size, (tuple, list, str)) or not isinstance(image_size, (int, np.integer)):
-        raise ValueError(f"image_size must be a positive integer or a (height, width) pair, got {image_size!r}.")
+        raise InputError(f"image_size must be a positive integer or a (height, width) pair, got {image_size!r}.")
     else:
         height = width = check_positive_int("image_size", image_size)
     check_int("min_objects", min_objects, minimum=1)
@@ -171,17 +172,17 @@ def _checked_scene_arguments(
     check_number("noise", noise, minimum=0)
     check_int("seed", seed, minimum=0)
     if min(height, width) < 4 * max_radius:
-        raise ValueError(
+        raise InputError(
             f"image_size {(height, width)} is too small for shapes of radius up to {max_radius}; "
             f"use at least {int(4 * max_radius)} pixels or a smaller max_radius."
         )
     if not min_objects <= max_objects:
-        raise ValueError(f"Need min_objects <= max_objects, got {min_objects} and {max_objects}.")
+        raise InputError(f"Need min_objects <= max_objects, got {min_objects} and {max_objects}.")
     if not min_radius <= max_radius:
-        raise ValueError(f"Need min_radius <= max_radius, got {min_radius} and {max_radius}.")
+        raise InputError(f"Need min_radius <= max_radius, got {min_radius} and {max_radius}.")
     unknown = [s for s in shapes if s not in SHAPES]
     if unknown or not shapes:
-        raise ValueError(f"Unknown shapes {unknown!r}; choose from {SHAPES}.")
+        raise InputError(f"Unknown shapes {unknown!r}; choose from {SHAPES}.")
     return height, width
 
 
@@ -199,20 +200,22 @@ def make_scenes(
     shapes=SHAPES,
     seed: int = 0,
 ) -> Scenes:
-    """``n`` seeded scenes; see the module docstring for what each holds.
+    """`n` seeded scenes; see the module docstring for what each holds.
 
     Args:
         n: number of scenes.
-        image_size: ``S`` for S x S images, or ``(height, width)``.
-        min_objects, max_objects: shapes per scene (uniform in the range).
-        min_radius, max_radius: shape radius in pixels; the caption calls a
+        image_size: `S` for S x S images, or `(height, width)`.
+        min_objects: the fewest shapes in a scene (the count is uniform in the range).
+        max_objects: the most shapes in a scene.
+        min_radius: the smallest shape radius in pixels.
+        max_radius: the largest shape radius in pixels; the caption calls a
             shape "large" above the middle of the range.
         max_overlap: the largest IoU a new shape's box may have with an
             earlier one's (shapes overlap, but stay findable).
         min_visible: the least share of each shape's pixels that must stay
             visible when later shapes cover part of it.
         noise: standard deviation of the Gaussian pixel noise.
-        shapes: the object classes to draw, a subset of ``SHAPES``.
+        shapes: the object classes to draw, a subset of `SHAPES`.
         seed: the same seed gives the same scenes.
     """
     height, width = _checked_scene_arguments(

@@ -1,10 +1,10 @@
 """Text corpora that need no download, and character encoding.
 
-``load_corpus("stdlib")`` reads the Python standard library's own source
+`load_corpus("stdlib")` reads the Python standard library's own source
 files: real text (code, comments, docstrings) present on every machine that
-runs Python. ``"pydoc"`` is English prose from Python's ``pydoc_data`` topics.
-Any other string is taken as a file, a folder (all ``*.py``, ``*.txt`` and
-``*.md`` files below it) or a glob pattern.
+runs Python. `"pydoc"` is English prose from Python's `pydoc_data` topics.
+Any other string is taken as a file, a folder (all `*.py`, `*.txt` and
+`*.md` files below it) or a glob pattern.
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ import pathlib
 import sysconfig
 from typing import TYPE_CHECKING
 
+from zoo.errors import InputError
+
 if TYPE_CHECKING:
     import numpy as np
 
 # NumPy is imported where it is used: the registry reads this module's vocabulary, and
-# ``zoo list`` imports no NumPy.
+# `zoo list` imports no NumPy.
 
 
 OOV_TOKEN = "[UNK]"
 
 #: Position = token id. Id 0 is the out-of-vocabulary token, as in Keras's
-#: ``StringLookup``; then tab, newline and the 95 printable ASCII characters.
+#: `StringLookup`; then tab, newline and the 95 printable ASCII characters.
 DEFAULT_CHAR_VOCABULARY = (OOV_TOKEN, "\t", "\n") + tuple(chr(c) for c in range(32, 127))
 
 BUILTIN_CORPORA = ("stdlib", "pydoc")
@@ -52,15 +54,15 @@ class TextCorpus:
 
 
 def stdlib_files() -> list[pathlib.Path]:
-    """The standard library's ``.py`` files in a fixed order (sorted relative paths)."""
+    """The standard library's `.py` files in a fixed order (sorted relative paths)."""
     root = pathlib.Path(sysconfig.get_paths()["stdlib"])
     files = [p for p in root.rglob("*.py") if not _STDLIB_SKIP.intersection(p.relative_to(root).parts[:-1])]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
 def check_corpus(source: str) -> None:
-    """Refuse a corpus that names no readable text files (a missing path, a FIFO, ``/dev/zero``), without
-    reading it: what ``zoo train`` checks before it imports TensorFlow."""
+    """Refuse a corpus that names no readable text files (a missing path, a FIFO, `/dev/zero`), without
+    reading it: what `zoo train` checks before it imports TensorFlow."""
     if source not in BUILTIN_CORPORA:
         _user_files(source)
 
@@ -75,7 +77,7 @@ def _user_files(source: str) -> list[pathlib.Path]:
         files = [pathlib.Path(p) for p in glob.glob(os.path.expanduser(source), recursive=True)]
         files = [p for p in files if p.is_file()]
     if not files:
-        raise ValueError(
+        raise InputError(
             f"Corpus {source!r} is neither a built-in corpus ({', '.join(BUILTIN_CORPORA)}) "
             f"nor a readable file, folder with {'/'.join(_TEXT_SUFFIXES)} files, or glob "
             "pattern matching files."
@@ -89,17 +91,17 @@ MAX_INVALID_UTF8 = 0.001
 
 def read_text_file(path) -> str:
     """The text of a UTF-8 file; a file that is not text (NUL bytes, or more than
-    :data:`MAX_INVALID_UTF8` of it invalid UTF-8) is refused, naming it."""
+    `MAX_INVALID_UTF8` of it invalid UTF-8) is refused, naming it."""
     data = pathlib.Path(path).read_bytes()
     if b"\0" in data:
-        raise ValueError(f"{path} is not a text file (it holds NUL bytes); give UTF-8 text as a corpus.")
+        raise InputError(f"{path} is not a text file (it holds NUL bytes); give UTF-8 text as a corpus.")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
     invalid = text.count("\ufffd") - data.count("\ufffd".encode())
     if invalid > MAX_INVALID_UTF8 * len(text):
-        raise ValueError(
+        raise InputError(
             f"{path} is not UTF-8 text ({invalid:,} of {len(text):,} characters do not decode); "
             "give UTF-8 text as a corpus."
         )
@@ -126,16 +128,16 @@ def load_corpus(
     """Load a text corpus and split it by position.
 
     Args:
-        source: ``"stdlib"``, ``"pydoc"``, or a file, folder or glob pattern.
-        max_chars: keep only the first ``max_chars`` characters (in the
-            corpus's fixed file order); ``None`` keeps everything.
+        source: `"stdlib"`, `"pydoc"`, or a file, folder or glob pattern.
+        max_chars: keep only the first `max_chars` characters (in the
+            corpus's fixed file order); `None` keeps everything.
         validation_fraction: the trailing share of the text used for
-            validation, in ``(0, 1)``.
+            validation, in `(0, 1)`.
     """
     if not 0.0 < validation_fraction < 1.0:
-        raise ValueError(f"validation_fraction must be strictly between 0 and 1, got {validation_fraction!r}.")
+        raise InputError(f"validation_fraction must be strictly between 0 and 1, got {validation_fraction!r}.")
     if max_chars is not None and max_chars < 2:
-        raise ValueError(f"max_chars must be at least 2 (or None for all), got {max_chars!r}.")
+        raise InputError(f"max_chars must be at least 2 (or None for all), got {max_chars!r}.")
     if source == "stdlib":
         text, files = _read(stdlib_files(), max_chars)
     elif source == "pydoc":
@@ -148,7 +150,7 @@ def load_corpus(
         text, files = _read(_user_files(source), max_chars)
     split = int(len(text) * (1.0 - validation_fraction))
     if split < 1 or split >= len(text):
-        raise ValueError(
+        raise InputError(
             f"Corpus {source!r} has {len(text)} characters: too few to split "
             f"with validation_fraction={validation_fraction}."
         )
@@ -159,14 +161,14 @@ def _lookup_table(vocabulary) -> np.ndarray:
     import numpy as np
 
     if len(vocabulary) < 2 or vocabulary[0] != OOV_TOKEN:
-        raise ValueError(
+        raise InputError(
             f"A character vocabulary starts with the out-of-vocabulary token {OOV_TOKEN!r} "
             f"at id 0; got {list(vocabulary[:3])!r}..."
         )
     chars = vocabulary[1:]
     bad = [c for c in chars if len(c) != 1]
     if bad:
-        raise ValueError(f"Character vocabulary entries must be single characters; got {bad[:5]!r}.")
+        raise InputError(f"Character vocabulary entries must be single characters; got {bad[:5]!r}.")
     table = np.zeros(max(ord(c) for c in chars) + 1, dtype=np.int32)
     for i, c in enumerate(chars, start=1):
         table[ord(c)] = i
@@ -174,7 +176,7 @@ def _lookup_table(vocabulary) -> np.ndarray:
 
 
 def encode_chars(text: str, vocabulary=DEFAULT_CHAR_VOCABULARY) -> np.ndarray:
-    """Token ids of ``text``; characters outside ``vocabulary`` become id 0 (OOV)."""
+    """Token ids of `text`; characters outside `vocabulary` become id 0 (OOV)."""
     import numpy as np
 
     table = _lookup_table(vocabulary)

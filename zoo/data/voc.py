@@ -1,21 +1,21 @@
-"""Your own images in Pascal VOC's folder layout, as :class:`zoo.data.scenes.Scenes`.
+"""Your own images in Pascal VOC's folder layout, as `zoo.data.scenes.Scenes`.
 
-::
+```text
+ROOT/JPEGImages/NAME.jpg               the images
+ROOT/Annotations/NAME.xml              boxes: <object><name>, <bndbox> xmin ymin xmax ymax (1-based)
+ROOT/SegmentationClass/NAME.png        masks: palette indices, 0 background, k class k, 255 "void"
+ROOT/ImageSets/Main/SPLIT.txt          names of a detection split, one per line
+ROOT/ImageSets/Segmentation/SPLIT.txt  names of a segmentation split
+```
 
-    ROOT/JPEGImages/NAME.jpg               the images
-    ROOT/Annotations/NAME.xml              boxes: <object><name>, <bndbox> xmin ymin xmax ymax (1-based)
-    ROOT/SegmentationClass/NAME.png        masks: palette indices, 0 background, k class k, 255 "void"
-    ROOT/ImageSets/Main/SPLIT.txt          names of a detection split, one per line
-    ROOT/ImageSets/Segmentation/SPLIT.txt  names of a segmentation split
-
-This is the layout of the VOC2007/VOC2012 downloads (``VOCdevkit/VOC2012``)
+This is the layout of the VOC2007/VOC2012 downloads (`VOCdevkit/VOC2012`)
 and of many tools that export annotations. Nothing is downloaded: point
-``root`` at the folder. Images are read with Pillow (installed with matplotlib).
+`root` at the folder. Images are read with Pillow (installed with matplotlib).
 
-Boxes come back as zoo's ``(x_min, y_min, x_max, y_max)`` with exclusive
-maxima: VOC's 1-based inclusive ``xmin=1, xmax=10`` becomes ``(0, 10)``.
-Masks keep VOC's values (class ``k`` of ``VOC_CLASSES[k - 1]``, 255 ignored by
-:func:`zoo.models.segmentation.segmentation_scores`).
+Boxes come back as zoo's `(x_min, y_min, x_max, y_max)` with exclusive
+maxima: VOC's 1-based inclusive `xmin=1, xmax=10` becomes `(0, 10)`.
+Masks keep VOC's values (class `k` of `VOC_CLASSES[k - 1]`, 255 ignored by
+`zoo.models.segmentation.segmentation_scores`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import numpy as np
 from defusedxml import DefusedXmlException
 
 from zoo.data.scenes import Scenes
+from zoo.errors import InputError
 
 VOC_CLASSES = (
     "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
@@ -43,7 +44,7 @@ def _root(root) -> pathlib.Path:
 
 
 def _names(root, split, kind, folder, suffix) -> list:
-    """The example names of a split (``ImageSets/KIND/SPLIT.txt``), or every file of ``folder`` for ``split=None``."""
+    """The example names of a split (`ImageSets/KIND/SPLIT.txt`), or every file of `folder` for `split=None`."""
     if split is None:
         names = sorted(p.stem for p in (root / folder).glob(f"*{suffix}"))
         if not names:
@@ -59,7 +60,7 @@ def _names(root, split, kind, folder, suffix) -> list:
     names = [line.split()[0] for line in listing.read_text().splitlines() if line.strip()]
     for number, name in enumerate(names, 1):
         if name in (".", "..") or "/" in name or "\\" in name or name.startswith("~"):
-            raise ValueError(
+            raise InputError(
                 f"{listing}, line {number}: {name!r} is not an example name (a file name without its folder); "
                 "a split lists names inside the data set, never paths that leave it."
             )
@@ -71,13 +72,13 @@ def _number(path, element, tag, kind=float):
     try:
         return kind(text)
     except (TypeError, ValueError):
-        raise ValueError(f"{path}: <{element.tag}><{tag}> must be a number, got {text!r}.") from None
+        raise InputError(f"{path}: <{element.tag}><{tag}> must be a number, got {text!r}.") from None
 
 
 def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tuple:
-    """``(boxes (k, 4) float32, labels (k,) int32, (height, width))`` of one VOC XML file.
+    """`(boxes (k, 4) float32, labels (k,) int32, (height, width))` of one VOC XML file.
 
-    Parsed with ``defusedxml``, which refuses DTDs and entity definitions
+    Parsed with `defusedxml`, which refuses DTDs and entity definitions
     (an annotation needs neither); every error names the file and the element.
     """
     boxes, labels, difficult, shape = read_objects(path, class_names)
@@ -86,26 +87,26 @@ def read_annotation(path, class_names=VOC_CLASSES, *, skip_difficult=True) -> tu
 
 
 def read_objects(path, class_names=VOC_CLASSES) -> tuple:
-    """``(boxes, labels, difficult (k,) bool, (height, width))`` of every object in one VOC XML file,
+    """`(boxes, labels, difficult (k,) bool, (height, width))` of every object in one VOC XML file,
     the difficult ones included and flagged (as the VOC devkit's evaluation reads them)."""
     try:
         tree = DefusedET.parse(path, forbid_dtd=True)
     except DefusedXmlException as err:
-        raise ValueError(f"{path}: refused, the XML declares a DTD or entities ({type(err).__name__}).") from None
+        raise InputError(f"{path}: refused, the XML declares a DTD or entities ({type(err).__name__}).") from None
     except ET.ParseError as err:
-        raise ValueError(f"{path}: not well-formed XML ({err}).") from None
+        raise InputError(f"{path}: not well-formed XML ({err}).") from None
     size = tree.find("size")
     shape = (_number(path, size, "height", int), _number(path, size, "width", int)) if size is not None else None
     boxes, labels, difficult = [], [], []
     for obj in tree.iter("object"):
         name = (obj.findtext("name") or "").strip()
         if name not in class_names:
-            raise ValueError(
+            raise InputError(
                 f"{path}: <object><name> {name!r} is not one of the classes given ({', '.join(class_names)})."
             )
         bb = obj.find("bndbox")
         if bb is None:
-            raise ValueError(f"{path}: the <object> of class {name!r} has no <bndbox>.")
+            raise InputError(f"{path}: the <object> of class {name!r} has no <bndbox>.")
         xmin, ymin, xmax, ymax = (_number(path, bb, k) for k in ("xmin", "ymin", "xmax", "ymax"))
         boxes.append((xmin - 1, ymin - 1, xmax, ymax))
         labels.append(class_names.index(name))
@@ -129,7 +130,7 @@ def _read_mask(path, size):
 
     with Image.open(path) as im:
         if im.mode not in ("P", "L"):
-            raise ValueError(
+            raise InputError(
                 f"{path}: a class mask must be a palette or greyscale PNG of class indices, got mode {im.mode}."
             )
         if size is not None and (im.height, im.width) != tuple(size):
@@ -140,7 +141,7 @@ def _read_mask(path, size):
 def _stack(arrays, what, root):
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
-        raise ValueError(
+        raise InputError(
             f"The {what} in {str(root)!r} have different sizes ({sorted(shapes)[:3]}...); pass image_size=(height, "
             "width) to resize them to one size."
         )
@@ -148,12 +149,12 @@ def _stack(arrays, what, root):
 
 
 def load_voc_detection(root, split="train", *, class_names=VOC_CLASSES, image_size=None, skip_difficult=True) -> Scenes:
-    """Images and boxes of a VOC detection split (``masks`` is None, captions empty).
+    """Images and boxes of a VOC detection split (`masks` is None, captions empty).
 
-    ``image_size`` ``(height, width)`` resizes every image (and scales its
+    `image_size` `(height, width)` resizes every image (and scales its
     boxes); without it all images must have one size. Objects flagged
-    difficult are left out (``skip_difficult``, for training) or kept and
-    flagged in ``Scenes.difficult`` (``skip_difficult=False``: for evaluation,
+    difficult are left out (`skip_difficult`, for training) or kept and
+    flagged in `Scenes.difficult` (`skip_difficult=False`: for evaluation,
     where mAP's VOC rule ignores detections of them, as the devkit does).
     """
     root = _root(root)
@@ -183,10 +184,10 @@ def load_voc_segmentation(root, split="train", *, class_names=VOC_CLASSES, image
         image, (h, w) = _read_image(root / "JPEGImages" / f"{name}.jpg", image_size)
         mask = _read_mask(root / "SegmentationClass" / f"{name}.png", image_size)
         if mask.shape != image.shape[:2]:
-            raise ValueError(f"{name}: mask {mask.shape} and image {image.shape[:2]} differ in size.")
+            raise InputError(f"{name}: mask {mask.shape} and image {image.shape[:2]} differ in size.")
         bad = np.setdiff1d(np.unique(mask), [*range(len(class_names) + 1), 255])
         if bad.size:
-            raise ValueError(
+            raise InputError(
                 f"{name}: mask values {bad.tolist()} are not classes (0..{len(class_names)}) or 255 (ignored)."
             )
         xml = root / "Annotations" / f"{name}.xml"

@@ -1,21 +1,21 @@
 """Decoding a conditional sequence model without teacher forcing: greedy and beam search.
 
-Both take a model called as ``model([condition, prefix])`` that returns
-(batch, T, vocab) next-token logits: the translation model (``condition`` =
-source ids) and the image captioner (``condition`` = images).
+Both take a model called as `model([condition, prefix])` that returns
+(batch, T, vocab) next-token logits: the translation model (`condition` =
+source ids) and the image captioner (`condition` = images).
 
-For zoo's two such models, ``seq2seq_attention`` and ``image_captioner``,
+For zoo's two such models, `seq2seq_attention` and `image_captioner`,
 decoding steps the decoder's LSTM cell with its carried state (and, with
 attention, one query against the encoder's states): the condition is
 encoded once and each new token costs one step, where re-running the model
 on the whole prefix costs the prefix's length. Beam search keeps every
 row's beams in one batch. Any other model is decoded by re-running it on the
-prefix (:class:`PrefixStepper`), which gives the same tokens, more slowly.
+prefix (`PrefixStepper`), which gives the same tokens, more slowly.
 
 Beam search follows the usual form (e.g. Sutskever et al., 2014): each of
-the ``beam_width`` best prefixes proposes its ``beam_width`` best next
-tokens; the best ``beam_width`` unfinished candidates go on, and a candidate
-ending in ``<end>`` is finished. The answer is the best finished sequence
+the `beam_width` best prefixes proposes its `beam_width` best next
+tokens; the best `beam_width` unfinished candidates go on, and a candidate
+ending in `<end>` is finished. The answer is the best finished sequence
 (the best unfinished one if none finished), by summed log-probability with
 no length normalisation.
 """
@@ -35,19 +35,19 @@ _PARTS = weakref.WeakKeyDictionary()
 
 
 class PrefixStepper:
-    """Next-token logits by re-running ``model([condition, prefix])`` on the whole prefix (any model)."""
+    """Next-token logits by re-running `model([condition, prefix])` on the whole prefix (any model)."""
 
     def __init__(self, model, conditions):
         self.model, self.conditions = model, conditions
         self.prefix = None
 
     def start(self, tokens):
-        """Begin every row with ``tokens`` (batch,); returns that step's logits (batch, vocab)."""
+        """Begin every row with `tokens` (batch,); returns that step's logits (batch, vocab)."""
         self.prefix = np.asarray(tokens, np.int32)[:, None]
         return self._logits()
 
     def step(self, tokens, rows=None):
-        """Append ``tokens`` (after keeping only the prefixes ``rows``, when given); returns the logits."""
+        """Append `tokens` (after keeping only the prefixes `rows`, when given); returns the logits."""
         prefix = self.prefix if rows is None else self.prefix[rows]
         if rows is not None:
             self.conditions = _take(self.conditions, rows)
@@ -60,13 +60,13 @@ class PrefixStepper:
 
 
 class LSTMStepper:
-    """Next-token logits of zoo's LSTM decoders, one cell step at a time from carried ``(h, c)``.
+    """Next-token logits of zoo's LSTM decoders, one cell step at a time from carried `(h, c)`.
 
-    Reads the trained model's own layers by name: ``decoder`` (an LSTM whose
-    cell is stepped), ``logits``, the word embedding, and for
-    ``seq2seq_attention`` the ``attention`` and ``attentional`` layers over
-    the ``encoder``'s states. The step is one functional model of those
-    layers, so each step is one compiled call (``predict_on_batch``).
+    Reads the trained model's own layers by name: `decoder` (an LSTM whose
+    cell is stepped), `logits`, the word embedding, and for
+    `seq2seq_attention` the `attention` and `attentional` layers over
+    the `encoder`'s states. The step is one functional model of those
+    layers, so each step is one compiled call (`predict_on_batch`).
     """
 
     def __init__(self, model, conditions):
@@ -82,7 +82,7 @@ class LSTMStepper:
 
     @staticmethod
     def supports(model) -> bool:
-        """Whether ``model`` has the layers this stepper reads (zoo's seq2seq_attention and image_captioner)."""
+        """Whether `model` has the layers this stepper reads (zoo's seq2seq_attention and image_captioner)."""
         names = {layer.name for layer in model.layers}
         has_decoder = "decoder" in names and isinstance(model.get_layer("decoder"), keras.layers.LSTM)
         seq2seq = {"encoder", "target_embedding"} <= names and ("attention" not in names or "attentional" in names)
@@ -90,11 +90,11 @@ class LSTMStepper:
         return has_decoder and "logits" in names and (seq2seq or captioner)
 
     def start(self, tokens):
-        """Begin every row with ``tokens`` (batch,); returns that step's logits (batch, vocab)."""
+        """Begin every row with `tokens` (batch,); returns that step's logits (batch, vocab)."""
         return self._advance(tokens)
 
     def step(self, tokens, rows=None):
-        """Feed ``tokens`` (after keeping only the states ``rows``, when given); returns the logits."""
+        """Feed `tokens` (after keeping only the states `rows`, when given); returns the logits."""
         if rows is not None:
             self.states = [s[rows] for s in self.states]
             self.memory = [m[rows] for m in self.memory]
@@ -108,7 +108,7 @@ class LSTMStepper:
 
 def _decoder_parts(model):
     """The trained model's encoder (condition -> [encoded,] h, c) and its one-step decoder
-    (``[token (batch,), h, c, (encoded, source mask)] -> [logits, h, c]``), sharing its layers."""
+    (`[token (batch,), h, c, (encoded, source mask)] -> [logits, h, c]`), sharing its layers."""
     names = {layer.name for layer in model.layers}
     cell = model.get_layer("decoder").cell
     if "encoder" in names:
@@ -137,7 +137,7 @@ def _decoder_parts(model):
 
 
 def stepper(model, conditions):
-    """The fastest exact stepper for ``model``: :class:`LSTMStepper` where it applies, else :class:`PrefixStepper`."""
+    """The fastest exact stepper for `model`: `LSTMStepper` where it applies, else `PrefixStepper`."""
     return (LSTMStepper if LSTMStepper.supports(model) else PrefixStepper)(model, conditions)
 
 
@@ -151,9 +151,9 @@ def _log_softmax(logits):
 
 
 def greedy_decode(model, conditions, start_id: int, end_id: int, max_length: int) -> np.ndarray:
-    """(batch, max_length) ids: feed the model its own most likely token at every step, from ``<start>``.
+    """(batch, max_length) ids: feed the model its own most likely token at every step, from `<start>`.
 
-    A row is padded with 0 after its ``<end>``.
+    A row is padded with 0 after its `<end>`.
     """
     check_positive_int("max_length", max_length)
     with tracing_by_design():  # a step model per trained model
@@ -177,7 +177,7 @@ def _greedy_decode(model, conditions, start_id, end_id, max_length):
 
 
 def beam_decode(model, conditions, start_id: int, end_id: int, max_length: int, beam_width: int = 3) -> np.ndarray:
-    """(batch, max_length) ids of the most probable sequence among ``beam_width`` kept at every step.
+    """(batch, max_length) ids of the most probable sequence among `beam_width` kept at every step.
 
     Every row's live beams are decoded together, in one batch per step.
     """

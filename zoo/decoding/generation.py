@@ -5,13 +5,13 @@ token and carries the model's states (the recurrent cells' states, or the
 Transformer's key/value cache), so the prefix is never recomputed. How the loop runs depends on the backend:
 
 - TensorFlow: the prompt pass and the decoding loop are one XLA-compiled
-  ``tf.function`` (two ``tf.while_loop``s over the same ``step``);
-- JAX: the same two loops as ``jax.lax.while_loop``s in one ``jax.jit``
-  function, which takes the weights as an argument (``keras.StatelessScope``),
+  `tf.function` (two `tf.while_loop`s over the same `step`);
+- JAX: the same two loops as `jax.lax.while_loop`s in one `jax.jit`
+  function, which takes the weights as an argument (`keras.StatelessScope`),
   so training the model afterwards never leaves stale weights in the cache;
 - PyTorch (and any other backend): a Python loop whose tokens stay on the
-  device (``keras.ops`` argmax and ``keras.random.categorical``) under
-  ``torch.no_grad()``; the ids come back to the host once, at the end.
+  device (`keras.ops` argmax and `keras.random.categorical`) under
+  `torch.no_grad()`; the ids come back to the host once, at the end.
 
 Compiled loops are built once per model, sampling setting and power-of-two
 size bucket, and reused for any prompt and output length.
@@ -24,6 +24,7 @@ import functools
 import numpy as np
 
 from zoo.data.vocab import TextCodec
+from zoo.errors import InputError
 from zoo.resources import check_memory, generation_bytes
 from zoo.tracing import tracing_by_design
 from zoo.validation import check_int, check_positive_int, check_seed, check_temperature, check_top_p
@@ -40,11 +41,11 @@ def _check_sampling(temperature, top_k, top_p, length, num_samples, seed=None):
 
 
 def filter_logits(logits, temperature=1.0, top_k=None, top_p=None, ops=None):
-    """Scale ``logits`` (batch, vocab) by the temperature and mask tokens outside top-k / top-p.
+    """Scale `logits` (batch, vocab) by the temperature and mask tokens outside top-k / top-p.
 
-    Masked tokens get a very negative logit. ``top_p`` keeps the smallest set
-    of most likely tokens whose probability reaches ``top_p`` (nucleus
-    sampling). Works on NumPy arrays, or on tensors with ``ops=keras.ops``.
+    Masked tokens get a very negative logit. `top_p` keeps the smallest set
+    of most likely tokens whose probability reaches `top_p` (nucleus
+    sampling). Works on NumPy arrays, or on tensors with `ops=keras.ops`.
     """
     if ops is None:
         import keras
@@ -68,7 +69,7 @@ def filter_logits(logits, temperature=1.0, top_k=None, top_p=None, ops=None):
 
 
 def sample_next(logits, rng, temperature=1.0, top_k=None, top_p=None):
-    """Pick one token id per row of ``logits`` with NumPy (``temperature=0``: argmax)."""
+    """Pick one token id per row of `logits` with NumPy (`temperature=0`: argmax)."""
     logits = np.asarray(logits, dtype=np.float64)
     if temperature == 0:
         return logits.argmax(axis=-1).astype(np.int32)
@@ -79,7 +80,7 @@ def sample_next(logits, rng, temperature=1.0, top_k=None, top_p=None):
 
 
 def _tf_decoder(model, temperature, top_k, top_p):
-    """A compiled decoding loop for ``model`` (TensorFlow backend), cached on the model."""
+    """A compiled decoding loop for `model` (TensorFlow backend), cached on the model."""
     import keras
     import tensorflow as tf
 
@@ -90,10 +91,10 @@ def _tf_decoder(model, temperature, top_k, top_p):
 
     @tf.function(jit_compile=True, reduce_retracing=True)
     def decode(prompt, prompt_len, length, seed, buffer):
-        # ``prompt`` (prompt bucket, batch) and ``buffer`` (bucket, batch) fix
+        # `prompt` (prompt bucket, batch) and `buffer` (bucket, batch) fix
         # the static sizes, so XLA compiles once per power-of-two bucket rather
         # than once per prompt or output length. The prompt runs through the
-        # same ``step`` as generation (an eager pass over the prompt with the
+        # same `step` as generation (an eager pass over the prompt with the
         # full layers cost more than 500 generated tokens).
         batch = prompt.shape[1]
         states = model.initial_states(batch)
@@ -122,7 +123,7 @@ def _tf_decoder(model, temperature, top_k, top_p):
 
 
 def _jax_decoder(model, temperature, top_k, top_p):
-    """A jitted decoding loop for ``model`` (JAX backend), cached on the model."""
+    """A jitted decoding loop for `model` (JAX backend), cached on the model."""
     import jax
     import jax.numpy as jnp
     import keras
@@ -171,7 +172,7 @@ def _jax_decoder(model, temperature, top_k, top_p):
 
 
 def _no_grad():
-    """``torch.no_grad()`` on the PyTorch backend, else a context that does nothing."""
+    """`torch.no_grad()` on the PyTorch backend, else a context that does nothing."""
     import contextlib
 
     import keras
@@ -218,16 +219,16 @@ def _buckets(prompt_ids, length):
 
 
 def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=None, seed=None):
-    """Continue each row of ``prompt_ids`` (batch, time) by ``length`` token ids; returns (batch, length).
+    """Continue each row of `prompt_ids` (batch, time) by `length` token ids; returns (batch, length).
 
-    A model with a fixed context (``max_length``, a TransformerLM) reads at
-    most its last ``max_length - 1`` prompt tokens; when its cache is full it
+    A model with a fixed context (`max_length`, a TransformerLM) reads at
+    most its last `max_length - 1` prompt tokens; when its cache is full it
     starts again from the last half of the context (re-read at once) and
     carries on, so any length can be generated.
     """
     prompt_ids = np.asarray(prompt_ids, dtype=np.int32)
     if prompt_ids.ndim != 2 or prompt_ids.shape[1] < 1:
-        raise ValueError(f"prompt_ids must have shape (batch, time) with time >= 1, got {prompt_ids.shape}.")
+        raise InputError(f"prompt_ids must have shape (batch, time) with time >= 1, got {prompt_ids.shape}.")
     if length == 0:
         return np.zeros((prompt_ids.shape[0], 0), np.int32)
     seed = int(np.random.SeedSequence(seed).generate_state(1)[0] % (2**31)) if seed is None else int(seed)
@@ -247,7 +248,7 @@ def generate_ids(model, prompt_ids, length, temperature=1.0, top_k=None, top_p=N
 
 
 def _decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
-    """One compiled (or eager) decoding run: ``length`` tokens after ``prompt_ids``."""
+    """One compiled (or eager) decoding run: `length` tokens after `prompt_ids`."""
     import keras
 
     backend = keras.backend.backend()
@@ -275,30 +276,37 @@ def _decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
 
 
 def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, seed=None, num_samples=1):
-    """Continue ``prompt`` by ``length`` tokens and return the continuation as a string.
+    """Continue `prompt` by `length` tokens and return the continuation as a string.
 
     Args:
         model: a TextGenerator with a vocabulary (character or word level).
         prompt: the text to continue (at least one token).
         length: how many tokens to generate.
         temperature: 0 for greedy (argmax) decoding, higher for more variety.
-        top_k: sample only among the ``top_k`` most likely tokens.
+        top_k: sample only among the `top_k` most likely tokens.
         top_p: nucleus sampling: the smallest set of tokens whose probability
-            reaches ``top_p``.
+            reaches `top_p`.
         seed: seed for the sampler, for repeatable output.
         num_samples: generate this many continuations in parallel (one batch)
             and return a list of strings.
+
+    Returns:
+        The continuation (without the prompt), or a list of `num_samples` of them.
+
+    Example:
+        >>> lm = zoo.load_preset("text_generator_stdlib")  # doctest: +SKIP
+        >>> text = zoo.generate(lm, "def ", 200, temperature=0.8)  # doctest: +SKIP
     """
     _check_sampling(temperature, top_k, top_p, length, num_samples, seed)
     vocabulary = getattr(model, "vocabulary", None)
     if vocabulary is None:
-        raise ValueError("The model has no vocabulary to encode the prompt; build it with vocabulary=[...].")
+        raise InputError("The model has no vocabulary to encode the prompt; build it with vocabulary=[...].")
     if not isinstance(prompt, str) or not prompt:
-        raise ValueError(f"prompt must be a non-empty string, got {prompt!r}.")
+        raise InputError(f"prompt must be a non-empty string, got {prompt!r}.")
     codec = TextCodec(vocabulary)
     ids = codec.encode(prompt)
     if ids.size == 0:
-        raise ValueError(f"prompt {prompt!r} has no {codec.unit} tokens.")
+        raise InputError(f"prompt {prompt!r} has no {codec.unit} tokens.")
     batch = np.repeat(ids[None, :], num_samples, axis=0)
     out = generate_ids(model, batch, length, temperature, top_k, top_p, seed)
     texts = [codec.decode(row) for row in out]

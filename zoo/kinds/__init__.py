@@ -1,18 +1,19 @@
-"""Kinds of data: what ``zoo train`` and ``zoo tune`` do for each kind of data a recipe names.
+"""Kinds of data: what `zoo train` and `zoo tune` do for each kind of data a recipe names.
 
-A model's training recipe (:class:`~zoo.registry.entries.TrainingRecipe`) names
-its kind in ``data``: ``"text"``, ``"images"``, ``"scenes"``, or a sequence
-task's own data (``"reviews"``, ``"dates"``, ``"clips"``, ``"captions"``,
-``"series"``, ``"hello"``). A kind (:class:`DataKind`, one module each) owns
+A model's training recipe (`TrainingRecipe`) names
+its kind in `data`: `"text"`, `"images"`, `"scenes"`, or a sequence
+task's own data (`"reviews"`, `"dates"`, `"clips"`, `"captions"`,
+`"series"`, `"hello"`). A kind (`DataKind`, one module each) owns
 
-- its command-line flags with their defaults and help (:class:`Flag`, one
+- its command-line flags with their defaults and help (`Flag`, one
   table from which the parser and its help text are made);
 - the builder arguments its flags give, and its checks before TensorFlow;
-- its trainer, called by ``zoo train``, and the lines it prints;
-- its search data for ``zoo tune``.
+- its trainer, called by `zoo train`, and the lines it prints;
+- its search data for `zoo tune`;
+- its held-out scorer, which scores the presets trained on it.
 
-So ``zoo train`` and ``zoo tune`` ask the kind, and adding a kind of data is
-one module and :func:`register_kind` (``tests/test_kinds.py`` adds a toy
+So `zoo train` and `zoo tune` ask the kind, and adding a kind of data is
+one module and `register_kind` (`tests/test_kinds.py` adds a toy
 one). This package imports no Keras: a kind imports its trainer when it trains.
 """
 
@@ -24,7 +25,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-#: The modules of the built-in kinds, each defining ``KINDS`` (a tuple of :class:`DataKind`).
+from zoo.errors import InputError
+
+#: The modules of the built-in kinds, each defining `KINDS` (a tuple of `DataKind`).
 BUILTIN_MODULES = ("zoo.kinds.text", "zoo.kinds.images", "zoo.kinds.scenes", "zoo.kinds.tasks")
 
 
@@ -33,12 +36,12 @@ class Flag:
     """A command-line flag of one kind of data.
 
     Args:
-        dest: the argument's name (``max_chars`` is ``--max-chars``).
+        dest: the argument's name (`max_chars` is `--max-chars`).
         default: its value when not given.
-        help: what it does; ``(default: X)`` is added for a default that is not ``None``.
-        type: the argparse type (a checker of :mod:`zoo.validation`).
+        help: what it does; `(default: X)` is added for a default that is not `None`.
+        type: the argparse type (a checker of `zoo.validation`).
         choices: the accepted values.
-        switch: an on/off flag (``store_true``).
+        switch: an on/off flag (`store_true`).
         commands: the commands that take it.
     """
 
@@ -52,7 +55,7 @@ class Flag:
 
     @property
     def option(self) -> str:
-        """The flag as typed: ``--max-chars``."""
+        """The flag as typed: `--max-chars`."""
         return "--" + self.dest.replace("_", "-")
 
 
@@ -60,9 +63,9 @@ class DataKind:
     """One kind of data; subclasses fill in what differs. See the module docstring.
 
     Attributes:
-        name: the recipe's ``data`` value.
-        flags: the kind's :class:`Flag` table.
-        searchable: whether ``zoo tune`` can search its models.
+        name: the recipe's `data` value.
+        flags: the kind's `Flag` table.
+        searchable: whether `zoo tune` can search its models.
     """
 
     name: str = ""
@@ -70,51 +73,70 @@ class DataKind:
     searchable: bool = True
 
     def defaults(self) -> dict:
-        """``{dest: default}`` of the kind's flags."""
+        """`{dest: default}` of the kind's flags."""
         return {f.dest: f.default for f in self.flags}
 
     def model_args(self, args, overrides: dict) -> dict:
-        """The builder arguments the flags give, with ``--set``'s ``overrides`` (parsed) on top."""
+        """The builder arguments the flags give, with `--set`'s `overrides` (parsed) on top."""
         return dict(overrides)
 
     def check(self, args, recipe) -> None:
         """Refuse, before TensorFlow starts, a flag value that names no usable data (default: nothing to check)."""
 
-    def train(self, args, recipe) -> None:
-        """Train ``args.model`` as ``zoo train`` does, printing what it does and what it scored."""
+    def train(self, args, recipe):
+        """Train `args.model` as `zoo train` does, printing what it does and what it scored.
+
+        Returns:
+            The trainer's `zoo.training.TrainingResult`.
+        """
         raise NotImplementedError
 
     def search_data(self, args, recipe, fixed: dict):
-        """The :class:`zoo.tune.searching.SearchData` ``zoo tune`` searches on (``fixed``: builder arguments)."""
+        """The `zoo.tune.searching.SearchData` `zoo tune` searches on (`fixed`: builder arguments)."""
         raise NotImplementedError
 
+    def held_out_scorer(self, model_name: str, train_args: tuple):
+        """How a preset of this kind is scored: `scorer(model) -> float` on held-out data of the kind that
+        no training run reads (`zoo.training.held_out`), for the model `zoo train model_name *train_args`
+        makes.
+
+        Raises:
+            NotImplementedError: the kind has no held-out score (it makes no presets).
+        """
+        raise NotImplementedError(f"the kind of data {self.name!r} has no held-out scorer")
+
     def data_label(self, args, recipe) -> str:
-        """What ``search.json`` records as the searched data."""
+        """What `search.json` records as the searched data."""
         return getattr(args, "data", None) or recipe.data
 
 
-def run_options(args) -> dict:
-    """What ``zoo train`` passes every trainer about its run folder and budget, the same for every kind."""
-    return {
-        "epochs": args.epochs,
-        "minutes": args.minutes,
-        "seed": args.seed,
-        "verbose": args.verbose,
-        "out_dir": args.out,
-        "overwrite": args.overwrite,
-        "extend": args.extend,
-    }
+def run_options(args):
+    """The `zoo.training.RunOptions` `zoo train` gives every trainer: budget, folder, seed, verbosity."""
+    from zoo.training.runs import RunOptions
+
+    return RunOptions(
+        epochs=args.epochs, minutes=args.minutes, out_dir=args.out, seed=args.seed, verbose=args.verbose,
+        overwrite=args.overwrite, extend=args.extend,
+    )  # fmt: skip
+
+
+def flag_value(kind: DataKind, train_args: tuple, name: str):
+    """The value a `zoo train` command line `train_args` gives flag `name` of `kind`, else its default."""
+    option = "--" + name.replace("_", "-")
+    args = list(train_args)
+    given = args[args.index(option) + 1] if option in args[:-1] else None
+    return given if given is not None else kind.defaults()[name]
 
 
 def or_recipe(args, recipe, name: str):
-    """Flag ``name``'s value, or the recipe's default of that name when the flag was not given (0 is a value)."""
+    """Flag `name`'s value, or the recipe's default of that name when the flag was not given (0 is a value)."""
     value = getattr(args, name)
     return getattr(recipe, name) if value is None else value
 
 
 def known_settings(args, recipe) -> dict:
-    """The settings every trainer records that ``zoo train`` knows before reading data or importing Keras:
-    what :func:`zoo.run_folder.check_known_settings` compares with a run being resumed or continued."""
+    """The settings every trainer records that `zoo train` knows before reading data or importing Keras:
+    what `zoo.run_folder.check_known_settings` compares with a run being resumed or continued."""
     from zoo.run_folder import settings_of
 
     return {
@@ -129,14 +151,14 @@ def known_settings(args, recipe) -> dict:
 
 
 def budget_text(args) -> str:
-    """``"resuming 3 epochs or 2 minutes"``: the run's budget as ``zoo train`` announces it."""
+    """`"resuming 3 epochs or 2 minutes"`: the run's budget as `zoo train` announces it."""
     parts = ([f"{args.epochs} epochs"] if args.epochs else []) + ([f"{args.minutes:g} minutes"] if args.minutes else [])
     how = {"resume": "resuming ", "continue": "continuing "}.get(getattr(args, "folder_mode", None), "")
     return how + " or ".join(parts)
 
 
 def saved_line(out_dir, *names) -> str:
-    """``saved: DIR/model.keras and DIR/curve.png`` (and more names, comma-separated)."""
+    """`saved: DIR/model.keras and DIR/curve.png` (and more names, comma-separated)."""
     paths = [os.path.join(out_dir, n) for n in ("model.keras", "curve.png", *names)]
     return "saved: " + (" and ".join(paths) if len(paths) == 2 else ", ".join(paths))
 
@@ -153,23 +175,23 @@ def _load() -> dict[str, DataKind]:
 
 
 def register_kind(kind: DataKind) -> None:
-    """Add a kind of data (a recipe whose ``data`` is ``kind.name`` then trains and searches through it).
+    """Add a kind of data (a recipe whose `data` is `kind.name` then trains and searches through it).
 
     Raises:
         ValueError: a kind of that name exists.
     """
     if kind.name in _load():
-        raise ValueError(f"a kind of data named {kind.name!r} exists; accepted names are new ones.")
+        raise InputError(f"a kind of data named {kind.name!r} exists; accepted names are new ones.")
     _KINDS[kind.name] = kind
 
 
 def unregister_kind(name: str) -> None:
-    """Remove the kind ``name`` (a kind a test or a user added)."""
+    """Remove the kind `name` (a kind a test or a user added)."""
     _load().pop(name, None)
 
 
 def data_kind(name: str) -> DataKind:
-    """The kind of data ``name`` (a recipe's ``data``).
+    """The kind of data `name` (a recipe's `data`).
 
     Raises:
         KeyError: no kind has that name; the message lists them.

@@ -1,8 +1,8 @@
-"""Images: image classifiers on an image data set (:mod:`zoo.training.images`, :mod:`zoo.data.images`)."""
+"""Images: image classifiers on an image data set (`zoo.training.images`, `zoo.data.images`)."""
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, flag_value, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
 
@@ -18,7 +18,7 @@ class ImageKind(DataKind):
     )
 
     def load(self, args):
-        """The ``--data`` image set, enlarged by ``--upscale``."""
+        """The `--data` image set, enlarged by `--upscale`."""
         import dataclasses
 
         from zoo.data.images import load_image_data, upscale
@@ -30,30 +30,40 @@ class ImageKind(DataKind):
             )
         return data
 
-    def train(self, args, recipe) -> None:
-        """Train with :func:`zoo.training.images.train_image_classifier`; print the validation and test accuracy."""
+    def train(self, args, recipe):
+        """Train with `zoo.training.images.train_image_classifier`; print the validation and test accuracy."""
         from zoo.training.images import train_image_classifier
 
         data = self.load(args)
         print(f"training {args.model} on {data} for {budget_text(args)}; output in {args.out}", flush=True)
-        model, rows, accuracy = train_image_classifier(
+        result = train_image_classifier(
             args.model,
             data,
+            options=run_options(args),
             batch_size=or_recipe(args, recipe, "batch_size"),
             learning_rate=or_recipe(args, recipe, "learning_rate"),
             augment=not args.no_augment,
             train_examples=args.train_examples,
-            **run_options(args),
             **args.model_args,
         )
-        if rows:
-            print(f"\nvalidation accuracy {rows[-1]['val_accuracy']:.4f} after {rows[-1]['epoch']} epochs")
-        print(f"test accuracy: {accuracy:.4f} ({len(data.y_test)} images)")
+        if result.history:
+            last = result.history[-1]
+            print(f"\nvalidation accuracy {last['val_accuracy']:.4f} after {last['epoch']} epochs")
+        print(f"test accuracy: {result.scores['accuracy']:.4f} ({len(data.y_test)} images)")
         print(saved_line(args.out))
+        return result
+
+    def held_out_scorer(self, model_name: str, train_args: tuple):
+        """Accuracy on the `--data` set's test split (`zoo.training.held_out.test_accuracy`)."""
+        import functools
+
+        from zoo.training.held_out import test_accuracy
+
+        return functools.partial(test_accuracy, data=flag_value(self, train_args, "data"))
 
     def search_data(self, args, recipe, fixed: dict):
-        """The image set split as ``zoo train`` splits it (:func:`zoo.tune.searching.image_search_data`), at most
-        ``--steps-per-epoch`` batches an epoch."""
+        """The image set split as `zoo train` splits it (`zoo.tune.searching.image_search_data`), at most
+        `--steps-per-epoch` batches an epoch."""
         from zoo.tune.searching import image_search_data
 
         data = image_search_data(

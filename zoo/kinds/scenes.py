@@ -1,4 +1,4 @@
-"""Scenes: segmenters and detectors on seeded synthetic scenes (:mod:`zoo.training.scenes`, :mod:`zoo.data.scenes`)."""
+"""Scenes: segmenters and detectors on seeded synthetic scenes (`zoo.training.scenes`, `zoo.data.scenes`)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ class SceneKind(DataKind):
         Flag("test_scenes", 500, "held out, scored at the end", positive_int_arg),
     )
 
-    def train(self, args, recipe) -> None:
-        """Train with :func:`~zoo.training.scenes.train_segmenter` or :func:`~zoo.training.scenes.train_detector`
+    def train(self, args, recipe):
+        """Train with `train_segmenter` or `train_detector`
         (by the model's task); print the validation and test scores."""
         from zoo.registry import model_info
         from zoo.training.scenes import train_detector, train_segmenter
@@ -27,28 +27,37 @@ class SceneKind(DataKind):
         size = f"{args.image_size}x{args.image_size}"
         print(f"training {args.model} on {args.scenes} seeded {size} scenes for {budget_text(args)}; output in "
               f"{args.out}", flush=True)  # fmt: skip
-        model, rows, scores = (train_segmenter if segmenting else train_detector)(
+        result = (train_segmenter if segmenting else train_detector)(
             args.model,
             args.scenes,
+            options=run_options(args),
             image_size=args.image_size,
             validation_scenes=args.validation_scenes,
             test_scenes=args.test_scenes,
             batch_size=args.batch_size,
             learning_rate=args.learning_rate,
-            **run_options(args),
             **args.model_args,
         )
-        if rows:
-            last = rows[-1]
+        if result.history:
+            last = result.history[-1]
             score = f"mean IoU {last['val_mean_iou']:.4f}" if "val_mean_iou" in last else (
                 f"mAP@0.5 {last['val_map']:.4f} (VOC rule)")  # fmt: skip
             print(f"\nvalidation {score} after {last['epoch']} epochs")
-        print(f"test scenes: {scores}")
+        print(f"test scenes: {result.scores}")
         print(saved_line(args.out, "predictions.png"))
+        return result
+
+    def held_out_scorer(self, model_name: str, train_args: tuple):
+        """Mean IoU of a segmenter, or mAP@0.5 of a detector, on the test scenes of `zoo train`'s default run
+        (`zoo.training.held_out`)."""
+        from zoo.registry import model_info
+        from zoo.training.held_out import scene_map, scene_mean_iou
+
+        return scene_mean_iou if model_info(model_name).task == "semantic-segmentation" else scene_map
 
     def search_data(self, args, recipe, fixed: dict):
-        """Scenes made and encoded as ``zoo train`` makes them (:func:`zoo.tune.searching.scene_search_data`),
-        at most ``--steps-per-epoch`` batches an epoch."""
+        """Scenes made and encoded as `zoo train` makes them (`zoo.tune.searching.scene_search_data`),
+        at most `--steps-per-epoch` batches an epoch."""
         from zoo.tune.searching import scene_search_data
 
         data = scene_search_data(

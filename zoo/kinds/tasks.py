@@ -1,47 +1,55 @@
 """The sequence tasks' own data: reviews, dates, clips, captions, series and note 003's 'hello'
-(:mod:`zoo.training.tasks`). Each model's recipe names its task's data maker there."""
+(`zoo.training.tasks`). Each model's recipe names its task's data maker there."""
 
 from __future__ import annotations
 
 from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
-#: The sequence tasks' kinds of data, each made offline by its own maker in :mod:`zoo.training.tasks`.
+#: The sequence tasks' kinds of data, each made offline by its own maker in `zoo.training.tasks`.
 TASK_DATA = ("reviews", "dates", "clips", "captions", "series", "hello")
 
 
 class TaskKind(DataKind):
-    """A sequence task trained by :func:`zoo.training.tasks.train_task` on data it makes itself."""
+    """A sequence task trained by `zoo.training.tasks.train_task` on data it makes itself."""
 
     flags = (Flag("train_examples", None, "training examples to make (default: the task's own)", positive_int_arg),)
 
     def __init__(self, name: str):
         self.name = name
 
-    def train(self, args, recipe) -> None:
-        """Train with :func:`zoo.training.tasks.train_task`; print the validation headline and the test scores."""
+    def train(self, args, recipe):
+        """Train with `zoo.training.tasks.train_task`; print the validation headline and the test scores."""
         from zoo.training.tasks import train_task
 
         print(f"training {args.model} on its {recipe.data} data for {budget_text(args)}; output in {args.out}",
               flush=True)  # fmt: skip
-        model, rows, scores = train_task(
+        result = train_task(
             args.model,
+            options=run_options(args),
             batch_size=args.batch_size,
             learning_rate=args.learning_rate,
             train_examples=args.train_examples,
-            **run_options(args),
             **args.model_args,
         )
+        rows, scores = result.history, result.scores
         if rows:
             headline = "val_" + next(iter(scores))
             name = headline[4:].replace("_", " ")
             print(f"\nvalidation {name} {rows[-1][headline]:.4f} after {rows[-1]['epoch']} epochs")
         print("test: " + ", ".join(f"{k.replace('_', ' ')} {v:.4f}" for k, v in scores.items()))
         print(saved_line(args.out))
+        return result
+
+    def held_out_scorer(self, model_name: str, train_args: tuple):
+        """The task's headline score on its test split (`zoo.training.held_out.task_score`)."""
+        from zoo.training.held_out import task_score
+
+        return task_score
 
     def search_data(self, args, recipe, fixed: dict):
-        """The task's data, made and batched as ``zoo train`` does (:func:`zoo.tune.searching.task_search_data`),
-        at most ``--steps-per-epoch`` batches an epoch."""
+        """The task's data, made and batched as `zoo train` does (`zoo.tune.searching.task_search_data`),
+        at most `--steps-per-epoch` batches an epoch."""
         from zoo.tune.searching import task_search_data
 
         data = task_search_data(

@@ -1,11 +1,11 @@
-"""Text: language models (text_generator, char_rnn, transformer_lm) on a corpus (:mod:`zoo.training.text`)."""
+"""Text: language models (text_generator, char_rnn, transformer_lm) on a corpus (`zoo.training.text`)."""
 
 from __future__ import annotations
 
-from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
+from zoo.kinds import DataKind, Flag, budget_text, flag_value, or_recipe, run_options, saved_line
 from zoo.validation import fraction_arg, int_at_least, non_negative_int_arg, positive_int_arg, temperature_arg
 
-#: Builder arguments given by their own flags: ``(flag, builder argument)``.
+#: Builder arguments given by their own flags: `(flag, builder argument)`.
 MODEL_FLAGS = (("units", "units"), ("layers", "num_layers"), ("cell", "cell"), ("embedding_dim", "embedding_dim"),
                ("dropout", "dropout"))  # fmt: skip
 
@@ -39,18 +39,18 @@ class TextKind(DataKind):
     )
 
     def model_args(self, args, overrides: dict) -> dict:
-        """``--units``, ``--layers``, ``--cell``, ``--embedding-dim``, ``--dropout``, then ``--set``."""
+        """`--units`, `--layers`, `--cell`, `--embedding-dim`, `--dropout`, then `--set`."""
         given = {arg: getattr(args, flag) for flag, arg in MODEL_FLAGS if getattr(args, flag) is not None}
         return {**given, **overrides}
 
     def check(self, args, recipe) -> None:
-        """A ``--corpus`` that names no readable text files is refused before TensorFlow starts."""
+        """A `--corpus` that names no readable text files is refused before TensorFlow starts."""
         from zoo.data.text import check_corpus
 
         check_corpus(args.corpus)
 
     def data_args(self, args, recipe) -> dict:
-        """How the text flags shape the data, the same for ``zoo train`` and ``zoo tune`` (unset: the recipe)."""
+        """How the text flags shape the data, the same for `zoo train` and `zoo tune` (unset: the recipe)."""
         return {
             "tokens": args.tokens,
             "max_tokens": args.max_tokens,
@@ -59,11 +59,10 @@ class TextKind(DataKind):
             "batch_size": or_recipe(args, recipe, "batch_size"),
             "steps_per_epoch": args.steps_per_epoch,
             "carry_state": False if args.no_carry_state else None,  # None: the model's own default
-            "seed": args.seed,
         }
 
-    def train(self, args, recipe) -> None:
-        """Train with :func:`zoo.training.text.train_text_generator`, then print its score and a sample."""
+    def train(self, args, recipe):
+        """Train with `zoo.training.text.train_text_generator`, then print its score and a sample."""
         from zoo.decoding.generation import generate
         from zoo.training.text import train_text_generator
 
@@ -72,31 +71,44 @@ class TextKind(DataKind):
             f"batches); output in {args.out}",
             flush=True,
         )
-        options = {**run_options(args), **self.data_args(args, recipe)}  # the data's seed is the run's
-        model, rows = train_text_generator(
+        result = train_text_generator(
             args.corpus,
+            options=run_options(args),
             model_name=args.model,
             learning_rate=or_recipe(args, recipe, "learning_rate"),
             clipnorm=args.clipnorm,
-            **options,
+            **self.data_args(args, recipe),
             **args.model_args,
         )
-        if rows:
-            last = rows[-1]
+        if result.history:
+            last = result.history[-1]
             score = f"{last['val_bpc']:.3f} bits per character" if args.tokens == "char" else (
                 f"perplexity {last['val_ppl']:.1f}")  # fmt: skip
             print(f"\nvalidation: {score} after {last['epoch']} epochs")
         print(saved_line(args.out))
-        text = generate(model, args.prompt, args.sample_length, temperature=args.temperature, seed=args.seed)
+        text = generate(result.model, args.prompt, args.sample_length, temperature=args.temperature, seed=args.seed)
         print(f"\n--- sample (temperature {args.temperature}) ---\n{args.prompt}{text}")
+        return result
 
     def search_data(self, args, recipe, fixed: dict):
-        """The corpus read as ``zoo train`` reads it (:func:`zoo.tune.searching.text_search_data`)."""
+        """The corpus read as `zoo train` reads it (`zoo.tune.searching.text_search_data`)."""
         from zoo.tune.searching import text_search_data
 
         return text_search_data(
-            args.corpus, **self.data_args(args, recipe), validation_steps=args.validation_steps, model_name=args.model
+            args.corpus,
+            **self.data_args(args, recipe),
+            seed=args.seed,
+            validation_steps=args.validation_steps,
+            model_name=args.model,
         )
+
+    def held_out_scorer(self, model_name: str, train_args: tuple):
+        """Bits per character on the corpus's validation split, in windows of 128 (`zoo.training.held_out`)."""
+        import functools
+
+        from zoo.training.held_out import text_bits
+
+        return functools.partial(text_bits, corpus=flag_value(self, train_args, "corpus"))
 
     def data_label(self, args, recipe) -> str:
         """The corpus."""

@@ -1,13 +1,13 @@
-"""Attention from its equations (note 002, A1-A6), with ``keras.ops`` only.
+"""Attention from its equations (note 002, A1-A6), with `keras.ops` only.
 
-- :func:`scaled_dot_product_attention`: softmax(Q K^T / sqrt(d_k)) V, with
+- `scaled_dot_product_attention`: softmax(Q K^T / sqrt(d_k)) V, with
   optional causal and padding masks, returning the output and the weights;
-- :class:`MultiHeadAttention`: the same variables, in the same order and
-  layout, as ``keras.layers.MultiHeadAttention`` (query, key, value and output
+- `MultiHeadAttention`: the same variables, in the same order and
+  layout, as `keras.layers.MultiHeadAttention` (query, key, value and output
   projections as (d_model, heads, head_dim) kernels), so weights copy across
-  with ``set_weights`` and the outputs agree;
-- :class:`SinusoidalPositionalEncoding` and :class:`PositionEmbedding`;
-- :class:`TransformerEncoderBlock` and :class:`TransformerDecoderBlock`
+  with `set_weights` and the outputs agree;
+- `SinusoidalPositionalEncoding` and `PositionEmbedding`;
+- `TransformerEncoderBlock` and `TransformerDecoderBlock`
   (post-norm, as in Vaswani et al., 2017).
 """
 
@@ -19,6 +19,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 # What a masked score becomes before the softmax (Keras's Softmax uses the same).
@@ -34,8 +35,8 @@ def causal_mask(query_length, key_length) -> np.ndarray:
 def attention_weights(query, key, mask=None, causal=False):
     """softmax(Q K^T / sqrt(d_k)) for (..., T, d_k) queries and (..., S, d_k) keys: (..., T, S).
 
-    ``mask``: booleans broadcastable to (..., T, S), True where a query may
-    attend (a padding mask is (batch, 1, S)); ``causal``: each query sees only
+    `mask`: booleans broadcastable to (..., T, S), True where a query may
+    attend (a padding mask is (batch, 1, S)); `causal`: each query sees only
     keys at or before its own position. Masked positions get weight 0.
     """
     d_k = query.shape[-1]
@@ -54,20 +55,20 @@ def attention_weights(query, key, mask=None, causal=False):
 
 
 def scaled_dot_product_attention(query, key, value, mask=None, causal=False):
-    """``(softmax(Q K^T / sqrt(d_k)) V, weights)``; masks as in :func:`attention_weights`."""
+    """`(softmax(Q K^T / sqrt(d_k)) V, weights)`; masks as in `attention_weights`."""
     weights = attention_weights(query, key, mask=mask, causal=causal)
     return ops.matmul(weights, value), weights
 
 
 @keras.saving.register_keras_serializable(package="zoo")
 class MultiHeadAttention(keras.layers.Layer):
-    """Multi-head attention with ``keras.layers.MultiHeadAttention``'s variables and call signature.
+    """Multi-head attention with `keras.layers.MultiHeadAttention`'s variables and call signature.
 
-    ``layer(query, value, key=None, attention_mask=None, use_causal_mask=False,
-    return_attention_scores=False)``; ``key`` defaults to ``value``. Each head
-    projects to ``key_dim`` (queries, keys) and ``value_dim`` (values), runs
-    :func:`scaled_dot_product_attention`, and an output projection maps the
-    concatenated heads back to the query's width (or ``output_dim``).
+    `layer(query, value, key=None, attention_mask=None, use_causal_mask=False,
+    return_attention_scores=False)`; `key` defaults to `value`. Each head
+    projects to `key_dim` (queries, keys) and `value_dim` (values), runs
+    `scaled_dot_product_attention`, and an output projection maps the
+    concatenated heads back to the query's width (or `output_dim`).
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_dim=None, **kwargs):
@@ -139,12 +140,12 @@ class MultiHeadAttention(keras.layers.Layer):
         return (out, weights) if return_attention_scores else out
 
     def cached_self_attention(self, x, cache, position):
-        """Causal self-attention of ``x`` (B, T, width) sitting at ``position``..``position + T - 1``.
+        """Causal self-attention of `x` (B, T, width) sitting at `position`..`position + T - 1`.
 
-        ``cache`` holds the keys and values of the earlier positions, each
+        `cache` holds the keys and values of the earlier positions, each
         (B, heads, max_length, head_dim); this chunk's keys and values are
-        written into it at ``position`` and every query attends to the cached
-        keys up to its own position. Returns ``(output, (keys, values))``:
+        written into it at `position` and every query attends to the cached
+        keys up to its own position. Returns `(output, (keys, values))`:
         the same output as a causal call on the whole prefix, computed
         without re-projecting it (a key/value cache for generation).
         """
@@ -185,7 +186,7 @@ def sinusoidal_encoding(length: int, depth: int) -> np.ndarray:
 
 @keras.saving.register_keras_serializable(package="zoo")
 class SinusoidalPositionalEncoding(keras.layers.Layer):
-    """Add fixed sine/cosine position codes to (batch, T, depth) inputs; no weights; T up to ``max_length``."""
+    """Add fixed sine/cosine position codes to (batch, T, depth) inputs; no weights; T up to `max_length`."""
 
     def __init__(self, max_length=4096, **kwargs):
         super().__init__(**kwargs)
@@ -200,7 +201,7 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
         return inputs + codes[None]
 
     def codes(self, positions):
-        """The codes at ``positions`` (an int tensor, possibly traced): (len(positions), depth)."""
+        """The codes at `positions` (an int tensor, possibly traced): (len(positions), depth)."""
         return ops.take(ops.convert_to_tensor(self.table), positions, axis=0)
 
     def compute_output_shape(self, input_shape):
@@ -212,7 +213,7 @@ class SinusoidalPositionalEncoding(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class PositionEmbedding(keras.layers.Layer):
-    """Add a learned vector per position (up to ``max_length``) to (batch, T, depth) inputs."""
+    """Add a learned vector per position (up to `max_length`) to (batch, T, depth) inputs."""
 
     def __init__(self, max_length, **kwargs):
         super().__init__(**kwargs)
@@ -228,7 +229,7 @@ class PositionEmbedding(keras.layers.Layer):
         return inputs + ops.convert_to_tensor(self.embeddings)[start : start + length][None]
 
     def codes(self, positions):
-        """The vectors at ``positions`` (an int tensor, possibly traced): (len(positions), depth)."""
+        """The vectors at `positions` (an int tensor, possibly traced): (len(positions), depth)."""
         return ops.take(self.embeddings, positions, axis=0)
 
     def compute_output_shape(self, input_shape):
@@ -242,8 +243,8 @@ class PositionEmbedding(keras.layers.Layer):
 class TransformerEncoderBlock(keras.layers.Layer):
     """Self-attention and a position-wise feed-forward network, each with a residual and layer norm.
 
-    ``x = norm(x + attention(x, x)); x = norm(x + ffn(x))`` with ``ffn`` two dense
-    layers (``ff_dim`` with ReLU, then back to the input width). ``padding_mask``
+    `x = norm(x + attention(x, x)); x = norm(x + ffn(x))` with `ffn` two dense
+    layers (`ff_dim` with ReLU, then back to the input width). `padding_mask`
     (batch, S) booleans marks real tokens.
     """
 
@@ -257,7 +258,7 @@ class TransformerEncoderBlock(keras.layers.Layer):
     def build(self, input_shape):
         width = input_shape[-1]
         if width % self.num_heads:
-            raise ValueError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
+            raise InputError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
         self.attention = MultiHeadAttention(
             self.num_heads, width // self.num_heads, dropout=self.dropout, name="attention"
         )
@@ -282,10 +283,10 @@ class TransformerEncoderBlock(keras.layers.Layer):
         return (x, weights) if return_attention_scores else x
 
     def call_cached(self, x, cache, position):
-        """Inference on ``x`` at ``position`` with a key/value cache (causal blocks only): ``(x, cache)``.
+        """Inference on `x` at `position` with a key/value cache (causal blocks only): `(x, cache)`.
 
-        See :meth:`MultiHeadAttention.cached_self_attention`; the outputs equal
-        those of ``call`` on the whole sequence at the same positions.
+        See `MultiHeadAttention.cached_self_attention`; the outputs equal
+        those of `call` on the whole sequence at the same positions.
         """
         attended, cache = self.attention.cached_self_attention(x, cache, position)
         x = self.norm1(x + attended)
@@ -307,7 +308,7 @@ class TransformerEncoderBlock(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="zoo")
 class TransformerDecoderBlock(keras.layers.Layer):
     """Causal self-attention, attention over the encoder's output, and a feed-forward network,
-    each with a residual and layer norm: ``block(x, memory, memory_mask=None)``."""
+    each with a residual and layer norm: `block(x, memory, memory_mask=None)`."""
 
     def __init__(self, num_heads, ff_dim, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -320,7 +321,7 @@ class TransformerDecoderBlock(keras.layers.Layer):
         memory_shape = input_shape if memory_shape is None else memory_shape
         width = input_shape[-1]
         if width % self.num_heads:
-            raise ValueError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
+            raise InputError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
         head = width // self.num_heads
         self.self_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="self_attention")
         self.self_attention.build(input_shape, input_shape)
@@ -355,12 +356,12 @@ class TransformerDecoderBlock(keras.layers.Layer):
 class AlignmentAttention(keras.layers.Layer):
     """Attention of a decoder's states over an encoder's (Bahdanau et al., 2015; Luong et al., 2015).
 
-    ``context, weights = layer([queries, keys])``: queries (batch, T, d_q),
+    `context, weights = layer([queries, keys])`: queries (batch, T, d_q),
     keys (batch, S, d_k); weights (batch, T, S) sum to 1 over the source, and
-    each context vector is the weighted sum of the keys. ``score``:
+    each context vector is the weighted sum of the keys. `score`:
 
-    - ``"additive"`` (Bahdanau): v^T tanh(W_q q + W_k k), with ``units`` hidden units;
-    - ``"multiplicative"`` (Luong's "general"): q^T W k.
+    - `"additive"` (Bahdanau): v^T tanh(W_q q + W_k k), with `units` hidden units;
+    - `"multiplicative"` (Luong's "general"): q^T W k.
 
     Source positions the keys' Keras mask marks as padding get weight 0.
     """
@@ -370,7 +371,7 @@ class AlignmentAttention(keras.layers.Layer):
     def __init__(self, score="additive", units=32, **kwargs):
         super().__init__(**kwargs)
         if score not in self.SCORES:
-            raise ValueError(f"AlignmentAttention: score must be one of {self.SCORES}, got {score!r}.")
+            raise InputError(f"AlignmentAttention: score must be one of {self.SCORES}, got {score!r}.")
         self.score = score
         self.units = units
         self.supports_masking = True

@@ -1,13 +1,15 @@
 """Recurrent cells written straight from the equations of the notes.
 
-Each cell keeps Keras's variable layout (``kernel``, ``recurrent_kernel``,
-``bias``, with the gates in Keras's order), so weights copy across with
-``set_weights`` and the cells can be checked against ``keras.layers.SimpleRNN``,
-``LSTM`` and ``GRU``. Use them inside ``keras.layers.RNN``::
+Each cell keeps Keras's variable layout (`kernel`, `recurrent_kernel`,
+`bias`, with the gates in Keras's order), so weights copy across with
+`set_weights` and the cells can be checked against `keras.layers.SimpleRNN`,
+`LSTM` and `GRU`. Use them inside `keras.layers.RNN`:
 
-    layer = keras.layers.RNN(zoo.layers.LSTMCell(64), return_sequences=True)
+```python
+layer = keras.layers.RNN(zoo.layers.LSTMCell(64), return_sequences=True)
+```
 
-Every cell has a ``gates(inputs, states)`` method that returns the named
+Every cell has a `gates(inputs, states)` method that returns the named
 intermediate values of one step (the gates, the candidate, the new states),
 which is what the tutorials plot.
 """
@@ -96,17 +98,17 @@ def _first(states):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class SimpleRNNCell(_Cell):
-    """The plain RNN of note 003: ``h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)``.
+    """The plain RNN of note 003: `h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)`.
 
-    ``kernel`` is W_xh (input_dim, units), ``recurrent_kernel`` is W_hh
-    (units, units). ``activation`` may be changed (``"relu"`` for the
+    `kernel` is W_xh (input_dim, units), `recurrent_kernel` is W_hh
+    (units, units). `activation` may be changed (`"relu"` for the
     gradient study).
     """
 
     state_names = ("h",)
 
     def gates(self, inputs, states):
-        """The step's values: ``pre_activation`` and the new hidden state ``h``."""
+        """The step's values: `pre_activation` and the new hidden state `h`."""
         h_prev = _first(states)
         inputs = ops.convert_to_tensor(inputs)
         z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
@@ -119,17 +121,19 @@ class SimpleRNNCell(_Cell):
 class LSTMCell(_Cell):
     """The LSTM of notes 000, 003 and 004.
 
-    With ``[.]`` the affine map of ``x_t`` and ``h_{t-1}`` for each gate (L7)::
+    With `[.]` the affine map of `x_t` and `h_{t-1}` for each gate (L7):
 
-        i_t = sigmoid([x_t, h_{t-1}] W_i + b_i)     input gate / 입력 게이트
-        f_t = sigmoid([x_t, h_{t-1}] W_f + b_f)     forget gate / 삭제(망각) 게이트
-        g_t = tanh([x_t, h_{t-1}] W_g + b_g)        candidate (new information)
-        o_t = sigmoid([x_t, h_{t-1}] W_o + b_o)     output gate / 출력 게이트
-        C_t = f_t * C_{t-1} + i_t * g_t             cell state (long-term memory)
-        h_t = o_t * tanh(C_t)                       hidden state (short-term memory)
+    ```text
+    i_t = sigmoid([x_t, h_{t-1}] W_i + b_i)     input gate / 입력 게이트
+    f_t = sigmoid([x_t, h_{t-1}] W_f + b_f)     forget gate / 삭제(망각) 게이트
+    g_t = tanh([x_t, h_{t-1}] W_g + b_g)        candidate (new information)
+    o_t = sigmoid([x_t, h_{t-1}] W_o + b_o)     output gate / 출력 게이트
+    C_t = f_t * C_{t-1} + i_t * g_t             cell state (long-term memory)
+    h_t = o_t * tanh(C_t)                       hidden state (short-term memory)
+    ```
 
     The kernels hold the four gates side by side in Keras's order i, f, g, o.
-    ``unit_forget_bias`` starts the forget-gate bias at 1, as Keras does.
+    `unit_forget_bias` starts the forget-gate bias at 1, as Keras does.
     """
 
     gate_count = 4
@@ -151,7 +155,7 @@ class LSTMCell(_Cell):
         return ops.concatenate([init((units,), dtype), ops.ones((units,), dtype), init((2 * units,), dtype)])
 
     def gates(self, inputs, states):
-        """The step's values: gates ``i``, ``f``, ``o``, candidate ``g``, cell ``c`` and ``h``."""
+        """The step's values: gates `i`, `f`, `o`, candidate `g`, cell `c` and `h`."""
         h_prev, c_prev = ops.convert_to_tensor(states[0]), ops.convert_to_tensor(states[1])
         z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
         if self.use_bias:
@@ -175,16 +179,18 @@ class LSTMCell(_Cell):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class GRUCell(_Cell):
-    """The GRU of notes 000, 001 and 002: no cell state, two gates::
+    """The GRU of notes 000, 001 and 002: no cell state, two gates:
 
-        z_t = sigmoid(W_xz x_t + W_hz h_{t-1} + b_z)        update gate
-        r_t = sigmoid(W_xr x_t + W_hr h_{t-1} + b_r)        reset gate (0 forgets all)
-        g_t = tanh(W_xg x_t + r_t * (W_hg h_{t-1} + b'_g) + b_g)   reset_after=True
-        g_t = tanh(W_xg x_t + W_hg (r_t * h_{t-1}) + b_g)          reset_after=False
-        h_t = z_t * h_{t-1} + (1 - z_t) * g_t
+    ```text
+    z_t = sigmoid(W_xz x_t + W_hz h_{t-1} + b_z)        update gate
+    r_t = sigmoid(W_xr x_t + W_hr h_{t-1} + b_r)        reset gate (0 forgets all)
+    g_t = tanh(W_xg x_t + r_t * (W_hg h_{t-1} + b'_g) + b_g)   reset_after=True
+    g_t = tanh(W_xg x_t + W_hg (r_t * h_{t-1}) + b_g)          reset_after=False
+    h_t = z_t * h_{t-1} + (1 - z_t) * g_t
+    ```
 
     Keras's convention, followed here, keeps the old state where z_t is 1.
-    Gates are stored in Keras's order z, r, g. With ``reset_after=True`` the
+    Gates are stored in Keras's order z, r, g. With `reset_after=True` the
     bias has shape (2, 3 * units): input biases, then recurrent biases.
     """
 
@@ -200,7 +206,7 @@ class GRUCell(_Cell):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def gates(self, inputs, states):
-        """The step's values: gates ``z``, ``r``, candidate ``g`` and ``h``."""
+        """The step's values: gates `z`, `r`, candidate `g` and `h`."""
         h_prev = _first(states)
         units = self.units
         x = ops.matmul(inputs, self.kernel)

@@ -1,14 +1,14 @@
 """Layers and an initializer for fully convolutional networks (note 002, V2 and V3).
 
-- :class:`BilinearUpsampling`: a ``Conv2DTranspose`` kernel that, as it
+- `BilinearUpsampling`: a `Conv2DTranspose` kernel that, as it
   starts, upsamples each channel by bilinear interpolation (FCN's
   initialisation of its "deconvolution" layers);
-- :class:`PadToMultiple`: zero-pads the bottom and right of an image so its
+- `PadToMultiple`: zero-pads the bottom and right of an image so its
   height and width are multiples of the network's stride;
-- :class:`CropLike`: crops a feature map to the height and width of a
+- `CropLike`: crops a feature map to the height and width of a
   reference tensor (undoes the padding at the output).
 
-All run on every Keras backend and serialize by name (``zoo>...``).
+All run on every Keras backend and serialize by name (`zoo>...`).
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 
 def bilinear_kernel(factor: int, channels: int, in_channels: int | None = None) -> np.ndarray:
-    """A (2f, 2f, channels, in_channels) ``Conv2DTranspose`` kernel that upsamples by ``f`` bilinearly.
+    """A (2f, 2f, channels, in_channels) `Conv2DTranspose` kernel that upsamples by `f` bilinearly.
 
-    Channel ``c`` of the output reads only channel ``c`` of the input. With
-    ``strides=f`` and ``padding="same"``, output pixel ``o`` then samples
-    the input at ``(o + 0.5) / f - 0.5``: half-pixel bilinear interpolation,
-    as ``keras.ops.image.resize(..., interpolation="bilinear")`` does away
+    Channel `c` of the output reads only channel `c` of the input. With
+    `strides=f` and `padding="same"`, output pixel `o` then samples
+    the input at `(o + 0.5) / f - 0.5`: half-pixel bilinear interpolation,
+    as `keras.ops.image.resize(..., interpolation="bilinear")` does away
     from the border.
     """
     size = 2 * factor - factor % 2
@@ -43,7 +44,7 @@ def bilinear_kernel(factor: int, channels: int, in_channels: int | None = None) 
 
 @keras.saving.register_keras_serializable(package="zoo")
 class BilinearUpsampling(keras.initializers.Initializer):
-    """Initialise a ``Conv2DTranspose(filters, 2 * factor, strides=factor, padding="same")``
+    """Initialise a `Conv2DTranspose(filters, 2 * factor, strides=factor, padding="same")`
     kernel as per-channel bilinear interpolation (Long et al., FCN, 2015, section 3.3)."""
 
     def __init__(self, factor: int):
@@ -53,7 +54,7 @@ class BilinearUpsampling(keras.initializers.Initializer):
     def __call__(self, shape, dtype=None):
         expected = 2 * self.factor - self.factor % 2
         if len(shape) != 4 or shape[0] != expected or shape[1] != expected:
-            raise ValueError(
+            raise InputError(
                 f"BilinearUpsampling(factor={self.factor}) fills a ({expected}, {expected}, out, in) kernel; "
                 f"got shape {tuple(shape)}. Use kernel_size={expected}, strides={self.factor}."
             )
@@ -65,7 +66,7 @@ class BilinearUpsampling(keras.initializers.Initializer):
 
 
 def upsampling_layer(filters: int, factor: int, name: str, trainable: bool = True) -> keras.layers.Conv2DTranspose:
-    """A ``Conv2DTranspose`` that starts as bilinear ``factor``-times upsampling of ``filters`` channels."""
+    """A `Conv2DTranspose` that starts as bilinear `factor`-times upsampling of `filters` channels."""
     return keras.layers.Conv2DTranspose(
         filters,
         2 * factor - factor % 2,
@@ -80,7 +81,7 @@ def upsampling_layer(filters: int, factor: int, name: str, trainable: bool = Tru
 
 @keras.saving.register_keras_serializable(package="zoo")
 class PadToMultiple(keras.layers.Layer):
-    """Zero-pad the bottom and right of (batch, H, W, C) images so H and W are multiples of ``multiple``."""
+    """Zero-pad the bottom and right of (batch, H, W, C) images so H and W are multiples of `multiple`."""
 
     def __init__(self, multiple: int, **kwargs):
         super().__init__(**kwargs)
@@ -105,7 +106,7 @@ class PadToMultiple(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class CropLike(keras.layers.Layer):
-    """``CropLike()([x, reference])``: the top-left ``reference``-sized part of ``x`` (height and width)."""
+    """`CropLike()([x, reference])`: the top-left `reference`-sized part of `x` (height and width)."""
 
     def call(self, inputs):
         x, reference = inputs

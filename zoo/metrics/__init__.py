@@ -1,11 +1,11 @@
 """Scores, each computed in one place and checked against its published definition.
 
-- :mod:`zoo.metrics.language`: bits per token and perplexity from a cross-entropy in nats.
-- :mod:`zoo.metrics.bleu`: corpus and sentence BLEU (Papineni et al., 2002), equal to sacrebleu's
-  with ``tokenize="none"``.
-- :mod:`zoo.metrics.detection`: mean average precision, Pascal VOC's rule by default and COCO's
+- `zoo.metrics.language`: bits per token and perplexity from a cross-entropy in nats.
+- `zoo.metrics.bleu`: corpus and sentence BLEU (Papineni et al., 2002), equal to sacrebleu's
+  with `tokenize="none"`.
+- `zoo.metrics.detection`: mean average precision, Pascal VOC's rule by default and COCO's
   as an option (equal to pycocotools').
-- :mod:`zoo.metrics.segmentation`: pixel accuracy and mean IoU from ``keras.metrics.MeanIoU``
+- `zoo.metrics.segmentation`: pixel accuracy and mean IoU from `keras.metrics.MeanIoU`
   (imports Keras, so it is loaded on first use).
 
 Importing this package does not import Keras.

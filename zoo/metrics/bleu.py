@@ -1,11 +1,11 @@
 """BLEU (Papineni et al., 2002): n-gram precision of generated text against references.
 
-For every n up to ``max_n``, the n-grams of each hypothesis are counted and
+For every n up to `max_n`, the n-grams of each hypothesis are counted and
 each count is clipped to the most times that n-gram appears in any one of its
 references; the clipped matches and the hypothesis n-grams are summed over
 the corpus, giving the modified precisions p_n. BLEU is their geometric mean
-times a brevity penalty, ``exp(1 - r / c)`` when the hypotheses' total length
-``c`` is shorter than ``r``, the sum of the reference lengths closest to each
+times a brevity penalty, `exp(1 - r / c)` when the hypotheses' total length
+`c` is shorter than `r`, the sum of the reference lengths closest to each
 hypothesis (ties: the shorter).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 
@@ -26,7 +27,7 @@ def _tokens(text):
 
 
 def corpus_bleu(references, hypotheses, max_n: int = 4, smooth: bool = False) -> float:
-    """Corpus BLEU-``max_n`` in [0, 1].
+    """Corpus BLEU-`max_n` in [0, 1].
 
     Args:
         references: per hypothesis, a list of references; a reference (and a
@@ -38,7 +39,7 @@ def corpus_bleu(references, hypotheses, max_n: int = 4, smooth: bool = False) ->
             Och's smoothing), so a sentence with no 4-gram match scores above 0.
     """
     if len(references) != len(hypotheses):
-        raise ValueError(f"Got {len(references)} reference sets for {len(hypotheses)} hypotheses; give one set each.")
+        raise InputError(f"Got {len(references)} reference sets for {len(hypotheses)} hypotheses; give one set each.")
     check_positive_int("max_n", max_n)
     matches, totals = [0] * max_n, [0] * max_n
     hyp_length = ref_length = 0

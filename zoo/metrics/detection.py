@@ -5,8 +5,8 @@ and walk down the ranking, marking each a true or a false positive; AP is
 then read off the precision-recall curve, and mAP is the mean AP over the
 classes that have true boxes.
 
-``rule="voc"`` (the default) follows the Pascal VOC devkit (Everingham et
-al., The PASCAL Visual Object Classes Challenge, 2010; ``VOCevaldet.m``):
+`rule="voc"` (the default) follows the Pascal VOC devkit (Everingham et
+al., The PASCAL Visual Object Classes Challenge, 2010; `VOCevaldet.m`):
 
 - a detection is compared with the true box of its class it overlaps most
   in its image; it is a true positive if that IoU is at least the threshold
@@ -18,14 +18,14 @@ al., The PASCAL Visual Object Classes Challenge, 2010; ``VOCevaldet.m``):
 - AP is the all-point interpolated area (VOC 2010-2012): precision made
   non-increasing, summed over the recall steps.
 
-``rule="coco"`` follows pycocotools' ``COCOeval`` at one IoU threshold, all
-areas, at most ``max_detections`` per class per image (COCO's 100): a
+`rule="coco"` follows pycocotools' `COCOeval` at one IoU threshold, all
+areas, at most `max_detections` per class per image (COCO's 100): a
 detection takes the best-overlapping true box *not yet matched*, and AP is
 the mean interpolated precision at the 101 recall points 0, 0.01, ..., 1.
 
-Departures: boxes are continuous ``(x_min, y_min, x_max, y_max)``
-coordinates, so widths are ``x_max - x_min`` (the VOC devkit adds one pixel,
-``x_max - x_min + 1``); COCO's crowd regions have no counterpart here.
+Departures: boxes are continuous `(x_min, y_min, x_max, y_max)`
+coordinates, so widths are `x_max - x_min` (the VOC devkit adds one pixel,
+`x_max - x_min + 1`); COCO's crowd regions have no counterpart here.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import dataclasses
 import numpy as np
 
 from zoo.data.scenes import box_iou
+from zoo.errors import InputError
 from zoo.validation import check_choice, check_number, check_positive_int
 
 RULES = ("voc", "coco")
@@ -75,7 +76,7 @@ def coco_average_precision(recall, precision) -> float:
 def _per_image(name, values, n, dtype, width=None):
     arrays = [np.asarray(v, dtype).reshape((-1, width) if width else (-1,)) for v in values]
     if len(arrays) != n:
-        raise ValueError(
+        raise InputError(
             f"mean_average_precision: {name} has {len(arrays)} entries for {n} images; give one per image."
         )
     return arrays
@@ -97,14 +98,16 @@ def mean_average_precision(
     """mAP over images: each per-image argument is a list with one array per image.
 
     Args:
-        pred_boxes, pred_labels, pred_scores: image i's detections, ``(k, 4)``, ``(k,)``, ``(k,)``.
-        true_boxes, true_labels: image i's objects, ``(m, 4)`` and ``(m,)``. Boxes are
-            ``(x_min, y_min, x_max, y_max)``.
-        num_classes: classes ``0 .. num_classes - 1`` are scored.
+        pred_boxes: per image i, its detections' boxes, `(k, 4)`: `(x_min, y_min, x_max, y_max)`.
+        pred_labels: per image i, its detections' classes, `(k,)`.
+        pred_scores: per image i, its detections' confidences, `(k,)`.
+        true_boxes: per image i, its objects' boxes, `(m, 4)`, in the same layout.
+        true_labels: per image i, its objects' classes, `(m,)`.
+        num_classes: classes `0 .. num_classes - 1` are scored.
         iou_threshold: the least IoU of a true positive (0.5: VOC's and COCO's AP50).
-        rule: ``"voc"`` (Pascal VOC devkit) or ``"coco"`` (pycocotools); see the module docstring.
-        true_difficult: VOC rule only: per image, an ``(m,)`` boolean array of the objects flagged
-            difficult (``load_voc_detection(..., skip_difficult=False)`` keeps them).
+        rule: `"voc"` (Pascal VOC devkit) or `"coco"` (pycocotools); see the module docstring.
+        true_difficult: VOC rule only: per image, an `(m,)` boolean array of the objects flagged
+            difficult (`load_voc_detection(..., skip_difficult=False)` keeps them).
         max_detections: COCO rule only: the highest-scoring detections kept per class per image.
     """
     check_choice("rule", rule, RULES)
@@ -120,7 +123,7 @@ def mean_average_precision(
     if true_difficult is None:
         true_difficult = [np.zeros(len(b), bool) for b in true_boxes]
     elif rule != "voc":
-        raise ValueError("mean_average_precision: true_difficult is Pascal VOC's flag; the COCO rule has none.")
+        raise InputError("mean_average_precision: true_difficult is Pascal VOC's flag; the COCO rule has none.")
     true_difficult = _per_image("true_difficult", true_difficult, n, bool)
     for name, arrays, like in (
         ("pred_labels", pred_labels, pred_boxes),
@@ -130,7 +133,7 @@ def mean_average_precision(
     ):
         for i, (a, b) in enumerate(zip(arrays, like, strict=True)):
             if len(a) != len(b):
-                raise ValueError(f"mean_average_precision: image {i} has {len(b)} boxes but {len(a)} {name}.")
+                raise InputError(f"mean_average_precision: image {i} has {len(b)} boxes but {len(a)} {name}.")
 
     score_class = _voc_class if rule == "voc" else _coco_class
     class_ap = []

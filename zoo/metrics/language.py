@@ -17,5 +17,5 @@ def bits_from_nats(nats: float) -> float:
 
 
 def perplexity_from_nats(nats: float) -> float:
-    """``exp(nats)``, the perplexity of a mean cross-entropy in nats (capped at exp(700))."""
+    """`exp(nats)`, the perplexity of a mean cross-entropy in nats (capped at exp(700))."""
     return math.exp(min(float(nats), _LARGEST_EXPONENT))

@@ -7,6 +7,8 @@ import dataclasses
 import keras
 import numpy as np
 
+from zoo.errors import InputError
+
 IGNORE = 255  # mask value of pixels no score counts (Pascal VOC's object borders)
 
 
@@ -35,13 +37,13 @@ def predict_masks(model, images, batch_size: int = 32) -> np.ndarray:
 def segmentation_scores(masks, predicted, num_classes: int) -> SegmentationScores:
     """Score predicted class masks against true ones, both (N, H, W) integers.
 
-    Mean IoU is ``keras.metrics.MeanIoU``'s: the mean over classes that occur
+    Mean IoU is `keras.metrics.MeanIoU`'s: the mean over classes that occur
     in either mask of TP / (TP + FP + FN). Pixels whose true value is 255 are
     ignored by both scores.
     """
     masks, predicted = np.asarray(masks), np.asarray(predicted)
     if masks.shape != predicted.shape:
-        raise ValueError(f"masks {masks.shape} and predictions {predicted.shape} differ in shape.")
+        raise InputError(f"masks {masks.shape} and predictions {predicted.shape} differ in shape.")
     metric = keras.metrics.MeanIoU(num_classes=num_classes, ignore_class=IGNORE)
     metric.update_state(masks.reshape(-1).astype(np.int32), predicted.reshape(-1).astype(np.int32))
     confusion = keras.ops.convert_to_numpy(metric.total_cm).astype(np.int64)

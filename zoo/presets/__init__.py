@@ -1,20 +1,20 @@
 """Presets: small pretrained models that ship with the package, in keras-hub's layout.
 
-A preset is declared beside its model, in the ``PRESETS`` of the family's
-``metadata.py`` (a :class:`~zoo.registry.entries.Preset`: the ``zoo train``
+A preset is declared beside its model, in the `PRESETS` of the family's
+`metadata.py` (a `Preset`: the `zoo train`
 flags that make it and how it is scored), and its files sit in that
-family's ``presets/<name>/`` folder:
+family's `presets/<name>/` folder:
 
-- ``config.json``: the model as Keras serializes it (class and constructor
-  arguments, as keras-hub's ``config.json``);
-- ``model.weights.h5``: its weights;
-- ``metadata.json``: the model card (data, recipe, command, seed, training
+- `config.json`: the model as Keras serializes it (class and constructor
+  arguments, as keras-hub's `config.json`);
+- `model.weights.h5`: its weights;
+- `metadata.json`: the model card (data, recipe, command, seed, training
   time, held-out score) and the SHA-256 of the two other files, checked on
   every load.
 
 This module reads the declarations and cards without importing Keras, so
-``zoo list --pretrained`` answers at once; :func:`load_preset` builds the
-model (:mod:`zoo.presets.loading`). ``python -m zoo.presets.rebuild``
+`zoo list --pretrained` answers at once; `load_preset` builds the
+model (`zoo.presets.loading`). `python -m zoo.presets.rebuild`
 remakes every preset from scratch with the cards' commands.
 """
 
@@ -24,6 +24,7 @@ import difflib
 import importlib
 import pathlib
 
+from zoo.errors import ZooError
 from zoo.json_files import read_json
 from zoo.registry import builtin_metadata_modules
 from zoo.registry.entries import Preset
@@ -37,13 +38,14 @@ __all__ = [
     "preset_card",
     "preset_folder",
     "preset_inputs",
+    "preset_scorer",
 ]
 
 FILES = ("config.json", "model.weights.h5")
 CARD = "metadata.json"
 
 
-class UnknownPresetError(KeyError):
+class UnknownPresetError(ZooError, KeyError):
     """A preset name that no family declares; the message lists close matches."""
 
     def __str__(self) -> str:
@@ -60,29 +62,39 @@ def _declared() -> dict[str, tuple[Preset, pathlib.Path]]:
 
 
 def list_presets(model: str | None = None) -> list[str]:
-    """The names of the shipped presets, sorted (only ``model``'s when given)."""
+    """The names of the shipped presets, sorted (only `model`'s when given)."""
     return sorted(name for name, (p, _) in _declared().items() if model is None or p.model == model)
 
 
 def preset(name: str) -> Preset:
-    """The declaration of preset ``name``; an unknown name raises :class:`UnknownPresetError` with close matches."""
+    """The declaration of preset `name`; an unknown name raises `UnknownPresetError` with close matches."""
     return _lookup(name)[0]
 
 
+def preset_scorer(name: str):
+    """How preset `name` is scored on held-out data: `scorer(model) -> float`, from its model's kind of data
+    (`zoo.kinds.DataKind.held_out_scorer`) and the `zoo train` flags that make it."""
+    from zoo.kinds import data_kind
+    from zoo.registry import model_info
+
+    spec = preset(name)
+    return data_kind(model_info(spec.model).recipe.data).held_out_scorer(spec.model, spec.train_args)
+
+
 def preset_folder(name: str) -> pathlib.Path:
-    """The folder holding preset ``name``'s files."""
+    """The folder holding preset `name`'s files."""
     return _lookup(name)[1]
 
 
 def preset_inputs(name: str) -> list | None:
-    """Preset ``name``'s inputs as :class:`~zoo.registry.entries.InputSpec` (read from its ``config.json``,
-    without Keras); ``None`` for a model that declares no input layers (a subclassed model).
+    """Preset `name`'s inputs as `InputSpec` (read from its `config.json`,
+    without Keras); `None` for a model that declares no input layers (a subclassed model).
 
     Args:
         name: a preset name.
 
     Returns:
-        One spec per input layer, in the model's input order, or ``None``.
+        One spec per input layer, in the model's input order, or `None`.
     """
     from zoo.registry.entries import InputSpec
 
@@ -99,7 +111,7 @@ def preset_inputs(name: str) -> list | None:
 
 
 def preset_card(name: str) -> dict:
-    """Preset ``name``'s ``metadata.json``: its model card and file hashes."""
+    """Preset `name`'s `metadata.json`: its model card and file hashes."""
     path = preset_folder(name) / CARD
     if not path.is_file():
         raise FileNotFoundError(
@@ -122,7 +134,21 @@ def _lookup(name: str):
 
 
 def load_preset(name: str, *, compile: bool = False):
-    """Build preset ``name``'s model with its pretrained weights (after checking every file's SHA-256)."""
+    """Build preset `name`'s model with its pretrained weights (after checking every file's SHA-256).
+
+    Args:
+        name: a preset (`zoo list --pretrained`, `list_presets`).
+        compile: compile it as its recipe trains it (to evaluate or fine-tune).
+
+    Returns:
+        The model, its weights the preset's.
+
+    Raises:
+        UnknownPresetError: no preset has that name; the message lists close matches.
+
+    Example:
+        >>> model = zoo.load_preset("text_generator_stdlib")  # doctest: +SKIP
+    """
     from zoo.presets.loading import load_preset as load
 
     return load(name, compile=compile)

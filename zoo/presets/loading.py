@@ -1,9 +1,9 @@
-"""Loading a preset: check its files' SHA-256, build the model from ``config.json``, load its weights.
+"""Loading a preset: check its files' SHA-256, build the model from `config.json`, load its weights.
 
-As keras-hub's ``Backbone.from_preset``: the model is deserialized from its
+As keras-hub's `Backbone.from_preset`: the model is deserialized from its
 configuration (safe mode: no lambdas, only registered classes), then the
 weights file is loaded into it. Unlike keras-hub, every file's SHA-256 is
-compared with the preset's ``metadata.json`` first, so a damaged or changed
+compared with the preset's `metadata.json` first, so a damaged or changed
 file is named instead of half-loaded.
 """
 
@@ -14,6 +14,7 @@ import hashlib
 import keras
 
 from zoo._keras_hook import register_keras_objects
+from zoo.errors import InputError
 from zoo.json_files import read_json
 from zoo.presets import FILES, preset_card, preset_folder
 
@@ -28,7 +29,7 @@ def sha256_of(path) -> str:
 
 
 def verify_files(name: str) -> dict:
-    """Preset ``name``'s card, after checking that each of its files matches the card's SHA-256."""
+    """Preset `name`'s card, after checking that each of its files matches the card's SHA-256."""
     card = preset_card(name)
     folder = preset_folder(name)
     for file in FILES:
@@ -38,7 +39,7 @@ def verify_files(name: str) -> dict:
             raise FileNotFoundError(f"preset {name!r} is missing {file} in {folder}.")
         actual = sha256_of(path)
         if actual != expected:
-            raise ValueError(
+            raise InputError(
                 f"preset {name!r}: {file} has SHA-256 {actual[:12]}..., its card says {str(expected)[:12]}...; "
                 "the file is damaged or was changed (reinstall keras-study-zoo)."
             )
@@ -46,7 +47,7 @@ def verify_files(name: str) -> dict:
 
 
 def load_preset(name: str, *, compile: bool = False):
-    """Preset ``name``'s model with its weights, after :func:`verify_files`; compiled for its task when asked."""
+    """Preset `name`'s model with its weights, after `verify_files`; compiled for its task when asked."""
     card = verify_files(name)
     register_keras_objects()
     folder = preset_folder(name)

@@ -1,14 +1,14 @@
-"""Rebuild presets from scratch: ``python -m zoo.presets.rebuild [PRESET ...] --runs DIR``.
+"""Rebuild presets from scratch: `python -m zoo.presets.rebuild [PRESET ...] --runs DIR`.
 
 For each preset (all of them by default) this runs its card's command,
-``zoo train <model> <flags> --out DIR/<preset>``, in a fresh process, then
+`zoo train <model> <flags> --out DIR/<preset>`, in a fresh process, then
 writes the trained model into the preset's folder in keras-hub's layout
-(``config.json``, ``model.weights.h5``, its arrays stored as float16 to keep
-the wheel small) with a ``metadata.json`` card: the
+(`config.json`, `model.weights.h5`, its arrays stored as float16 to keep
+the wheel small) with a `metadata.json` card: the
 command, the run's settings (data, recipe, seed), the training time, the
 versions it ran with, the held-out score and the files' SHA-256. Run it in a
-checkout: it writes into ``zoo/models/<family>/presets/``. The run folders
-stay in ``--runs`` (a run already finished there is reused, not retrained).
+checkout: it writes into `zoo/models/<family>/presets/`. The run folders
+stay in `--runs` (a run already finished there is reused, not retrained).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import subprocess
 import sys
 
 from zoo.json_files import read_json, write_json_atomically
-from zoo.presets import CARD, list_presets, preset, preset_folder
+from zoo.presets import CARD, list_presets, preset, preset_folder, preset_scorer
 
 
 def train(name: str, runs: pathlib.Path) -> pathlib.Path:
-    """Run preset ``name``'s ``zoo train`` command into ``runs/name`` (unless finished there); returns the folder."""
+    """Run preset `name`'s `zoo train` command into `runs/name` (unless finished there); returns the folder."""
     spec = preset(name)
     out = runs / name
     manifest = out / "zoo-run.json"
@@ -71,8 +71,15 @@ def halve_precision(path) -> None:
     os.replace(halved, path)
 
 
+def scorer_name(scorer) -> str:
+    """`zoo.training.held_out.text_bits` (with its fixed arguments, if any): what the card names as the scorer."""
+    function = getattr(scorer, "func", scorer)
+    fixed = ", ".join(f"{k}={v!r}" for k, v in getattr(scorer, "keywords", {}).items())
+    return f"{function.__module__}.{function.__qualname__}" + (f"({fixed})" if fixed else "")
+
+
 def write_preset(name: str, run: pathlib.Path) -> dict:
-    """Write preset ``name``'s files from the finished run in ``run``; returns its card."""
+    """Write preset `name`'s files from the finished run in `run`; returns its card."""
     import keras
 
     from zoo import __version__
@@ -92,7 +99,8 @@ def write_preset(name: str, run: pathlib.Path) -> dict:
     model.load_weights(weights)  # score the weights as they ship, rounded to float16
     manifest = read_json(run / "zoo-run.json")
     history = read_json(run / "history.json")
-    score = spec.load_scorer()(model)
+    scorer = preset_scorer(name)
+    score = scorer(model)
     versions = manifest["versions"]
     card = {
         "preset": name,
@@ -109,7 +117,7 @@ def write_preset(name: str, run: pathlib.Path) -> dict:
             "value": round(score, 4),
             "tolerance": spec.tolerance,
             "higher_is_better": spec.higher_is_better,
-            "scorer": spec.scorer,
+            "scorer": scorer_name(scorer),
         },
         "parameter_count": model.count_params(),
         "weights_storage": "float16, cast to the variables' dtype on load (the score is of these weights)",

@@ -1,18 +1,18 @@
 """The model registry: names, metadata and builders (timm's registry, in Keras-free form).
 
 This package never imports Keras or TensorFlow. Each model family is a folder
-of :mod:`zoo.models` holding its builders and a ``metadata.py`` that declares
-their registry entries (:class:`ModelInfo`: task, paper, contract
-configuration, search space, training recipe) with the ``"module:attribute"``
-of each builder. The registry finds every ``zoo/models/<family>/metadata.py``
+of `zoo.models` holding its builders and a `metadata.py` that declares
+their registry entries (`ModelInfo`: task, paper, contract
+configuration, search space, training recipe) with the `"module:attribute"`
+of each builder. The registry finds every `zoo/models/<family>/metadata.py`
 on first use, reads each builder's defaults from its source
-(:mod:`zoo.registry.signatures`), and imports a builder's module only to
-build it. Models a user registers with :func:`register_model` carry their
+(`zoo.registry.signatures`), and imports a builder's module only to
+build it. Models a user registers with `register_model` carry their
 builder directly.
 
-- :mod:`zoo.registry.entries`: the dataclasses of an entry;
-- :mod:`zoo.registry.recipes`: the training recipes and search ranges families share;
-- :mod:`zoo.registry.signatures`: builder defaults read with ``ast``.
+- `zoo.registry.entries`: the dataclasses of an entry;
+- `zoo.registry.recipes`: the training recipes and search ranges families share;
+- `zoo.registry.signatures`: builder defaults read with `ast`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from zoo.errors import InputError, ZooError
 from zoo.registry.entries import (
     TASKS,
     ContractConfig,
@@ -61,7 +62,7 @@ __all__ = [
     "unregister_model",
 ]
 
-# Constructor arguments every Keras model accepts through ``**kwargs``.
+# Constructor arguments every Keras model accepts through `**kwargs`.
 _KERAS_MODEL_KWARGS = ("name", "trainable", "dtype")
 
 
@@ -73,14 +74,14 @@ class _Registry:
     # -- registration -----------------------------------------------------
     def add(self, info: ModelInfo, builder: Callable[..., Any] | None = None) -> None:
         if info.name in self._infos:
-            raise ValueError(
+            raise InputError(
                 f"A model named {info.name!r} is already registered "
                 f"(family {self._infos[info.name].family!r}). Choose another name."
             )
         if info.task not in TASKS:
-            raise ValueError(f"Unknown task {info.task!r} for model {info.name!r}. Accepted tasks: {', '.join(TASKS)}.")
+            raise InputError(f"Unknown task {info.task!r} for model {info.name!r}. Accepted tasks: {', '.join(TASKS)}.")
         if builder is None and info.target is None:
-            raise ValueError(f"Model {info.name!r} needs a builder or a target.")
+            raise InputError(f"Model {info.name!r} needs a builder or a target.")
         self._infos[info.name] = info
         if builder is not None:
             self._builders[info.name] = builder
@@ -92,9 +93,9 @@ class _Registry:
 
     # -- lookup -----------------------------------------------------------
     def entry(self, name: str) -> ModelInfo:
-        """The entry as registered: a built-in's ``default_args`` are None until :meth:`info` reads them.
+        """The entry as registered: a built-in's `default_args` are None until `info` reads them.
 
-        Listing needs only names, tasks and families, so ``zoo list`` reads no builder's source.
+        Listing needs only names, tasks and families, so `zoo list` reads no builder's source.
         """
         if not isinstance(name, str):
             raise TypeError(f"Model name must be a string, got {type(name).__name__}: {name!r}.")
@@ -130,11 +131,11 @@ def unknown_model_message(name: str, known) -> str:
     return f"Unknown model {name!r}. Run `zoo list` to see the {len(known)} registered models."
 
 
-class BadArgumentError(TypeError):
-    """Raised by ``create_model`` for an argument the builder does not take."""
+class BadArgumentError(ZooError, TypeError):
+    """Raised by `create_model` for an argument the builder does not take."""
 
 
-class UnknownModelError(KeyError):
+class UnknownModelError(ZooError, KeyError):
     """Raised for a model name that is not registered."""
 
     def __str__(self) -> str:  # KeyError would quote the whole message
@@ -146,7 +147,7 @@ _CATALOG_LOADED = False
 
 
 def builtin_metadata_modules() -> list[str]:
-    """The ``zoo.models.<family>.metadata`` modules, one per family folder that has one."""
+    """The `zoo.models.<family>.metadata` modules, one per family folder that has one."""
     import zoo.models
 
     names = []
@@ -181,22 +182,24 @@ def register_model(
     recipe: TrainingRecipe | None = None,
     export_refusals: Mapping[str, str] | None = None,
 ):
-    """Register a model builder (a function or a ``keras.Model`` subclass).
+    """Register a model builder (a function or a `keras.Model` subclass).
 
-    Use it as a decorator::
+    Use it as a decorator:
 
-        @zoo.register_model(task="image-classification", family="mlp")
-        def tiny_mlp(num_classes=10):
-            ...
+    ```python
+    @zoo.register_model(task="image-classification", family="mlp")
+    def tiny_mlp(num_classes=10):
+        ...
+    ```
 
-    ``name`` defaults to the function's name (the class name in snake case is
-    not guessed: classes use their ``__name__`` unless a name is given).
-    ``description`` defaults to the first line of the docstring. Give
-    ``contract`` to have the contract tests cover the model, and ``recipe``
-    (a :class:`TrainingRecipe`) to train and tune it with ``zoo train`` and
-    ``zoo tune``, and ``export_refusals`` (``{format: why}``) for the export
-    formats ``zoo export`` must refuse. Registering a name twice raises
-    ``ValueError``.
+    `name` defaults to the function's name (the class name in snake case is
+    not guessed: classes use their `__name__` unless a name is given).
+    `description` defaults to the first line of the docstring. Give
+    `contract` to have the contract tests cover the model, and `recipe`
+    (a `TrainingRecipe`) to train and tune it with `zoo train` and
+    `zoo tune`, and `export_refusals` (`{format: why}`) for the export
+    formats `zoo export` must refuse. Registering a name twice raises
+    `ValueError`.
     """
 
     def decorate(builder):
@@ -227,18 +230,44 @@ def unregister_model(name: str) -> None:
 
 
 def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
-    """Sorted names of registered models matching an fnmatch ``pattern``.
+    """Sorted names of registered models matching an fnmatch `pattern` (imports no Keras).
 
-    ``task`` keeps only models of that task, one of :data:`TASKS`.
+    Args:
+        pattern: a shell-style pattern (`"resnet*"`).
+        task: keep only models of this task, one of `TASKS`.
+
+    Returns:
+        The matching names, sorted.
+
+    Raises:
+        InputError: `task` is not one of `TASKS`.
+
+    Example:
+        >>> zoo.list_models("lenet*")
+        ['lenet5']
     """
     if task is not None and task not in TASKS:
-        raise ValueError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
+        raise InputError(f"Unknown task {task!r}. Accepted tasks: {', '.join(TASKS)}.")
     reg = default_registry()
     return [n for n in reg.names() if fnmatch.fnmatchcase(n, pattern) and (task is None or reg.entry(n).task == task)]
 
 
 def model_info(name: str) -> ModelInfo:
-    """The registry entry of ``name``; raises ``KeyError`` with close matches."""
+    """The registry entry of `name` (imports no Keras).
+
+    Args:
+        name: a registered model.
+
+    Returns:
+        Its `ModelInfo`: task, family, paper, builder, inputs, recipe, search space.
+
+    Raises:
+        UnknownModelError: no model has that name; the message lists close matches (a `KeyError`).
+
+    Example:
+        >>> zoo.model_info("lenet5").task
+        'image-classification'
+    """
     try:
         return default_registry().info(name)
     except KeyError as err:
@@ -246,10 +275,10 @@ def model_info(name: str) -> ModelInfo:
 
 
 def accepted_arguments(name: str) -> list[str]:
-    """The keyword arguments ``create_model(name, ...)`` accepts, in the builder's order.
+    """The keyword arguments `create_model(name, ...)` accepts, in the builder's order.
 
     A built-in model's are read from its builder's source (no Keras is imported): its arguments, and for a
-    subclassed ``keras.Model`` taking ``**kwargs`` Keras's ``name``, ``trainable`` and ``dtype``.
+    subclassed `keras.Model` taking `**kwargs` Keras's `name`, `trainable` and `dtype`.
     """
     info = model_info(name)
     if info.target is not None:
@@ -267,7 +296,7 @@ def accepted_arguments(name: str) -> list[str]:
 
 
 def check_argument_names(name: str, overrides) -> None:
-    """Raise :class:`BadArgumentError` for the keys of ``overrides`` that model ``name``'s builder does not take.
+    """Raise `BadArgumentError` for the keys of `overrides` that model `name`'s builder does not take.
 
     Args:
         name: a registered model.
@@ -292,14 +321,14 @@ def check_argument_names(name: str, overrides) -> None:
 def check_model_arguments(
     name: str, arguments: Mapping[str, Any], *, choices: Mapping[str, Sequence] | None = None
 ) -> None:
-    """Check ``create_model(name, **arguments)``'s argument names and values without building the model.
+    """Check `create_model(name, **arguments)`'s argument names and values without building the model.
 
     For a built-in model this imports no Keras: the accepted names are read from the builder's source, and
-    the values go through the entry's ``checks`` (the Keras-free checks its builder runs first) together with
-    the builder's defaults for the arguments not given. ``choices`` (``{argument: values}``, a search space)
+    the values go through the entry's `checks` (the Keras-free checks its builder runs first) together with
+    the builder's defaults for the arguments not given. `choices` (`{argument: values}`, a search space)
     has every combination of its values checked: each check runs once per combination of the choices it
-    takes. An unknown name raises :class:`BadArgumentError` (a ``TypeError``) as ``create_model`` does, a
-    bad value the builder's own ``ValueError``. A model a user registered has its names checked; its builder
+    takes. An unknown name raises `BadArgumentError` (a `TypeError`) as `create_model` does, a
+    bad value the builder's own `ValueError`. A model a user registered has its names checked; its builder
     checks its values when it builds.
     """
     info = model_info(name)

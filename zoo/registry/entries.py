@@ -1,7 +1,7 @@
 """What the registry records of a model: its entry, input, contract configuration and training recipe.
 
-Plain frozen dataclasses, free of Keras, so that a family's ``metadata.py``
-can declare its models and ``zoo list`` can read them without building anything.
+Plain frozen dataclasses, free of Keras, so that a family's `metadata.py`
+can declare its models and `zoo list` can read them without building anything.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import dataclasses
 import importlib
 from collections.abc import Mapping
 from typing import Any
+
+from zoo.errors import InputError
 
 TASKS = (
     "image-classification",
@@ -28,7 +30,7 @@ TASKS = (
 class InputSpec:
     """What a model expects as input: per-example shape and dtype.
 
-    ``shape`` excludes the batch axis; ``None`` marks an axis of free length
+    `shape` excludes the batch axis; `None` marks an axis of free length
     (for example the time axis of a sequence model).
     """
 
@@ -37,7 +39,7 @@ class InputSpec:
     high: int | None = None  # exclusive upper bound for integer token inputs
 
     def accepts(self, shape) -> bool:
-        """Whether a per-example ``shape`` fits: the same rank, and the same size on every fixed axis."""
+        """Whether a per-example `shape` fits: the same rank, and the same size on every fixed axis."""
         if len(shape) != len(self.shape):
             return False
         return all(d is None or d == g for g, d in zip(shape, self.shape, strict=True))
@@ -48,27 +50,27 @@ class InputSpec:
 
 
 def check_input_shapes(specs, shapes) -> list:
-    """``shapes`` (one per input; one tuple for a single input) as a list, if each fits its :class:`InputSpec`.
+    """`shapes` (one per input; one tuple for a single input) as a list, if each fits its `InputSpec`.
 
-    Raises ``ValueError`` naming the accepted shapes otherwise.
+    Raises `ValueError` naming the accepted shapes otherwise.
     """
     specs = list(specs) if isinstance(specs, (tuple, list)) else [specs]
     given = [tuple(shapes)] if shapes and not isinstance(shapes[0], (tuple, list)) else [tuple(s) for s in shapes]
     if len(given) != len(specs) or not all(spec.accepts(s) for spec, s in zip(specs, given, strict=True)):
         expected = " and ".join("(" + ", ".join("free" if d is None else str(d) for d in s.shape) + ")" for s in specs)
-        raise ValueError(f"input_shape must match the model's inputs {expected}, got {shapes!r}.")
+        raise InputError(f"input_shape must match the model's inputs {expected}, got {shapes!r}.")
     return given
 
 
 def describe_input(spec) -> str:
-    """An :class:`InputSpec`, or a tuple of them for a model with several inputs, as text."""
+    """An `InputSpec`, or a tuple of them for a model with several inputs, as text."""
     if isinstance(spec, (tuple, list)):
         return " + ".join(s.describe() for s in spec)
     return spec.describe()
 
 
 def load_target(target: str):
-    """What a ``"module:attribute"`` string names (a builder, a trainer, a check, a scorer): imports the module."""
+    """What a `"module:attribute"` string names (a builder, a trainer, a check, a scorer): imports the module."""
     module_name, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
 
@@ -77,9 +79,9 @@ def load_target(target: str):
 class ContractConfig:
     """A small configuration the contract tests build and run.
 
-    ``overrides`` are passed to the builder on top of its defaults, ``input``
-    (an :class:`InputSpec`, or a tuple of them for several inputs) is the
-    concrete example shape fed to the model and ``output`` the shape
+    `overrides` are passed to the builder on top of its defaults, `input`
+    (an `InputSpec`, or a tuple of them for several inputs) is the
+    concrete example shape fed to the model and `output` the shape
     the model must return for it (both without the batch axis).
     """
 
@@ -90,15 +92,15 @@ class ContractConfig:
 
 @dataclasses.dataclass(frozen=True)
 class TrainingRecipe:
-    """How ``zoo train`` and ``zoo tune`` train a model: the one place for its training defaults.
+    """How `zoo train` and `zoo tune` train a model: the one place for its training defaults.
 
-    ``data`` is the kind of data the model trains on (``"text"``,
-    ``"images"``, ``"scenes"``, or a task's own data: ``"reviews"``, ``"dates"``,
-    ``"clips"``, ``"captions"``, ``"series"``, ``"hello"``): the
-    :class:`zoo.kinds.DataKind` of that name owns its command-line flags, its
-    trainer and its search data. ``make_data`` names a sequence task's data
-    maker in :mod:`zoo.training.tasks`, ``batch_size``, ``learning_rate`` and
-    ``seq_len`` (text windows) are the defaults, and ``model_defaults`` the
+    `data` is the kind of data the model trains on (`"text"`,
+    `"images"`, `"scenes"`, or a task's own data: `"reviews"`, `"dates"`,
+    `"clips"`, `"captions"`, `"series"`, `"hello"`): the
+    `zoo.kinds.DataKind` of that name owns its command-line flags, its
+    trainer and its search data. `make_data` names a sequence task's data
+    maker in `zoo.training.tasks`, `batch_size`, `learning_rate` and
+    `seq_len` (text windows) are the defaults, and `model_defaults` the
     builder arguments used for training unless given (they may differ from
     the builder's own defaults, which suit other hardware).
     """
@@ -118,15 +120,15 @@ class TrainingRecipe:
         return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
 
     def refuse_data_arguments(self, arguments, given_to: str) -> None:
-        """Raise ``ValueError`` in one line for the first of ``arguments`` the data gives (``data_arguments``).
+        """Raise `ValueError` in one line for the first of `arguments` the data gives (`data_arguments`).
 
         Args:
             arguments: builder arguments given (only their names are read).
-            given_to: what they were given to (``"--set"``, ``"train_segmenter"``), said first.
+            given_to: what they were given to (`"--set"`, `"train_segmenter"`), said first.
         """
         for name in self.data_arguments:
             if name in arguments:
-                raise ValueError(f"{given_to}: {name} comes from the {self.data} data; leave it out.")
+                raise InputError(f"{given_to}: {name} comes from the {self.data} data; leave it out.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +151,7 @@ class ModelInfo:
     export_refusals: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Keras-free checks of the builder's argument values ("module:function"), which the builder itself runs
     # first: zoo.registry.check_model_arguments runs them without building, so the command line refuses a bad
-    # value before it imports Keras. Each is called with the arguments it names (``model_name``: the model's).
+    # value before it imports Keras. Each is called with the arguments it names (`model_name`: the model's).
     checks: tuple = ()
 
     def as_dict(self) -> dict:
@@ -173,14 +175,13 @@ class ModelInfo:
 class Preset:
     """A pretrained model that ships with the package: how it is made and how it is scored.
 
-    Declared in the ``PRESETS`` of a family's ``metadata.py``; its files
-    (keras-hub's layout: ``config.json``, ``model.weights.h5``,
-    ``metadata.json``) sit in that family's ``presets/<name>/`` folder.
-    ``train_args`` are the ``zoo train <model>`` flags that make it,
-    ``scorer`` the ``"module:function"`` that scores a model on held-out
-    data (``scorer(model) -> float``), ``metric`` what that number is, and
-    ``tolerance`` how far a re-score may land from the card's figure (the
-    held-out text of ``stdlib`` is Python's own source, which differs a
+    Declared in the `PRESETS` of a family's `metadata.py`; its files
+    (keras-hub's layout: `config.json`, `model.weights.h5`,
+    `metadata.json`) sit in that family's `presets/<name>/` folder.
+    `train_args` are the `zoo train <model>` flags that make it (its kind
+    of data scores it: `zoo.presets.preset_scorer`), `metric` what that number is, and
+    `tolerance` how far a re-score may land from the card's figure (the
+    held-out text of `stdlib` is Python's own source, which differs a
     little between Python versions).
     """
 
@@ -188,15 +189,10 @@ class Preset:
     model: str
     description: str
     train_args: tuple
-    scorer: str
     metric: str
     tolerance: float
     higher_is_better: bool = False
 
     def command(self) -> str:
-        """The ``zoo train`` command that makes the preset (its run folder aside)."""
+        """The `zoo train` command that makes the preset (its run folder aside)."""
         return " ".join(("zoo", "train", self.model, *self.train_args))
-
-    def load_scorer(self):
-        """The function named by ``scorer`` (imports it)."""
-        return load_target(self.scorer)

@@ -1,8 +1,8 @@
 """The training recipes and search ranges that several model families share.
 
-A recipe (:class:`~zoo.registry.entries.TrainingRecipe`) is how ``zoo train``
-and ``zoo tune`` train a kind of model; a family's ``metadata.py`` names the
-one its models use. Its ``data`` names the kind of data (:mod:`zoo.kinds`),
+A recipe (`TrainingRecipe`) is how `zoo train`
+and `zoo tune` train a kind of model; a family's `metadata.py` names the
+one its models use. Its `data` names the kind of data (`zoo.kinds`),
 which owns the trainer and the search data, so reading a recipe imports nothing.
 """
 
@@ -21,9 +21,9 @@ IMAGE_RECIPE = TrainingRecipe(
 
 
 def task_recipe(data: str, make_data: str, *, batch_size: int, learning_rate: float, model_defaults=None):
-    """The recipe of a sequence task trained by :func:`zoo.training.tasks.train_task` and searched on the same
-    data (:func:`zoo.tune.searching.task_search_data`); ``make_data`` names the task's data maker in
-    :mod:`zoo.training.tasks`."""
+    """The recipe of a sequence task trained by `zoo.training.tasks.train_task` and searched on the same
+    data (`zoo.tune.searching.task_search_data`); `make_data` names the task's data maker in
+    `zoo.training.tasks`."""
     return TrainingRecipe(
         data=data,
         make_data=make_data,

@@ -2,17 +2,17 @@
 
 Self-attention compares every position with every other, so its forward
 time and memory grow as N^2 for N positions (once N exceeds the width); an
-LSTM's grow as N. :func:`forward_costs` measures both on JAX: the time of a
-compiled forward pass (best of ``repeats``), and the memory XLA's compiler
-reserves (``memory_analysis()``: temporary buffers plus outputs) for the
+LSTM's grow as N. `forward_costs` measures both on JAX: the time of a
+compiled forward pass (best of `repeats`), and the memory XLA's compiler
+reserves (`memory_analysis()`: temporary buffers plus outputs) for the
 forward pass and for a gradient (forward and backward). On CPU, XLA fuses
 the softmax into the matrix products for long inputs, so the forward pass
 need not hold the N x N weights; the backward pass needs them.
-:func:`loglog_slope` fits the exponent.
+`loglog_slope` fits the exponent.
 
-From another backend the measurement runs in a fresh JAX process (``python
--m zoo.studies.attention_cost``), since Keras picks its backend once per
-process. Needs JAX (``pip install "keras-study-zoo[jax]"``).
+From another backend the measurement runs in a fresh JAX process (`python
+-m zoo.studies.attention_cost`), since Keras picks its backend once per
+process. Needs JAX (`pip install "keras-study-zoo[jax]"`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import time
 
 import numpy as np
 
+from zoo.errors import InputError
+
 KINDS = ("attention", "lstm")
 COSTS = {
     "seconds": "forward time (s)",
@@ -37,7 +39,7 @@ COSTS = {
 def loglog_slope(lengths, values, last=None) -> float:
     """The slope of log(values) against log(lengths): the exponent k of values ~ N^k.
 
-    ``last``: fit only the last ``last`` points (where the leading term dominates).
+    `last`: fit only the last `last` points (where the leading term dominates).
     """
     x, y = np.log(np.asarray(lengths, float)), np.log(np.asarray(values, float))
     if last:
@@ -99,15 +101,15 @@ def _measure_here(lengths, width, num_heads, batch, repeats, seed):
 def forward_costs(lengths=(128, 256, 512, 1024, 2048), width=64, num_heads=4, batch=1, repeats=3, seed=0):
     """Forward time and compiled memory of self-attention and an LSTM of the same width, per length.
 
-    Returns a list of ``{"kind", "length", "seconds", "bytes", "train_bytes"}`` rows
-    (``kind``: ``"attention"`` or ``"lstm"``). Runs on JAX; from another
+    Returns a list of `{"kind", "length", "seconds", "bytes", "train_bytes"}` rows
+    (`kind`: `"attention"` or `"lstm"`). Runs on JAX; from another
     backend, in a child JAX process.
     """
     import keras
 
     lengths = [int(n) for n in lengths]
     if width % num_heads:
-        raise ValueError(f"width={width} must be divisible by num_heads={num_heads}.")
+        raise InputError(f"width={width} must be divisible by num_heads={num_heads}.")
     if keras.backend.backend() == "jax":
         return _measure_here(lengths, width, num_heads, batch, repeats, seed)
     command = [sys.executable, "-m", "zoo.studies.attention_cost", "--lengths", *map(str, lengths)]
@@ -120,7 +122,7 @@ def forward_costs(lengths=(128, 256, 512, 1024, 2048), width=64, num_heads=4, ba
 
 
 def slopes(rows, last=3) -> dict:
-    """``{(kind, cost): fitted exponent}`` over the last ``last`` lengths, for each cost in :data:`COSTS`."""
+    """`{(kind, cost): fitted exponent}` over the last `last` lengths, for each cost in `COSTS`."""
     out = {}
     for kind in KINDS:
         mine = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["length"])

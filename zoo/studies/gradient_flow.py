@@ -1,12 +1,12 @@
 """Gradient flow through time (notes 000-004; concepts S10-S13 and L8).
 
 Needs the TensorFlow backend: gradients with respect to every intermediate
-hidden state are taken with ``tf.GradientTape``.
+hidden state are taken with `tf.GradientTape`.
 
-``gradient_by_distance`` answers "how much does the loss at the last step
+`gradient_by_distance` answers "how much does the loss at the last step
 depend on h_t?" as the norm of dL_T / dh_t against the distance T - t, for a
 plain RNN (tanh or ReLU), an LSTM and a GRU, on real text (the stdlib corpus),
-at initialisation or after training. ``clipping_study`` trains a plain ReLU
+at initialisation or after training. `clipping_study` trains a plain ReLU
 RNN whose recurrent weights make gradients explode, with and without gradient
 clipping, and records the gradient norm and the loss at every step.
 """
@@ -14,6 +14,8 @@ clipping, and records the gradient norm and the loss at every step.
 from __future__ import annotations
 
 import numpy as np
+
+from zoo.errors import InputError
 
 CELLS = ("rnn-tanh", "rnn-relu", "lstm", "gru")
 
@@ -31,7 +33,7 @@ def require_tensorflow(what: str) -> None:
 
 
 def make_cell(kind: str, units: int, recurrent_gain: float = 1.0):
-    """A zoo cell for ``kind`` (one of :data:`CELLS`)."""
+    """A zoo cell for `kind` (one of `CELLS`)."""
     import keras
 
     from zoo.layers import GRUCell, LSTMCell, SimpleRNNCell
@@ -45,7 +47,7 @@ def make_cell(kind: str, units: int, recurrent_gain: float = 1.0):
         return LSTMCell(units, recurrent_initializer=init)
     if kind == "gru":
         return GRUCell(units, recurrent_initializer=init)
-    raise ValueError(f"Unknown cell kind {kind!r}; use one of {', '.join(CELLS)}.")
+    raise InputError(f"Unknown cell kind {kind!r}; use one of {', '.join(CELLS)}.")
 
 
 class CharModel:
@@ -96,9 +98,9 @@ class CharModel:
         return norms[::-1]
 
     def train(self, windows, steps, learning_rate=3e-3, clipnorm=1.0, batch_size=32, chunks=10):
-        """Train on random ``(inputs, targets)`` windows for ``steps`` batches.
+        """Train on random `(inputs, targets)` windows for `steps` batches.
 
-        Returns the mean loss of each of ``chunks`` consecutive stretches of
+        Returns the mean loss of each of `chunks` consecutive stretches of
         training, so the list shows how the loss fell.
         """
         import keras
@@ -118,7 +120,7 @@ class CharModel:
 
 
 def text_windows_array(seq_len=60, max_chars=300_000, corpus="stdlib"):
-    """``(inputs, targets)`` arrays of shifted character windows from a corpus."""
+    """`(inputs, targets)` arrays of shifted character windows from a corpus."""
     from zoo.data import DEFAULT_CHAR_VOCABULARY, encode_chars, load_corpus
     from zoo.data.windows import shifted_windows
 
@@ -127,7 +129,7 @@ def text_windows_array(seq_len=60, max_chars=300_000, corpus="stdlib"):
 
 
 def gradient_by_distance(kinds=CELLS, *, seq_len=60, units=64, train_steps=0, batch=32, seed=0) -> dict:
-    """``{kind: norms}`` of ||dL_T/dh_t|| against distance T - t, after ``train_steps`` of training.
+    """`{kind: norms}` of ||dL_T/dh_t|| against distance T - t, after `train_steps` of training.
 
     All kinds see the same real windows of the stdlib corpus.
     """
@@ -149,10 +151,10 @@ def clipping_study(
     """Train a ReLU RNN whose recurrent gain makes gradients explode, with and without clipping.
 
     Plain SGD, the same initial weights and batches for both runs. Returns
-    ``{"clipped": {"grad_norm": [...], "update_norm": [...], "loss": [...]}, "unclipped": {...}}``;
+    `{"clipped": {"grad_norm": [...], "update_norm": [...], "loss": [...]}, "unclipped": {...}}`;
     the gradient norm is measured before clipping, the update norm is the
     global norm of the weights' change in that step (with clipping at most
-    ``learning_rate * clipnorm``).
+    `learning_rate * clipnorm`).
     """
     require_tensorflow("clipping_study")
     import keras

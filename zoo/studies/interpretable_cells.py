@@ -5,7 +5,7 @@ quotes, comments or the position in a line. Here the claim is measured, not
 assumed: record every cell of a trained TextGenerator over a code snippet,
 label each character with features computed by Python's own tokenizer
 (inside a string, inside a comment, column, indentation), and rank the cells
-by their correlation with each feature. ``render_activations`` draws the text
+by their correlation with each feature. `render_activations` draws the text
 coloured by one cell, in the style of the char-rnn figures.
 """
 
@@ -16,15 +16,17 @@ import tokenize
 
 import numpy as np
 
+from zoo.errors import InputError
+
 FEATURES = ("in_string", "in_comment", "column", "indentation")
 
 
 def code_features(text: str) -> dict:
-    """Per-character features of Python source ``text`` (arrays of ``len(text)``).
+    """Per-character features of Python source `text` (arrays of `len(text)`).
 
-    ``in_string`` and ``in_comment`` come from ``tokenize`` (tokens up to the
+    `in_string` and `in_comment` come from `tokenize` (tokens up to the
     first tokenizer error, so a snippet cut mid-string is still labelled up
-    to there); ``column`` is the position in the line and ``indentation``
+    to there); `column` is the position in the line and `indentation`
     the width of the line's leading whitespace.
     """
     n = len(text)
@@ -57,9 +59,9 @@ def code_features(text: str) -> dict:
 
 
 def record_cells(model, text: str, layer: int = -1, state: str = "c") -> np.ndarray:
-    """Activations ``(len(text), units)`` of one recurrent layer of a TextGenerator over ``text``.
+    """Activations `(len(text), units)` of one recurrent layer of a TextGenerator over `text`.
 
-    ``state`` is ``"c"`` (the LSTM's cell state) or ``"h"`` (the hidden
+    `state` is `"c"` (the LSTM's cell state) or `"h"` (the hidden
     state; the only one for GRU and simple RNN). Entry t is the state after
     reading character t.
     """
@@ -68,9 +70,9 @@ def record_cells(model, text: str, layer: int = -1, state: str = "c") -> np.ndar
     from zoo.data.vocab import TextCodec
 
     if state not in ("c", "h"):
-        raise ValueError(f"state must be 'c' or 'h', got {state!r}.")
+        raise InputError(f"state must be 'c' or 'h', got {state!r}.")
     if state == "c" and model.cell != "lstm":
-        raise ValueError(f"A {model.cell} layer has no cell state c; use state='h'.")
+        raise InputError(f"A {model.cell} layer has no cell state c; use state='h'.")
     layer = layer % model.num_layers
     ids = TextCodec(model.vocabulary).encode(text)
     states = [[ops.zeros((1, model.units)) for _ in range(model.state_size)] for _ in range(model.num_layers)]
@@ -83,7 +85,7 @@ def record_cells(model, text: str, layer: int = -1, state: str = "c") -> np.ndar
 
 
 def correlate(activations, features) -> dict:
-    """Pearson correlation of every cell with every feature: ``{feature: (units,) array}``."""
+    """Pearson correlation of every cell with every feature: `{feature: (units,) array}`."""
     a = activations - activations.mean(axis=0)
     a_norm = np.sqrt((a**2).sum(axis=0)) + 1e-12
     out = {}
@@ -94,12 +96,12 @@ def correlate(activations, features) -> dict:
 
 
 def top_cells(correlations, k: int = 3) -> dict:
-    """``{feature: [(cell, r), ...]}``: the ``k`` cells with the largest |r| for each feature."""
+    """`{feature: [(cell, r), ...]}`: the `k` cells with the largest |r| for each feature."""
     return {name: [(int(i), float(r[i])) for i in np.argsort(-np.abs(r))[:k]] for name, r in correlations.items()}
 
 
 def render_activations(text, values, ax=None, width=80, title=None):
-    """Draw ``text`` with each character on a background coloured by ``values`` (red high, blue low)."""
+    """Draw `text` with each character on a background coloured by `values` (red high, blue low)."""
     import matplotlib.pyplot as plt
 
     values = np.asarray(values, dtype=float)

@@ -19,9 +19,9 @@ from zoo.data.series import load_sunspots, sliding_windows
 
 
 def recursive_forecast(predict, windows, steps: int) -> np.ndarray:
-    """Forecast ``steps`` values after each row of ``windows`` by feeding predictions back.
+    """Forecast `steps` values after each row of `windows` by feeding predictions back.
 
-    ``predict`` maps ``(n, width)`` windows to ``(n,)`` next values. Returns ``(n, steps)``.
+    `predict` maps `(n, width)` windows to `(n,)` next values. Returns `(n, steps)`.
     """
     windows = np.array(windows, dtype=np.float32)
     out = np.zeros((len(windows), steps), np.float32)
@@ -43,11 +43,11 @@ def _fit_keras(model, x, y, epochs, seed):
 def compare_forecasters(
     series=None, *, train_fraction=0.7, tau=4, context=32, horizons=(1, 2, 4, 8, 16), epochs=200, seed=0
 ) -> dict:
-    """Fit every model on the first part of ``series`` and score forecasts on the rest.
+    """Fit every model on the first part of `series` and score forecasts on the rest.
 
-    Returns ``{"horizons": [...], "rmse": {model: [rmse per horizon]},
+    Returns `{"horizons": [...], "rmse": {model: [rmse per horizon]},
     "forecasts": {model: (steps,) forecast from the test start}, "split": index,
-    "series": values}``. RMSE is in the series' own units; every model is
+    "series": values}`. RMSE is in the series' own units; every model is
     scored on the same test targets.
     """
     from zoo.factory import create_model

@@ -1,10 +1,10 @@
-"""The callbacks of a zoo training run, shared by ``zoo train`` and ``zoo tune``.
+"""The callbacks of a zoo training run, shared by `zoo train` and `zoo tune`.
 
-A time budget (:class:`TimeLimit`, :class:`BudgetProgbar`), the learning-rate
-schedule that follows it (:class:`LinearDecay`), the per-epoch figures of a
-language model (:class:`TokenMetrics`), the history file (:class:`EpochLog`) and the
-checkpoint (:class:`DiskSpaceGuard`, :class:`Checkpoint`).
-:func:`task_callbacks` and :func:`budget_callbacks` assemble them, so a tuning
+A time budget (`TimeLimit`, `BudgetProgbar`), the learning-rate
+schedule that follows it (`LinearDecay`), the per-epoch figures of a
+language model (`TokenMetrics`), the history file (`EpochLog`) and the
+checkpoint (`DiskSpaceGuard`, `Checkpoint`).
+`task_callbacks` and `budget_callbacks` assemble them, so a tuning
 trial trains as a run with the same settings would.
 """
 
@@ -28,9 +28,9 @@ from zoo.training.carried_state import ResetEvalStates
 
 
 class TimeLimit(keras.callbacks.Callback):
-    """Stop training once ``seconds`` of training time have passed (checked every batch).
+    """Stop training once `seconds` of training time have passed (checked every batch).
 
-    ``used`` is the training time a resumed run already spent on the same
+    `used` is the training time a resumed run already spent on the same
     budget, so a killed and resumed run trains for the time that was left.
     """
 
@@ -53,19 +53,19 @@ class TimeLimit(keras.callbacks.Callback):
             self.stopped_early = True
 
 
-# The epoch count handed to Keras's ``fit`` when only a time budget bounds a run (Keras needs a number).
+# The epoch count handed to Keras's `fit` when only a time budget bounds a run (Keras needs a number).
 UNBOUNDED_EPOCHS = 10**6
 
 
 class LinearDecay(keras.callbacks.Callback):
-    """Lower the learning rate linearly from ``initial_rate`` to ``final_fraction`` of it over the budget.
+    """Lower the learning rate linearly from `initial_rate` to `final_fraction` of it over the budget.
 
-    The rate is a function of the global step (``(epoch - first_epoch) x
-    steps_per_epoch + batch``, with the epoch Keras resumes at) and of the
+    The rate is a function of the global step (`(epoch - first_epoch) x
+    steps_per_epoch + batch`, with the epoch Keras resumes at) and of the
     budget's time used, never of the optimizer's current rate, so a killed
     and resumed run trains with the rates of an uninterrupted one. Progress
-    is the larger of the share of ``epochs`` x ``steps_per_epoch`` batches
-    done and the share of ``seconds`` used (``time_limit``'s clock, which
+    is the larger of the share of `epochs` x `steps_per_epoch` batches
+    done and the share of `seconds` used (`time_limit`'s clock, which
     counts the time a resumed run already trained). At a fixed budget this
     reaches a clearly lower loss than a constant rate.
     """
@@ -99,7 +99,7 @@ class LinearDecay(keras.callbacks.Callback):
         return min(done, 1.0)
 
     def rate(self, batch) -> float:
-        """The learning rate for ``batch`` of the current epoch."""
+        """The learning rate for `batch` of the current epoch."""
         return self.initial_rate * (1.0 - (1.0 - self.final_fraction) * self.progress(batch))
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -107,9 +107,9 @@ class LinearDecay(keras.callbacks.Callback):
 
 
 class TokenMetrics(keras.callbacks.Callback):
-    """Add bits per token (``bpc``, ``val_bpc``) and perplexity (``ppl``, ``val_ppl``) to the logs.
+    """Add bits per token (`bpc`, `val_bpc`) and perplexity (`ppl`, `val_ppl`) to the logs.
 
-    Both come from the mean cross-entropy in nats (:mod:`zoo.metrics.language`).
+    Both come from the mean cross-entropy in nats (`zoo.metrics.language`).
     """
 
     def on_epoch_end(self, epoch, logs=None):
@@ -125,12 +125,12 @@ class TokenMetrics(keras.callbacks.Callback):
 class EpochLog(keras.callbacks.Callback):
     """Write every finished epoch's logs to a JSON file, atomically.
 
-    Rows are keyed by epoch: ``rows`` are the rows of the run this one
+    Rows are keyed by epoch: `rows` are the rows of the run this one
     continues (a resumed run keeps them and overwrites nothing it did not
-    redo). ``time_s`` counts training time from the run's first epoch,
-    ``time_before`` being what the continued rows had used. With
-    ``path=None`` the rows are only kept in memory (``self.rows``);
-    ``on_write`` is called after each write (the run folder records the
+    redo). `time_s` counts training time from the run's first epoch,
+    `time_before` being what the continued rows had used. With
+    `path=None` the rows are only kept in memory (`self.rows`);
+    `on_write` is called after each write (the run folder records the
     file's size and hash).
     """
 
@@ -158,7 +158,7 @@ class EpochLog(keras.callbacks.Callback):
 class BudgetProgbar(keras.callbacks.ProgbarLogger):
     """Keras's progress bar, heading each epoch of a time-budgeted run with the minutes left.
 
-    (Keras's own heading would read ``Epoch 3/1000000`` when only a time bounds the run.)
+    (Keras's own heading would read `Epoch 3/1000000` when only a time bounds the run.)
     """
 
     def __init__(self, time_limit: TimeLimit):
@@ -178,11 +178,11 @@ class BudgetProgbar(keras.callbacks.ProgbarLogger):
 class DiskSpaceGuard(keras.callbacks.Callback):
     """Stop a run in one line before Keras writes a checkpoint into a folder without room for it.
 
-    Keras's ``BackupAndRestore`` writes its weights with h5py, which crashes the
+    Keras's `BackupAndRestore` writes its weights with h5py, which crashes the
     process on a full disk and leaves a half-written file; this callback, put
     before it, checks that the folder's file system has room for two copies of
     the weights and the optimizer's state (Keras keeps the one before too) and
-    raises ``OSError(ENOSPC)`` naming the folder otherwise.
+    raises `OSError(ENOSPC)` naming the folder otherwise.
     """
 
     def __init__(self, folder, margin: int = 1 << 20):
@@ -208,15 +208,15 @@ class DiskSpaceGuard(keras.callbacks.Callback):
 
 
 class Checkpoint(keras.callbacks.BackupAndRestore):
-    """Keras's ``BackupAndRestore`` (two checkpoints kept, left on disk at the end), that fails in one line.
+    """Keras's `BackupAndRestore` (two checkpoints kept, left on disk at the end), that fails in one line.
 
     When the disk fills while h5py writes the weights, h5py raises, then prints
     a traceback for each object it frees. Here those are kept off the screen
     while the checkpoint is written, and the failure
-    becomes one ``OSError`` naming the folder. (HDF5 itself may still crash
-    the process on such a failure, in ``File.close``: DiskSpaceGuard's check
+    becomes one `OSError` naming the folder. (HDF5 itself may still crash
+    the process on such a failure, in `File.close`: DiskSpaceGuard's check
     just before is what keeps a full disk away from it.) The half-written file stays
-    where Keras wrote it: :meth:`zoo.run_folder.RunFolder.checked_checkpoint`
+    where Keras wrote it: `zoo.run_folder.RunFolder.checked_checkpoint`
     discards it, or falls back to the checkpoint before it, on the next run.
 
     Args:
@@ -244,7 +244,7 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
             )
 
     def _try_save(self) -> int | None:
-        """Keras's save; the error number of a failed write (``None`` when it worked)."""
+        """Keras's save; the error number of a failed write (`None` when it worked)."""
         try:
             super()._save_model()
         except OSError as err:
@@ -258,10 +258,10 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
 
 
 def task_callbacks(task: str, *, carry_state: bool = False) -> list:
-    """The callbacks that give a task's figures each epoch, the same in ``zoo train`` and ``zoo tune``.
+    """The callbacks that give a task's figures each epoch, the same in `zoo train` and `zoo tune`.
 
-    A language model gets :class:`TokenMetrics` (bits per token, perplexity); one trained with carried
-    states gets :class:`~zoo.training.carried_state.ResetEvalStates` before it, so validation starts from zero states.
+    A language model gets `TokenMetrics` (bits per token, perplexity); one trained with carried
+    states gets `ResetEvalStates` before it, so validation starts from zero states.
     """
     stack = [TokenMetrics()] if task == "language-modeling" else []
     if carry_state:
@@ -280,12 +280,12 @@ def budget_callbacks(
     first_epoch: int = 0,
     progress_bar: bool = False,
 ) -> list:
-    """The callbacks of a training budget and its schedule, shared by ``zoo train`` and ``zoo tune``
-    (:func:`fit_resumable` and :class:`zoo.tune.ZooHyperModel`), so a tuning trial trains as a run would.
+    """The callbacks of a training budget and its schedule, shared by `zoo train` and `zoo tune`
+    (`fit_resumable` and `zoo.tune.ZooHyperModel`), so a tuning trial trains as a run would.
 
-    ``minutes`` adds a :class:`TimeLimit` (``time_used`` of it already spent by a resumed run) and, with
-    ``progress_bar`` and no epoch budget, a progress bar of the time left; ``lr_decay`` adds the
-    :class:`LinearDecay` from ``initial_rate`` over the epochs and minutes.
+    `minutes` adds a `TimeLimit` (`time_used` of it already spent by a resumed run) and, with
+    `progress_bar` and no epoch budget, a progress bar of the time left; `lr_decay` adds the
+    `LinearDecay` from `initial_rate` over the epochs and minutes.
     """
     stack = []
     time_limit = None if minutes is None else TimeLimit(minutes * 60.0, used=time_used)

@@ -1,20 +1,21 @@
 """Carrying a language model's recurrent state from one batch to the next.
 
 char-rnn's way of training (truncated backpropagation through time): the
-text is cut into ``batch_size`` long streams (:func:`zoo.data.text_streams`),
+text is cut into `batch_size` long streams (`zoo.data.text_streams`),
 and each batch row continues the row before it. The final recurrent states
 of one batch become the initial states of the next, so the model learns
 from, and is scored with, context longer than one window, while gradients
-still flow back only ``seq_len`` steps (the states pass as constants).
+still flow back only `seq_len` steps (the states pass as constants).
 
-:class:`StateCarrier` wraps a :class:`~zoo.models.rnn.text_generator.TextGenerator`
-for ``fit``/``evaluate``; the wrapped model is what gets saved and used.
+`StateCarrier` wraps a `TextGenerator`
+for `fit`/`evaluate`; the wrapped model is what gets saved and used.
 """
 
 from __future__ import annotations
 
 import keras
 
+from zoo.errors import InputError
 from zoo.metrics.language import bits_from_nats
 from zoo.training.distribute import batch_replicas
 from zoo.validation import check_positive_int
@@ -24,15 +25,15 @@ class StateCarrier(keras.Model):
     """Training wrapper that feeds each batch the previous batch's final states.
 
     Args:
-        generator: a built ``TextGenerator``.
+        generator: a built `TextGenerator`.
         batch_size: the fixed number of training streams (batch rows).
         eval_batch_size: the number of evaluation streams (default
-            ``batch_size``; fewer suit a short validation text).
+            `batch_size`; fewer suit a short validation text).
 
     Training and evaluation keep separate states (non-trainable variables),
     so a validation pass does not disturb the training streams; evaluation
-    states start from zeros at every ``evaluate`` (``fit``'s validation
-    included) through :meth:`on_test_begin` in :class:`ResetEvalStates`.
+    states start from zeros at every `evaluate` (`fit`'s validation
+    included) through `on_test_begin` in `ResetEvalStates`.
     Works on every backend: the states are updated like batch-norm statistics.
     """
 
@@ -49,7 +50,7 @@ class StateCarrier(keras.Model):
         self.replicas = batch_replicas()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
             if value % self.replicas:
-                raise ValueError(
+                raise InputError(
                     f"{name}={value} does not split evenly over {self.replicas} replicas; "
                     f"use a multiple of {self.replicas}."
                 )
@@ -86,10 +87,10 @@ class StateCarrier(keras.Model):
         return logits
 
     def build_for_evaluation(self, validation) -> None:
-        """Build the compiled loss and metrics on one batch of ``validation`` (a ``tf.data`` pipeline of
-        evaluation streams), then zero the evaluation states; call it after ``compile``, before ``fit``.
+        """Build the compiled loss and metrics on one batch of `validation` (a `tf.data` pipeline of
+        evaluation streams), then zero the evaluation states; call it after `compile`, before `fit`.
 
-        ``fit`` builds them itself by calling the model once, symbolically, with ``training=False`` (the
+        `fit` builds them itself by calling the model once, symbolically, with `training=False` (the
         evaluation states) on a training batch's shape. With fewer evaluation streams than training
         streams (a short validation text) those row counts disagree, which JAX refuses. Nothing is
         trained and no random number is drawn, so the run that follows is the same.
@@ -99,9 +100,9 @@ class StateCarrier(keras.Model):
             self.reset_states("eval")
 
     def reset_states(self, which: str = "eval") -> None:
-        """Zero the ``"eval"``, ``"train"`` or ``"all"`` states."""
+        """Zero the `"eval"`, `"train"` or `"all"` states."""
         if which not in ("eval", "train", "all"):
-            raise ValueError(f"which must be 'eval', 'train' or 'all', got {which!r}.")
+            raise InputError(f"which must be 'eval', 'train' or 'all', got {which!r}.")
         groups = {
             "eval": [self.eval_states],
             "train": [self.train_states],
@@ -125,19 +126,19 @@ class WindowScorer(keras.Model):
 
 
 class ResetEvalStates(keras.callbacks.Callback):
-    """Start every evaluation (``fit``'s validation included) of a :class:`StateCarrier` from zero states."""
+    """Start every evaluation (`fit`'s validation included) of a `StateCarrier` from zero states."""
 
     def on_test_begin(self, logs=None):
         self.model.reset_states("eval")
 
 
 def stream_bits(model, ids, seq_len: int = 128, batch_size: int = 8) -> float:
-    """Bits per token of ``model`` on ``ids`` read as ``batch_size`` continuous streams.
+    """Bits per token of `model` on `ids` read as `batch_size` continuous streams.
 
     Every token is predicted from everything before it in its stream (the
     states carry across windows), which is how a recurrent model reads text
-    when it generates. Compare :func:`window_bits`, which restarts from zero
-    states every ``seq_len`` tokens and so scores the same model worse.
+    when it generates. Compare `window_bits`, which restarts from zero
+    states every `seq_len` tokens and so scores the same model worse.
     """
     from zoo.data.windows import text_streams
 
@@ -145,14 +146,14 @@ def stream_bits(model, ids, seq_len: int = 128, batch_size: int = 8) -> float:
 
 
 def window_bits(model, ids, seq_len: int = 128, batch_size: int = 128) -> float:
-    """Bits per token of ``model`` on ``ids`` cut into independent windows of ``seq_len``."""
+    """Bits per token of `model` on `ids` cut into independent windows of `seq_len`."""
     from zoo.data.windows import text_windows
 
     return _evaluate_bits(WindowScorer(model), text_windows(ids, seq_len, batch_size, shuffle=False))
 
 
 def _evaluate_bits(wrapper, dataset) -> float:
-    """Mean cross-entropy of ``wrapper`` over ``dataset``, in bits.
+    """Mean cross-entropy of `wrapper` over `dataset`, in bits.
 
     Compiling the wrapper, not the model inside it, leaves the model's own
     compile state (optimizer, metrics) alone.

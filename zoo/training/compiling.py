@@ -1,7 +1,7 @@
 """Compiling a model for its registry task: the optimizer, loss and metrics every trainer, search and preset uses.
 
-One table (task -> loss and metrics), so ``zoo train``, ``zoo tune`` and
-:func:`zoo.presets.load_preset` compile a model the same way. Imported by
+One table (task -> loss and metrics), so `zoo train`, `zoo tune` and
+`zoo.presets.load_preset` compile a model the same way. Imported by
 the trainers and by preset loading, it imports neither.
 """
 
@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import keras
 
+from zoo.errors import InputError
+
 
 def compile_for_task(
     model, task: str, learning_rate: float, clipnorm: float | None = None, *, from_logits: bool = False
 ):
-    """Compile ``model`` with Adam and the loss (and metrics) its registry ``task`` calls for.
+    """Compile `model` with Adam and the loss (and metrics) its registry `task` calls for.
 
     language-modeling: cross-entropy on logits; image- and video-classification:
     cross-entropy on probabilities with accuracy; text-classification: binary
     cross-entropy with accuracy; translation and image-captioning:
     cross-entropy on logits, padding (id 0) ignored; semantic-segmentation:
     per-pixel cross-entropy with mean IoU; object-detection: the YOLO loss;
-    forecasting: mean squared error with mean absolute error. ``from_logits``:
+    forecasting: mean squared error with mean absolute error. `from_logits`:
     the classifiers' and segmenters' outputs are scores before the softmax
-    (a builder's ``classifier_activation=None``).
+    (a builder's `classifier_activation=None`).
     """
     class_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)
     losses = {
@@ -41,7 +43,7 @@ def compile_for_task(
 
         losses[task] = (YoloLoss(), None)
     if task not in losses:
-        raise ValueError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
+        raise InputError(f"No training recipe for task {task!r}. Accepted tasks: {', '.join(losses)}.")
     loss, metrics = losses[task]
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss, metrics=metrics)
     return model

@@ -1,15 +1,15 @@
 """Data-parallel training on every local device, with each backend's own engine.
 
-- JAX: Keras's distribution API, ``keras.distribution.DataParallel`` over
-  ``keras.distribution.list_devices()``: variables replicated, every batch
+- JAX: Keras's distribution API, `keras.distribution.DataParallel` over
+  `keras.distribution.list_devices()`: variables replicated, every batch
   split along its first axis, one jitted step for all devices.
-- TensorFlow: ``tf.distribute.MirroredStrategy`` made the default strategy,
-  so the model, its optimizer and ``fit`` run mirrored on every device.
+- TensorFlow: `tf.distribute.MirroredStrategy` made the default strategy,
+  so the model, its optimizer and `fit` run mirrored on every device.
 
 Other backends have no multi-device engine in Keras and are refused.
 
-Without accelerators, :func:`split_cpu` cuts the CPU into several devices
-(JAX's ``--xla_force_host_platform_device_count``, TensorFlow's logical
+Without accelerators, `split_cpu` cuts the CPU into several devices
+(JAX's `--xla_force_host_platform_device_count`, TensorFlow's logical
 devices), which is how the tests run multi-device training on a laptop.
 It must run before the backend starts.
 """
@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 import sys
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 
 def split_cpu(count: int) -> None:
-    """Present the CPU as ``count`` devices to the backend (before it starts)."""
+    """Present the CPU as `count` devices to the backend (before it starts)."""
     check_positive_int("the number of CPU devices", count)
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
     if backend == "jax":
@@ -48,7 +49,7 @@ def split_cpu(count: int) -> None:
 def use_all_devices() -> str:
     """Make later models train data-parallel on every local device; returns a one-line description.
 
-    Call it before creating the model. Raises ``ValueError`` on a backend
+    Call it before creating the model. Raises `ValueError` on a backend
     without a multi-device engine.
     """
     import keras
@@ -68,7 +69,7 @@ def use_all_devices() -> str:
         return f"data-parallel with tf.distribute.MirroredStrategy over {strategy.num_replicas_in_sync} devices: " + (
             ", ".join(devices)
         )
-    raise ValueError(
+    raise InputError(
         f"--distribute needs the jax or tensorflow backend (Keras's multi-device engines); "
         f"KERAS_BACKEND is {backend!r}."
     )
@@ -77,8 +78,8 @@ def use_all_devices() -> str:
 def batch_replicas() -> int:
     """Over how many replicas each batch's rows are split into separate computations.
 
-    ``tf.distribute.MirroredStrategy`` runs one computation per replica on its
-    slice of the rows; JAX's ``DataParallel`` compiles one program over the
+    `tf.distribute.MirroredStrategy` runs one computation per replica on its
+    slice of the rows; JAX's `DataParallel` compiles one program over the
     whole batch (1 here), and a single device is 1.
     """
     import keras

@@ -1,11 +1,11 @@
-"""Resumable training: ``model.fit`` with a time or epoch budget in a run folder.
+"""Resumable training: `model.fit` with a time or epoch budget in a run folder.
 
-With an output folder, a run writes there (see :func:`fit_resumable`):
+With an output folder, a run writes there (see `fit_resumable`):
 
-- ``zoo-checkpoint/``: Keras's ``BackupAndRestore`` state (weights, optimizer, epoch),
+- `zoo-checkpoint/`: Keras's `BackupAndRestore` state (weights, optimizer, epoch),
   saved after every epoch and removed once the run is marked finished;
-- ``history.json``: one row per finished epoch, written atomically;
-- ``model.keras`` at the end.
+- `history.json`: one row per finished epoch, written atomically;
+- `model.keras` at the end.
 
 Killing a run (even with SIGKILL) and starting it again with the same
 arguments and folder resumes after the last finished epoch, with the learning
@@ -19,6 +19,7 @@ import os
 import keras
 import numpy as np
 
+from zoo.errors import InputError
 from zoo.json_files import read_json, temporary_name
 from zoo.run_folder import HISTORY, RunFolderError
 from zoo.training.callbacks import (
@@ -36,18 +37,18 @@ read_history = read_json
 def check_budget(epochs, minutes) -> None:
     """Refuse a training budget that is missing, zero, negative, NaN or not a number."""
     if epochs is None and minutes is None:
-        raise ValueError("Give epochs, minutes, or both, to bound the training run.")
+        raise InputError("Give epochs, minutes, or both, to bound the training run.")
     check_positive_int("epochs", epochs, optional=True)
     check_positive_number("minutes", minutes, optional=True)
 
 
 def shuffled_batches(x, y, batch_size: int, seed: int = 0, *, start_epoch: int = 0):
-    """``(batches, steps_per_epoch)``: ``(x, y)`` reshuffled every pass, batched and repeated (tf.data).
+    """`(batches, steps_per_epoch)`: `(x, y)` reshuffled every pass, batched and repeated (tf.data).
 
-    ``x`` is an array or a list of arrays (a model of several inputs). With
-    ``start_epoch``, the batches of that many finished passes are skipped, so
-    a resumed run sees the batches an uninterrupted run would. ``zoo train``
-    and ``zoo tune`` feed in-memory data through this one pipeline.
+    `x` is an array or a list of arrays (a model of several inputs). With
+    `start_epoch`, the batches of that many finished passes are skipped, so
+    a resumed run sees the batches an uninterrupted run would. `zoo train`
+    and `zoo tune` feed in-memory data through this one pipeline.
     """
     import tensorflow as tf
 
@@ -59,11 +60,11 @@ def shuffled_batches(x, y, batch_size: int, seed: int = 0, *, start_epoch: int =
 
 
 def _resume_point(run, model) -> tuple[int, float, list]:
-    """Where this invocation starts in ``run``: ``(first_epoch, time_before, rows)``.
+    """Where this invocation starts in `run`: `(first_epoch, time_before, rows)`.
 
-    ``first_epoch`` is the epoch the current segment began at (0, or the
-    epochs a continued run had finished), ``time_before`` the training time
-    spent before this invocation, ``rows`` the history kept. A continued
+    `first_epoch` is the epoch the current segment began at (0, or the
+    epochs a continued run had finished), `time_before` the training time
+    spent before this invocation, `rows` the history kept. A continued
     run's model takes the saved model's weights unless a checkpoint of the
     segment has newer ones.
     """
@@ -99,26 +100,27 @@ def fit_resumable(
     callbacks=(),
     final_model=None,
 ):
-    """``model.fit`` with a time or epoch budget, resumable in a run folder; returns the history rows.
+    """`model.fit` with a time or epoch budget, resumable in a run folder; returns the history rows.
 
     Args:
         model: a compiled model (or a training wrapper of the model).
-        epochs, minutes: the budget; with a run folder, the budget of the
-            run (a resumed run trains what was left of it) or, continuing a
-            finished run, of the new segment.
+        epochs: the budget in epochs (at least one of `epochs` and `minutes`); with a
+            run folder, the budget of the run (a resumed run trains what was left of
+            it) or, continuing a finished run, of the new segment.
+        minutes: the budget in minutes of training, read the same way.
         lr_decay: lower the learning rate linearly from the compiled rate to
-            a tenth over the budget (:class:`LinearDecay`).
-        run: a :class:`zoo.run_folder.RunFolder`: Keras's ``BackupAndRestore``
+            a tenth over the budget (`LinearDecay`).
+        run: a `zoo.run_folder.RunFolder`: Keras's `BackupAndRestore`
             saves weights, optimizer and epoch there after every epoch, every
-            epoch's logs go to ``history.json`` atomically, and ``model.keras``
+            epoch's logs go to `history.json` atomically, and `model.keras`
             is written at the end. A run killed at any point and started again
             on the same folder resumes after its last finished epoch, with the
             learning rates and training time of an uninterrupted run.
         extra_callbacks: run first, so they can add to each epoch's logs.
         callbacks: the caller's own, run after zoo's (they see the rate
-            :class:`LinearDecay` set for each batch).
-        final_model: what ``model.keras`` holds when ``model`` is a training
-            wrapper (default: ``model`` itself).
+            `LinearDecay` set for each batch).
+        final_model: what `model.keras` holds when `model` is a training
+            wrapper (default: `model` itself).
     """
     saved = final_model or model
     first_epoch, time_before, rows = _resume_point(run, saved) if run is not None else (0, 0.0, [])
@@ -157,7 +159,7 @@ def fit_resumable(
 
 
 def save_atomically(model, path) -> None:
-    """``model.save(path)`` through a temporary ``.keras`` file renamed over ``path`` once complete, so a kill
+    """`model.save(path)` through a temporary `.keras` file renamed over `path` once complete, so a kill
     or a full disk never leaves half a model under its name."""
     tmp = temporary_name(path).with_suffix(".tmp.keras")  # Keras wants the .keras suffix
     try:
@@ -168,5 +170,5 @@ def save_atomically(model, path) -> None:
 
 
 def history_column(rows, key) -> np.ndarray:
-    """One column of the history rows as an array (``history_column(rows, "val_bpc")``)."""
+    """One column of the history rows as an array (`history_column(rows, "val_bpc")`)."""
     return np.array([r[key] for r in rows], dtype=float)

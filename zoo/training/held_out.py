@@ -1,11 +1,11 @@
 """A trained model's score on the held-out data its recipe never trains on (what a preset's card reports).
 
-- :func:`text_bits`: bits per character on the validation split of a text
+- `text_bits`: bits per character on the validation split of a text
   corpus (the trailing tenth), cut into independent windows;
-- :func:`test_accuracy`: accuracy on an image set's test split, which
-  ``zoo train`` holds out of training and of its per-epoch validation;
-- :func:`scene_mean_iou` and :func:`scene_map`: mean IoU and mAP@0.5 (Pascal
-  VOC's rule) on the test scenes of ``zoo train``'s default run (seed 0, 500
+- `test_accuracy`: accuracy on an image set's test split, which
+  `zoo train` holds out of training and of its per-epoch validation;
+- `scene_mean_iou` and `scene_map`: mean IoU and mAP@0.5 (Pascal
+  VOC's rule) on the test scenes of `zoo train`'s default run (seed 0, 500
   scenes of 64x64), made from seeds no training run uses.
 """
 
@@ -25,10 +25,10 @@ TEXT_WINDOW = 128
 
 
 def text_bits(model, corpus: str = "stdlib", max_chars: int = TEXT_MAX_CHARS, window: int = TEXT_WINDOW) -> float:
-    """Bits per character of a character language model on ``corpus``'s validation split.
+    """Bits per character of a character language model on `corpus`'s validation split.
 
-    The split is cut into independent windows of ``window`` characters, each
-    read from zero states (:func:`zoo.training.carried_state.window_bits`).
+    The split is cut into independent windows of `window` characters, each
+    read from zero states (`zoo.training.carried_state.window_bits`).
     """
     codec = TextCodec(model.vocabulary)
     ids = codec.encode(load_corpus(corpus, max_chars=max_chars).validation)
@@ -36,7 +36,7 @@ def text_bits(model, corpus: str = "stdlib", max_chars: int = TEXT_MAX_CHARS, wi
 
 
 def test_accuracy(model, data: str = "digits") -> float:
-    """Share of ``data``'s test images that ``model`` classifies right (its top score)."""
+    """Share of `data`'s test images that `model` classifies right (its top score)."""
     images = load_image_data(data)
     scores = model.predict(images.x_test, batch_size=256, verbose=0)
     return float(np.mean(np.argmax(scores, axis=-1) == images.y_test))
@@ -50,7 +50,7 @@ def _test_scenes(seed: int = 0, count: int = 500, image_size: int = 64):
 
 
 def scene_mean_iou(model, seed: int = 0) -> float:
-    """Mean IoU (``keras.metrics.MeanIoU``, background included) of a segmenter on the test scenes."""
+    """Mean IoU (`keras.metrics.MeanIoU`, background included) of a segmenter on the test scenes."""
     from zoo.metrics.segmentation import predict_masks, segmentation_scores
 
     scenes = _test_scenes(seed)
@@ -65,10 +65,10 @@ def scene_map(model, seed: int = 0) -> float:
 
 
 def task_score(model) -> float:
-    """The headline test score of a sequence-task model (:mod:`zoo.training.tasks`) on its recipe's data.
+    """The headline test score of a sequence-task model (`zoo.training.tasks`) on its recipe's data.
 
     The model's name is its registry name (as zoo's builders name them); the
-    data is made as ``zoo train`` makes it with seed 0 and the recipe's sizes.
+    data is made as `zoo train` makes it with seed 0 and the recipe's sizes.
     """
     from zoo.training.tasks import make_task_data
 

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.errors import InputError
 from zoo.factory import create_model
-from zoo.plotting import plot_history
 from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
-from zoo.run_folder import fingerprint, open_run, settings_of
-from zoo.training.compiling import compile_for_task
-from zoo.training.fit import check_budget, fit_resumable
+from zoo.run_folder import fingerprint, settings_of
+from zoo.training.runs import TrainingRun, run_options
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 
 def split_indices(data, seed=0, validation_fraction=0.1, train_examples=None):
-    """``(train_idx, validation_idx)`` into ``data.x_train``: a seeded shuffle, the first
-    ``validation_fraction`` of it held out, and at most ``train_examples`` of the rest."""
+    """`(train_idx, validation_idx)` into `data.x_train`: a seeded shuffle, the first
+    `validation_fraction` of it held out, and at most `train_examples` of the rest."""
     check_positive_int("train_examples", train_examples, optional=True)
     order = np.random.default_rng(seed).permutation(len(data.x_train))
     n_val = max(1, int(len(order) * validation_fraction))
     val_idx, train_idx = order[:n_val], order[n_val:]
     if train_examples is not None:
         if train_examples > len(train_idx):
-            raise ValueError(
+            raise InputError(
                 f"train_examples must be at most {len(train_idx)} (the training images of {data.name} left after "
                 f"the validation split), got {train_examples}."
             )
@@ -32,10 +31,10 @@ def split_indices(data, seed=0, validation_fraction=0.1, train_examples=None):
 
 
 def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0.1, train_examples=None):
-    """``(train, validation, n_train)``: a shuffled, optionally augmented training
-    ``tf.data`` pipeline and a held-out validation split of ``data.x_train``.
+    """`(train, validation, n_train)`: a shuffled, optionally augmented training
+    `tf.data` pipeline and a held-out validation split of `data.x_train`.
 
-    ``train_examples`` keeps only that many of the (seeded, shuffled) training
+    `train_examples` keeps only that many of the (seeded, shuffled) training
     images; the validation split stays whole, so scores remain comparable.
     """
     import tensorflow as tf
@@ -53,11 +52,11 @@ def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0
 
 
 def _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples):
-    """``(training batches, forever, from where the run resumes; validation batches; steps per epoch)``."""
+    """`(training batches, forever, from where the run resumes; validation batches; steps per epoch)`."""
     train, val, n_train = image_datasets(data, batch_size, augment, seed, validation_fraction, train_examples)
     steps = -(-n_train // batch_size)
     train = train.repeat()
-    if run is not None and run.start_epoch():  # the batches an uninterrupted run would see next
+    if run.start_epoch():  # the batches an uninterrupted run would see next
         train = train.skip(run.start_epoch() * steps)
     return train, val, steps
 
@@ -66,52 +65,48 @@ def train_image_classifier(
     model_name,
     data="digits",
     *,
-    epochs=None,
-    minutes=None,
+    options=None,
     batch_size=None,
     learning_rate=None,
     augment=True,
     validation_fraction=0.1,
     train_examples=None,
-    lr_decay=True,
-    out_dir=None,
-    seed=0,
-    verbose=1,
-    overwrite=False,
-    extend=False,
-    callbacks=(),
     **model_args,
 ):
-    """Train a registered image classifier and return ``(model, history_rows, test_accuracy)``.
+    """Train a registered image classifier on an image data set.
 
     Args:
-        model_name: any ``image-classification`` model of the registry.
-        data: an :class:`zoo.data.images.ImageData` or a data set name
-            (``digits``, ``lfw_faces``, ``mnist``, ``cifar10``).
-        epochs, minutes: the budget (at least one).
-        batch_size, learning_rate: default: the registry's recipe for the
-            model (``zoo.model_info(model_name).recipe``).
+        model_name: any `image-classification` model of the registry.
+        data: an `zoo.data.images.ImageData` or a data set name
+            (`digits`, `lfw_faces`, `mnist`, `cifar10`).
+        options: the run's `zoo.training.RunOptions` (budget, folder, seed...); the folder holds
+            checkpoints, `history.json`, `model.keras` and `curve.png`.
+        batch_size: examples per batch (default: the registry's recipe for the
+            model, `zoo.model_info(model_name).recipe`).
+        learning_rate: Adam's step size (default: the recipe's).
         augment: random rotation, zoom, translation (and flips for photos).
         validation_fraction: share of the training images held out for the
             per-epoch validation; the test split is only used at the end.
         train_examples: train on only this many of the training images (the
             first of a seeded shuffle; default: all of them).
-        out_dir: the run folder (:mod:`zoo.run_folder`): checkpoints,
-            ``history.json``, ``model.keras`` and ``curve.png``; a killed run
-            restarted with the same folder and settings resumes.
-        overwrite, extend, callbacks: as :func:`zoo.train_text_generator`.
-        **model_args: builder arguments (``depth``, ``width``, ``dropout``...).
-    """
-    import keras
+        **model_args: builder arguments (`depth`, `width`, `dropout`...).
 
+    Returns:
+        A `zoo.training.TrainingResult`; its `scores` are `{"accuracy": ...}` on the test split.
+
+    Example:
+        ```python
+        result = zoo.train_image_classifier("lenet5", "digits", options=RunOptions(epochs=2))
+        ```
+    """
     from zoo.data.images import load_image_data
 
+    options = run_options(options, model_args, "train_image_classifier")
     info = model_info(model_name)
     if info.task != "image-classification":
-        raise ValueError(
+        raise InputError(
             f"{model_name} is a {info.task} model; train_image_classifier takes image-classification models."
         )
-    check_budget(epochs, minutes)
     recipe = info.recipe or IMAGE_RECIPE  # a user's classifier registered without a recipe
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
@@ -123,6 +118,7 @@ def train_image_classifier(
     check_model_arguments(model_name, model_args)
     if isinstance(data, str):
         data = load_image_data(data)
+    seed = options.seed
     split_indices(data, seed, validation_fraction, train_examples)  # refuse too many before any slow work
     settings = {
         "trainer": "images",
@@ -131,35 +127,18 @@ def train_image_classifier(
         "data_sha256": fingerprint(data.x_train, data.y_train),
         "batch_size": batch_size,
         "learning_rate": learning_rate,
-        "epochs": epochs,
-        "minutes": minutes,
         "augment": augment,
         "validation_fraction": validation_fraction,
         "train_examples": train_examples,
-        "lr_decay": lr_decay,
-        "seed": seed,
         "model_args": settings_of(model_args),
     }
-    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
-        keras.utils.set_random_seed(seed)
+    with TrainingRun(settings, options) as run:
         model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
         if len(model.outputs) != 1:
-            raise ValueError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
-        compile_for_task(model, "image-classification", learning_rate)
+            raise InputError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
+        run.compile(model, "image-classification", learning_rate)
         train, val, steps = _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples)
-        rows = fit_resumable(
-            model,
-            train,
-            val,
-            epochs=epochs,
-            minutes=minutes,
-            steps_per_epoch=steps,
-            lr_decay=lr_decay,
-            run=run,
-            verbose=verbose,
-            callbacks=callbacks,
-        )
+        rows = run.fit(model, train, val, steps_per_epoch=steps)
         _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0)
-        if run is not None:
-            plot_history(rows, run.file("curve.png"), ("accuracy", "val_accuracy"), "accuracy")
-    return model, rows, float(test_accuracy)
+        curve = (("accuracy", "val_accuracy"), "accuracy")
+        return run.result(model, rows, {"accuracy": float(test_accuracy)}, curve=curve)

@@ -1,26 +1,23 @@
 """Training the sequence-task models on the offline data each belongs with, resumable after a kill.
 
-One trainer, :func:`train_task`, and one maker of data per task, each
-returning a :class:`TaskData` (train, validation and test arrays, the builder
+One trainer, `train_task`, and one maker of data per task, each
+returning a `TaskData` (train, validation and test arrays, the builder
 arguments the data fixes, the loss and the task's own score):
 
-==========================  ===================================  ==========================================
-model                       data                                 score each epoch / on the test split
-==========================  ===================================  ==========================================
-``sentiment_rnn``           ``zoo.data.reviews`` (seeded)        accuracy (and on order-dependent reviews)
-``seq2seq_attention``       ``zoo.data.dates`` (seeded)          exact match of greedy translations
-``video_classifier``        ``zoo.data.clips`` (seeded)          accuracy per clip, or per frame
-``image_captioner``         the scenes' captions                 BLEU-4 of greedy captions (``zoo.metrics``)
-``autoregressive_forecaster``, ``latent_forecaster``
-                            yearly sunspot numbers, by time      mean absolute error, in sunspots
-``char_rnn``                note 003's ``"hello"``               accuracy of each next-character guess
-==========================  ===================================  ==========================================
+| model | data | score each epoch / on the test split |
+|---|---|---|
+| `sentiment_rnn` | `zoo.data.reviews` (seeded) | accuracy (and on order-dependent reviews) |
+| `seq2seq_attention` | `zoo.data.dates` (seeded) | exact match of greedy translations |
+| `video_classifier` | `zoo.data.clips` (seeded) | accuracy per clip, or per frame |
+| `image_captioner` | the scenes' captions | BLEU-4 of greedy captions (`zoo.metrics`) |
+| `autoregressive_forecaster`, `latent_forecaster` | yearly sunspots, by time | mean absolute error, in sunspots |
+| `char_rnn` | note 003's `"hello"` | accuracy of each next-character guess |
 
-A run writes what :func:`zoo.training.fit.fit_resumable` writes (manifest,
-checkpoint after every epoch, ``history.json``, ``model.keras``) and
-``curve.png``; the held-out scores are measured on data made from seeds no
-training run uses. The trainers of :mod:`zoo.training.text`,
-:mod:`zoo.training.images` and :mod:`zoo.training.scenes` serve the other tasks.
+A run writes what `zoo.training.fit.fit_resumable` writes (manifest,
+checkpoint after every epoch, `history.json`, `model.keras`) and
+`curve.png`; the held-out scores are measured on data made from seeds no
+training run uses. The trainers of `zoo.training.text`,
+`zoo.training.images` and `zoo.training.scenes` serve the other tasks.
 """
 
 from __future__ import annotations
@@ -32,12 +29,12 @@ from typing import Any
 import keras
 import numpy as np
 
+from zoo.errors import InputError
 from zoo.factory import create_model
-from zoo.plotting import plot_history
 from zoo.registry import check_model_arguments, model_info
-from zoo.run_folder import fingerprint, open_run, settings_of
-from zoo.training.compiling import compile_for_task
-from zoo.training.fit import check_budget, fit_resumable, shuffled_batches
+from zoo.run_folder import fingerprint, settings_of
+from zoo.training.fit import shuffled_batches
+from zoo.training.runs import TrainingRun, run_options
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
 
@@ -46,13 +43,13 @@ from zoo.validation import check_positive_int, check_positive_number
 class TaskData:
     """One task's arrays and how to train and score a model on them.
 
-    The loss and metrics are the task's (:func:`zoo.training.fit.compile_for_task`,
-    as ``zoo tune`` compiles its trials). ``x_*`` are an array or a list of
-    arrays (several inputs); ``model_args``
+    The loss and metrics are the task's (`zoo.training.compiling.compile_for_task`,
+    as `zoo tune` compiles its trials). `x_*` are an array or a list of
+    arrays (several inputs); `model_args`
     the builder arguments the data fixes (a vocabulary size, an input
-    shape); ``score(model, split)`` the task's own figures on the
-    ``"validation"`` or ``"test"`` split as a dict, its first entry the
-    headline (reported as ``val_<name>`` every epoch).
+    shape); `score(model, split)` the task's own figures on the
+    `"validation"` or `"test"` split as a dict, its first entry the
+    headline (reported as `val_<name>` every epoch).
     """
 
     description: str
@@ -72,7 +69,7 @@ class TaskData:
 
 
 class ValidationScore(keras.callbacks.Callback):
-    """Add the task's headline score on the validation split to every epoch's logs (``val_<name>``)."""
+    """Add the task's headline score on the validation split to every epoch's logs (`val_<name>`)."""
 
     def __init__(self, data: TaskData):
         super().__init__()
@@ -86,7 +83,7 @@ class ValidationScore(keras.callbacks.Callback):
 
 # -- data makers -----------------------------------------------------------------
 def _splits(make, seed: int, train: int, validation: int, test: int, **options) -> list:
-    """``[train, validation, test]`` made by ``make(n, seed=..., **options)``; the held-out splits' seeds are
+    """`[train, validation, test]` made by `make(n, seed=..., **options)`; the held-out splits' seeds are
     offset as the scenes' are, so no training seed makes them."""
     offsets = (0, VALIDATION_SEED_OFFSET, TEST_SEED_OFFSET)
     return [
@@ -95,7 +92,7 @@ def _splits(make, seed: int, train: int, validation: int, test: int, **options) 
 
 
 def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validation: int = 500, test: int = 1000):
-    """Seeded reviews whose label depends on word order (``zoo.data.reviews``), for ``sentiment_rnn``."""
+    """Seeded reviews whose label depends on word order (`zoo.data.reviews`), for `sentiment_rnn`."""
     from zoo.data.reviews import make_reviews
     from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
 
@@ -119,7 +116,7 @@ def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validatio
 
 
 def dates_data(seed: int = 0, model_args=None, *, train: int = 8000, validation: int = 300, test: int = 1000):
-    """Human-written dates and their ISO forms (``zoo.data.dates``), teacher-forced, for ``seq2seq_attention``."""
+    """Human-written dates and their ISO forms (`zoo.data.dates`), teacher-forced, for `seq2seq_attention`."""
     from zoo.data.dates import END, START, decode, encode, make_dates, source_vocabulary, target_vocabulary
     from zoo.decoding.conditional import greedy_decode
 
@@ -144,7 +141,7 @@ def dates_data(seed: int = 0, model_args=None, *, train: int = 8000, validation:
 
 
 def clips_data(seed: int = 0, model_args=None, *, train: int = 1200, validation: int = 200, test: int = 400):
-    """Seeded clips of moving shapes (``zoo.data.clips``), per clip or per frame, for ``video_classifier``."""
+    """Seeded clips of moving shapes (`zoo.data.clips`), per clip or per frame, for `video_classifier`."""
     from zoo.data.clips import FRAME_MOTIONS, MOTIONS, make_clips
 
     per_frame = bool((model_args or {}).get("per_frame", False))
@@ -169,7 +166,7 @@ CAPTION_SCENES = {"image_size": 32, "min_radius": 4, "max_radius": 7, "max_objec
 
 
 def captions_data(seed: int = 0, model_args=None, *, train: int = 3000, validation: int = 100, test: int = 300):
-    """The seeded scenes' captions (``zoo.data.scenes``, 32x32, at most 2 shapes), for ``image_captioner``."""
+    """The seeded scenes' captions (`zoo.data.scenes`, 32x32, at most 2 shapes), for `image_captioner`."""
     from zoo.data.scenes import make_scenes
     from zoo.metrics import corpus_bleu
     from zoo.models.multimodal.captioner import caption_images, encode_captions
@@ -191,7 +188,7 @@ def captions_data(seed: int = 0, model_args=None, *, train: int = 3000, validati
     )  # fmt: skip
 
 
-#: Inputs of the latent forecaster: this many past years (the autoregressive one reads ``tau``).
+#: Inputs of the latent forecaster: this many past years (the autoregressive one reads `tau`).
 SUNSPOT_WINDOW = 24
 
 
@@ -199,9 +196,9 @@ def sunspots_data(seed: int = 0, model_args=None, *, model_name: str = "autoregr
     """Yearly sunspot numbers cut by time (the first 70% train, the next 15% validation, the last 15% test),
     as windows of past years (scaled by the training years' spread) and the next year, for the forecasters.
 
-    ``train`` must be None: the series is what it is."""
+    `train` must be None: the series is what it is."""
     if train is not None:
-        raise ValueError(f"train_examples does not apply to the sunspot series (it has its own years), got {train!r}.")
+        raise InputError(f"train_examples does not apply to the sunspot series (it has its own years), got {train!r}.")
     from zoo.data.series import load_sunspots, sliding_windows
 
     width = (model_args or {}).get("tau", model_info(model_name).default_args.get("tau", SUNSPOT_WINDOW))
@@ -228,12 +225,12 @@ def sunspots_data(seed: int = 0, model_args=None, *, model_name: str = "autoregr
 
 
 def latent_sunspots_data(seed: int = 0, model_args=None, train=None):
-    """:func:`sunspots_data` for ``latent_forecaster`` (windows of :data:`SUNSPOT_WINDOW` years)."""
+    """`sunspots_data` for `latent_forecaster` (windows of `SUNSPOT_WINDOW` years)."""
     return sunspots_data(seed, model_args, model_name="latent_forecaster", train=train)
 
 
 def hello_data(seed: int = 0, model_args=None, *, word: str = "hello", train: int = 32):
-    """Note 003's example: predict ``word[1:]`` from ``word[:-1]``, one-hot, for ``char_rnn``."""
+    """Note 003's example: predict `word[1:]` from `word[:-1]`, one-hot, for `char_rnn`."""
     vocabulary = sorted(set(word), key=word.index)
     eye = np.eye(len(vocabulary), dtype=np.float32)
     x = eye[[vocabulary.index(c) for c in word[:-1]]][None]
@@ -251,8 +248,8 @@ def hello_data(seed: int = 0, model_args=None, *, word: str = "hello", train: in
 
 # -- the trainer -------------------------------------------------------------------
 def task_datasets(data: TaskData, batch_size: int, seed: int = 0, *, start_epoch: int = 0):
-    """``(train, validation, steps_per_epoch)``: the training batches of :func:`zoo.training.fit.shuffled_batches`
-    and the validation batches, the same for ``zoo train`` and ``zoo tune``."""
+    """`(train, validation, steps_per_epoch)`: the training batches of `zoo.training.fit.shuffled_batches`
+    and the validation batches, the same for `zoo train` and `zoo tune`."""
     import tensorflow as tf
 
     train, steps = shuffled_batches(data.x_train, data.y_train, batch_size, seed, start_epoch=start_epoch)
@@ -260,58 +257,71 @@ def task_datasets(data: TaskData, batch_size: int, seed: int = 0, *, start_epoch
     return train, tf.data.Dataset.from_tensor_slices((val_inputs, data.y_val)).batch(256), steps
 
 
+#: The data makers a recipe's `make_data` names, by name.
+MAKERS = {
+    maker.__name__: maker
+    for maker in (reviews_data, dates_data, clips_data, captions_data, sunspots_data, latent_sunspots_data, hello_data)
+}
+
+
 def make_task_data(model_name: str, seed: int = 0, model_args=None, train_examples=None) -> TaskData:
-    """The :class:`TaskData` of ``model_name``'s recipe (its ``make_data``, a maker of this module), for builder
-    arguments ``model_args``."""
+    """The `TaskData` of `model_name`'s recipe (its `make_data`, a maker of `MAKERS`), for builder
+    arguments `model_args`.
+
+    Raises:
+        InputError: the recipe names no maker of this module.
+    """
     recipe = model_info(model_name).recipe
     check_positive_int("train_examples", train_examples, optional=True)
+    if recipe is None or recipe.make_data not in MAKERS:
+        made_by = None if recipe is None else recipe.make_data
+        raise InputError(f"{model_name}'s recipe names the data maker {made_by!r}; accepted: {', '.join(MAKERS)}.")
     sizes = {} if train_examples is None else {"train": train_examples}
-    return globals()[recipe.make_data](seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
+    return MAKERS[recipe.make_data](seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
 
 
 def train_task(
     model_name,
     *,
-    epochs=None,
-    minutes=None,
+    options=None,
     batch_size=None,
     learning_rate=None,
-    lr_decay=True,
     train_examples=None,
-    out_dir=None,
-    seed=0,
-    verbose=1,
-    overwrite=False,
-    extend=False,
-    callbacks=(),
     **model_args,
 ):
-    """Train a registered sequence-task model on its recipe's data; return ``(model, history_rows, test_scores)``.
+    """Train a registered sequence-task model on its recipe's data.
 
     Args:
         model_name: a model whose recipe names one of this module's data
-            makers (``zoo info MODEL``).
-        epochs, minutes: the budget (at least one).
-        batch_size, learning_rate: default: the model's recipe.
+            makers (`zoo info MODEL`).
+        options: the run's `zoo.training.RunOptions` (budget, folder, seed...); the seed makes the
+            data too.
+        batch_size: examples per batch (default: the model's recipe).
+        learning_rate: Adam's step size (default: the model's recipe).
         train_examples: how many training examples to make (default: the
             task's own; the held-out splits keep their sizes).
-        out_dir, overwrite, extend, callbacks, seed: as :func:`zoo.train_text_generator`.
-        **model_args: builder arguments over the recipe's ``model_defaults``.
+        **model_args: builder arguments over the recipe's `model_defaults`.
 
-    Every epoch's row has the task's headline score on the validation split
-    (``val_exact_match``, ``val_bleu4``...); ``test_scores`` are all of the
-    task's figures on the test split.
+    Returns:
+        A `zoo.training.TrainingResult`. Every epoch's row has the task's headline score on the
+        validation split (`val_exact_match`, `val_bleu4`...); `scores` are all of the task's
+        figures on the test split, the headline first.
+
+    Example:
+        ```python
+        result = train_task("seq2seq_attention", options=RunOptions(epochs=2))
+        ```
     """
+    options = run_options(options, model_args, "train_task")
     info = model_info(model_name)
     recipe = info.recipe
-    check_budget(epochs, minutes)
     batch_size = recipe.batch_size if batch_size is None else batch_size
     learning_rate = recipe.learning_rate if learning_rate is None else learning_rate
     check_positive_int("batch_size", batch_size)
     check_positive_number("learning_rate", learning_rate)
     builder_args = {**recipe.model_defaults, **model_args}
     check_model_arguments(model_name, builder_args)
-    data = make_task_data(model_name, seed, model_args, train_examples)
+    data = make_task_data(model_name, options.seed, model_args, train_examples)
     settings = {
         "trainer": "tasks",
         "model": model_name,
@@ -319,33 +329,14 @@ def train_task(
         "data_sha256": data.identity(),
         "batch_size": batch_size,
         "learning_rate": learning_rate,
-        "epochs": epochs,
-        "minutes": minutes,
-        "lr_decay": lr_decay,
-        "seed": seed,
         "model_args": settings_of(model_args),
     }
-    with open_run(out_dir, settings, overwrite=overwrite, extend=extend) as run:
-        keras.utils.set_random_seed(seed)
-        model = create_model(model_name, **{**data.model_args, **builder_args})
-        compile_for_task(model, info.task, learning_rate)
-        start_epoch = run.start_epoch() if run is not None else 0  # a resumed run sees the batches it would have
-        train, validation, steps = task_datasets(data, batch_size, seed, start_epoch=start_epoch)
-        rows = fit_resumable(
-            model,
-            train,
-            validation,
-            epochs=epochs,
-            minutes=minutes,
-            steps_per_epoch=steps,
-            lr_decay=lr_decay,
-            run=run,
-            verbose=verbose,
-            extra_callbacks=[ValidationScore(data)],
-            callbacks=callbacks,
-        )
+    with TrainingRun(settings, options) as run:
+        model = run.compile(create_model(model_name, **{**data.model_args, **builder_args}), info.task, learning_rate)
+        # A resumed run sees the batches an uninterrupted run would.
+        train, validation, steps = task_datasets(data, batch_size, options.seed, start_epoch=run.start_epoch())
+        rows = run.fit(model, train, validation, steps_per_epoch=steps, extra_callbacks=[ValidationScore(data)])
         scores = data.score(model, "test")
-        if run is not None and rows:
-            headline = next(iter(scores))
-            plot_history(rows, run.file("curve.png"), ("", "val_" + headline), headline.replace("_", " "))
-    return model, rows, scores
+        headline = next(iter(scores))
+        curve = (("", "val_" + headline), headline.replace("_", " ")) if rows else None
+        return run.result(model, rows, scores, curve=curve)

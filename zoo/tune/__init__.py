@@ -1,17 +1,18 @@
-"""Tuning registry models with keras-tuner (a dependency of ``keras-study-zoo``).
+"""Tuning registry models with keras-tuner (a dependency of `keras-study-zoo`).
 
-- :func:`hypermodel`: a ``keras_tuner.HyperModel`` for any registered model,
-  its search space taken from the registry's ``tunable`` declaration.
-- :func:`search`: run or resume a search (grid, random, bayesian,
-  hyperband) in a directory; :class:`ResumableGridOracle` is a grid search
+- `hypermodel`: a `keras_tuner.HyperModel` for any registered model,
+  its search space taken from the registry's `tunable` declaration.
+- `search`: run or resume a search (grid, random, bayesian,
+  hyperband) in a directory; `ResumableGridOracle` is a grid search
   that survives a kill.
-- :func:`units_vs_depth`: note 004's question, measured.
-- :mod:`zoo.tune.spaces`: the registry's ``tunable`` declarations as hyperparameters.
+- `units_vs_depth`: note 004's question, measured.
+- `zoo.tune.spaces`: the registry's `tunable` declarations as hyperparameters.
 
-``import zoo.tune`` (and :mod:`zoo.tune.spaces`, which checks a ``--space`` before anything
+`import zoo.tune` (and `zoo.tune.spaces`, which checks a `--space` before anything
 slow starts) imports neither keras-tuner nor Keras; the names below import them on first use.
 """
 
+from zoo.errors import MissingDependencyError
 from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
@@ -44,12 +45,12 @@ def require_keras_tuner() -> None:
     """Raise an ImportError naming zoo's distribution when keras-tuner is missing (a broken install).
 
     It looks for the package without importing it, which would import Keras and TensorFlow: the
-    ``zoo tune --workers`` launcher checks it too, and only starts processes.
+    `zoo tune --workers` launcher checks it too, and only starts processes.
     """
     import importlib.util
 
     if importlib.util.find_spec("keras_tuner") is None:  # pragma: no cover - depends on the installed packages
-        raise ImportError(
+        raise MissingDependencyError(
             "zoo.tune needs keras-tuner, a dependency of keras-study-zoo that is missing here: "
             "pip install --force-reinstall keras-study-zoo (or '.' from a checkout)."
         )

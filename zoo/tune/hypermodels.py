@@ -7,6 +7,7 @@ import time
 import keras
 import keras_tuner
 
+from zoo.errors import InputError
 from zoo.factory import create_model
 from zoo.metrics.language import bits_from_nats
 from zoo.registry import model_info
@@ -18,46 +19,46 @@ from zoo.tune.spaces import COMPILE_ARGS, check_space_values, declare, search_sp
 
 def ensure_built(model, info) -> None:
     """Create a subclassed model's weights from the registry's input spec, so
-    ``count_params`` and ``load_weights`` work before the first fit
+    `count_params` and `load_weights` work before the first fit
     (keras-tuner issue 933)."""
     if not model.built:
         spec = info.input or (info.contract.input if info.contract else None)
         if spec is None:
-            raise ValueError(f"{info.name} has no input spec in the registry, so it cannot be built before fit.")
+            raise InputError(f"{info.name} has no input spec in the registry, so it cannot be built before fit.")
         model.build((None,) + tuple(spec.shape))
 
 
 class ZooHyperModel(keras_tuner.HyperModel):
     """A registered model with a search space over some of its arguments.
 
-    ``build(hp)`` declares the space on ``hp``, creates the model with the
-    chosen values (and the ``fixed`` ones), builds its weights and compiles
-    it for its task. ``fit(hp, model, *args, **kwargs)`` runs ``model.fit``
+    `build(hp)` declares the space on `hp`, creates the model with the
+    chosen values (and the `fixed` ones), builds its weights and compiles
+    it for its task. `fit(hp, model, *args, **kwargs)` runs `model.fit`
     with whatever data, epochs and callbacks the tuner passes in, plus the
-    callbacks ``zoo train`` uses (:func:`zoo.training.callbacks.task_callbacks` and
-    :func:`zoo.training.callbacks.budget_callbacks`: the same figures, time budget and
-    learning-rate decay), and returns the trial's metrics: the best ``val_loss`` (the objective),
-    ``val_bpc`` for language models, ``val_accuracy`` where measured, the
-    final ``loss``, ``params``, ``seconds`` and ``epochs_run``.
+    callbacks `zoo train` uses (`zoo.training.callbacks.task_callbacks` and
+    `zoo.training.callbacks.budget_callbacks`: the same figures, time budget and
+    learning-rate decay), and returns the trial's metrics: the best `val_loss` (the objective),
+    `val_bpc` for language models, `val_accuracy` where measured, the
+    final `loss`, `params`, `seconds` and `epochs_run`.
 
     Args:
         model_name: a registry name.
-        space: see :func:`zoo.tune.spaces.search_space`.
-        learning_rate: Adam's step size when ``learning_rate`` is not searched.
-        clipnorm: gradient-norm clipping (``None``: none).
+        space: see `zoo.tune.spaces.search_space`.
+        learning_rate: Adam's step size when `learning_rate` is not searched.
+        clipnorm: gradient-norm clipping (`None`: none).
         minutes: optional wall-clock budget per trial (on top of the epochs).
         lr_decay: lower the learning rate linearly to a tenth over each trial's
-            budget, as ``zoo train`` does (:class:`zoo.training.callbacks.LinearDecay`).
+            budget, as `zoo train` does (`zoo.training.callbacks.LinearDecay`).
         seed: weights are initialised from this seed in every trial, so
             trials differ only in their hyperparameters.
-        carry_state: ``{"batch_size": B, "eval_batch_size": E}`` to train a
-            language model as ``zoo train`` does, on continuous streams with
-            the recurrent states carried between batches: ``build`` then
-            returns a :class:`~zoo.training.carried_state.StateCarrier` around the
-            model (its ``generator`` is the model). ``text_search_data`` puts
-            this in its ``fixed``.
-        **fixed: builder arguments held fixed (e.g. ``vocabulary``,
-            ``input_shape``, ``num_classes``).
+        carry_state: `{"batch_size": B, "eval_batch_size": E}` to train a
+            language model as `zoo train` does, on continuous streams with
+            the recurrent states carried between batches: `build` then
+            returns a `StateCarrier` around the
+            model (its `generator` is the model). `text_search_data` puts
+            this in its `fixed`.
+        **fixed: builder arguments held fixed (e.g. `vocabulary`,
+            `input_shape`, `num_classes`).
     """
 
     def __init__(
@@ -139,7 +140,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
 def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
     """The metrics a trial reports: best validation loss and the figures the studies plot."""
     if not logs.get("val_loss"):
-        raise ValueError("The search needs validation data: pass validation_data to search().")
+        raise InputError("The search needs validation data: pass validation_data to search().")
     val = [float(v) for v in logs["val_loss"]]
     best = min(range(len(val)), key=val.__getitem__)
     out = {
@@ -157,14 +158,16 @@ def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
 
 
 def hypermodel(name, space=None, **kwargs) -> ZooHyperModel:
-    """A ``keras_tuner.HyperModel`` for the registered model ``name``.
+    """A `keras_tuner.HyperModel` for the registered model `name`.
 
-    ``space`` picks what to search (default: every tunable argument the
+    `space` picks what to search (default: every tunable argument the
     registry declares); other keyword arguments are passed to
-    :class:`ZooHyperModel` (``learning_rate``, ``clipnorm``, ``minutes``,
-    ``seed``) or held fixed as builder arguments::
+    `ZooHyperModel` (`learning_rate`, `clipnorm`, `minutes`,
+    `seed`) or held fixed as builder arguments:
 
-        hm = zoo.tune.hypermodel("text_generator", {"units": [64, 128]}, vocabulary=vocab)
-        model = hm.build(keras_tuner.HyperParameters())   # built and compiled
+    ```python
+    hm = zoo.tune.hypermodel("text_generator", {"units": [64, 128]}, vocabulary=vocab)
+    model = hm.build(keras_tuner.HyperParameters())   # built and compiled
+    ```
     """
     return ZooHyperModel(name, space, **kwargs)

@@ -1,12 +1,12 @@
 """Running a search as keras-tuner's chief plus N workers on this machine.
 
 keras-tuner's distributed mode is three environment variables per process:
-``KERASTUNER_TUNER_ID`` (``chief`` for the process that holds the oracle,
-any other unique id for a worker), ``KERASTUNER_ORACLE_IP`` and
-``KERASTUNER_ORACLE_PORT`` (where the chief listens for gRPC calls).
-:func:`run_distributed` sets them for a chief and ``workers`` workers on
-127.0.0.1; across machines, set them by hand and run the same ``zoo tune``
-command on each, with a ``--dir`` all of them share.
+`KERASTUNER_TUNER_ID` (`chief` for the process that holds the oracle,
+any other unique id for a worker), `KERASTUNER_ORACLE_IP` and
+`KERASTUNER_ORACLE_PORT` (where the chief listens for gRPC calls).
+`run_distributed` sets them for a chief and `workers` workers on
+127.0.0.1; across machines, set them by hand and run the same `zoo tune`
+command on each, with a `--dir` all of them share.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ def free_port() -> int:
 
 
 def run_distributed(argv, workers: int, directory, *, ip="127.0.0.1", port=None, poll=0.5) -> None:
-    """Run ``zoo <argv>`` as a chief and ``workers`` workers; return when all have exited.
+    """Run `zoo <argv>` as a chief and `workers` workers; return when all have exited.
 
-    If any process fails, the others are stopped and ``RuntimeError`` names
+    If any process fails, the others are stopped and `RuntimeError` names
     the failed one (the completed trials stay in the search directory, and
     the same command resumes the search). The chief and workers die with the
     launcher: SIGTERM or Ctrl-C stops them, and on Linux each asks the kernel
-    for SIGTERM when the launcher dies, even by SIGKILL (``PR_SET_PDEATHSIG``).
+    for SIGTERM when the launcher dies, even by SIGKILL (`PR_SET_PDEATHSIG`).
     """
     port = port or free_port()
     base = dict(os.environ, KERASTUNER_ORACLE_IP=ip, KERASTUNER_ORACLE_PORT=str(port))

@@ -1,12 +1,12 @@
 """A grid-search oracle that resumes after a kill.
 
-keras-tuner's ``GridSearchOracle`` keeps its walk through the grid in
+keras-tuner's `GridSearchOracle` keeps its walk through the grid in
 memory only (a linked list of trial ids and a queue), so a reloaded search
 finds nothing left to do and stops (keras-tuner issue 1055). This oracle
 keeps no extra state at all: the grid is enumerated in a fixed order from
 the search space, and the next trial is the first combination whose values
 have not been tried. keras-tuner already saves the tried values
-(``tried_so_far``) and sends a trial that was running when the process
+(`tried_so_far`) and sends a trial that was running when the process
 died back for a retry, so a reloaded search reruns the unfinished trial and
 then goes on where it stopped.
 """
@@ -18,6 +18,8 @@ import itertools
 import keras_tuner
 from keras_tuner.src.engine import trial as trial_module
 
+from zoo.errors import InputError
+
 
 def grid_values(hp) -> list:
     """Every value a hyperparameter takes in a grid, in order."""
@@ -27,7 +29,7 @@ def grid_values(hp) -> list:
     if values is None:
         if hasattr(hp, "value"):  # Fixed
             return [hp.value]
-        raise ValueError(
+        raise InputError(
             f"Grid search needs a finite set of values for {hp.name!r}; give it a step or a list of values."
         )
     return list(values)
@@ -37,7 +39,7 @@ class ResumableGridOracle(keras_tuner.Oracle):
     """Exhaustive search over a grid, in a fixed order, resumable from its directory.
 
     The combinations are walked with the last declared hyperparameter
-    changing fastest. ``max_trials`` may cut the walk short. Conditional
+    changing fastest. `max_trials` may cut the walk short. Conditional
     hyperparameters are honoured: inactive ones are dropped from a
     combination and duplicates are skipped.
     """

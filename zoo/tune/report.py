@@ -9,10 +9,10 @@ from zoo.tune.searching import format_table, plot_scores, read_trials, sorted_tr
 
 
 def print_report(directory, model=None, objective="val_loss") -> dict:
-    """Print the trials of the search in ``directory``, best first, and write its results and plots.
+    """Print the trials of the search in `directory`, best first, and write its results and plots.
 
-    Writes ``results.csv``, ``results.json`` and ``scores.png``; a search
-    over ``units`` and ``num_layers`` of a text_generator also gets the
+    Writes `results.csv`, `results.json` and `scores.png`; a search
+    over `units` and `num_layers` of a text_generator also gets the
     units-versus-depth heat map, the loss-against-parameters plot and the
     equal-parameter verdict. Returns the written files.
     """

@@ -1,11 +1,11 @@
 """Tuners, search data and search results.
 
-Every search lives in one directory: keras-tuner's project (``oracle.json``
-and one ``trial_*/`` folder per trial with ``trial.json`` and the best
-checkpoint), ``search.json`` (what was searched, so a restart with other
-settings is refused instead of mixing two searches), ``events.jsonl``
+Every search lives in one directory: keras-tuner's project (`oracle.json`
+and one `trial_*/` folder per trial with `trial.json` and the best
+checkpoint), `search.json` (what was searched, so a restart with other
+settings is refused instead of mixing two searches), `events.jsonl`
 (one line per trial start and end, from every process), TensorBoard logs
-with HParams, and at the end ``results.csv``, ``results.json`` and plots.
+with HParams, and at the end `results.csv`, `results.json` and plots.
 A search killed at any point and started again with the same directory
 keeps its completed trials and reruns only the unfinished one.
 """
@@ -22,6 +22,7 @@ import keras
 import keras_tuner
 from keras_tuner.src.engine.trial import TrialStatus
 
+from zoo.errors import InputError
 from zoo.json_files import read_json, write_atomically, write_json_atomically
 from zoo.plotting import save_figure
 from zoo.registry import model_info
@@ -86,7 +87,7 @@ class _ZooTunerMixin:
 
 
 class GridTuner(_ZooTunerMixin, keras_tuner.Tuner):
-    """Grid search that resumes after a kill (see :class:`ResumableGridOracle`)."""
+    """Grid search that resumes after a kill (see `ResumableGridOracle`)."""
 
     def __init__(self, hypermodel, objective="val_loss", max_trials=None, seed=None, **kwargs):
         oracle = ResumableGridOracle(objective=objective, max_trials=max_trials, seed=seed)
@@ -108,20 +109,20 @@ class HyperbandTuner(_ZooTunerMixin, keras_tuner.Hyperband):
 def make_tuner(
     kind, hypermodel, directory, *, objective="val_loss", max_trials=None, max_epochs=None, factor=3, seed=0
 ):
-    """A tuner of ``kind`` (one of :data:`TUNERS`) searching in ``directory``.
+    """A tuner of `kind` (one of `TUNERS`) searching in `directory`.
 
-    The directory is never wiped (keras-tuner's ``overwrite=True`` would
+    The directory is never wiped (keras-tuner's `overwrite=True` would
     delete it from every process of a distributed search): an existing
     search there is reloaded and continued.
     """
     if kind not in TUNERS:
-        raise ValueError(f"Unknown tuner {kind!r}. Accepted: {', '.join(TUNERS)}.")
+        raise InputError(f"Unknown tuner {kind!r}. Accepted: {', '.join(TUNERS)}.")
     common = {"directory": str(directory), "project_name": PROJECT, "overwrite": False, "seed": seed}
     if kind == "grid":
         return GridTuner(hypermodel, objective, max_trials=max_trials, **common)
     if kind == "hyperband":
         if not max_epochs:
-            raise ValueError("Hyperband needs max_epochs (the most epochs any trial trains for).")
+            raise InputError("Hyperband needs max_epochs (the most epochs any trial trains for).")
         return HyperbandTuner(hypermodel, objective=objective, max_epochs=max_epochs, factor=factor, **common)
     trials = max_trials or 10
     if kind == "random":
@@ -132,7 +133,7 @@ def make_tuner(
 # -- data ---------------------------------------------------------------------
 @dataclasses.dataclass
 class SearchData:
-    """What a search trains on: builder arguments the data fixes, and ``fit`` arguments."""
+    """What a search trains on: builder arguments the data fixes, and `fit` arguments."""
 
     fixed: dict
     fit_kwargs: dict
@@ -153,14 +154,14 @@ def text_search_data(
     seed=0,
     model_name="text_generator",
 ) -> SearchData:
-    """A text corpus for a language model's search (``model_name``), read as ``zoo train`` reads it.
+    """A text corpus for a language model's search (`model_name`), read as `zoo train` reads it.
 
-    ``seq_len`` and ``batch_size`` default to the model's recipe. With
-    ``carry_state`` (the default for recurrent models, as in ``zoo train``;
-    a ``transformer_lm`` has no state to carry) the text is read as
-    continuous streams and ``fixed`` carries the stream counts, so
-    :func:`zoo.tune.hypermodel` trains every trial through a
-    :class:`~zoo.training.carried_state.StateCarrier`; otherwise as shuffled windows.
+    `seq_len` and `batch_size` default to the model's recipe. With
+    `carry_state` (the default for recurrent models, as in `zoo train`;
+    a `transformer_lm` has no state to carry) the text is read as
+    continuous streams and `fixed` carries the stream counts, so
+    `zoo.tune.hypermodel` trains every trial through a
+    `StateCarrier`; otherwise as shuffled windows.
     """
     from zoo.data.text import load_corpus
     from zoo.data.vocab import TextCodec
@@ -201,8 +202,8 @@ def text_search_data(
 def image_search_data(
     data="digits", *, batch_size=64, augment=True, upscale=1, train_examples=None, seed=0
 ) -> SearchData:
-    """An image data set for an image-classification search, split as ``zoo train`` splits it
-    (``train_examples``: keep only that many training images, as ``zoo train --train-examples``)."""
+    """An image data set for an image-classification search, split as `zoo train` splits it
+    (`train_examples`: keep only that many training images, as `zoo train --train-examples`)."""
     from zoo.data.images import load_image_data
     from zoo.training.images import image_datasets
 
@@ -217,7 +218,7 @@ def image_search_data(
 
 
 def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0, model_args=None) -> SearchData:
-    """A sequence task's data (:mod:`zoo.training.tasks`) for a search, made and batched as ``zoo train`` does."""
+    """A sequence task's data (`zoo.training.tasks`) for a search, made and batched as `zoo train` does."""
     from zoo.training.tasks import make_task_data, task_datasets
 
     data = make_task_data(model_name, seed, model_args, train_examples)
@@ -233,7 +234,7 @@ def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0
 def scene_search_data(
     model_name, *, scenes=4000, image_size=64, validation_scenes=200, batch_size=None, seed=0, model_args=None
 ) -> SearchData:
-    """Seeded scenes for a segmentation or detection search, made and encoded as ``zoo train`` makes them."""
+    """Seeded scenes for a segmentation or detection search, made and encoded as `zoo train` makes them."""
     import tensorflow as tf
 
     from zoo.training.fit import shuffled_batches
@@ -272,7 +273,7 @@ def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
         saved = read_json(path, hint="it describes the search in this folder: give a new --dir to start another")
         if saved != settings:
             changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
-            raise ValueError(
+            raise InputError(
                 f"{directory} holds a different search (changed: {', '.join(changed)}). "
                 "Use another directory, or delete that one to start over."
             )
@@ -299,14 +300,14 @@ def search(
     """Run (or resume) a search and return its finished tuner.
 
     Args:
-        hypermodel: a :class:`zoo.tune.ZooHyperModel` (or any keras-tuner hypermodel).
-        data: :class:`SearchData` (``text_search_data``, ``image_search_data``).
+        hypermodel: a `zoo.tune.ZooHyperModel` (or any keras-tuner hypermodel).
+        data: `SearchData` (`text_search_data`, `image_search_data`).
         directory: where the search lives; the same directory resumes it.
-        tuner: one of :data:`TUNERS`.
+        tuner: one of `TUNERS`.
         epochs: epochs per trial (Hyperband: the most epochs of any trial).
         max_trials: cap on the number of trials.
         tensorboard: with the TensorFlow backend, write TensorBoard logs
-            with HParams to ``directory/tensorboard``.
+            with HParams to `directory/tensorboard`.
         callbacks: more Keras callbacks for every trial (deep-copied per trial).
         settings: a JSON-able description of the search; a restart whose
             settings differ is refused.
@@ -336,10 +337,10 @@ def _jsonable(value):
 
 # -- results ------------------------------------------------------------------
 def read_trials(directory) -> list:
-    """The trials of the search in ``directory``, one dict each, read from keras-tuner's files.
+    """The trials of the search in `directory`, one dict each, read from keras-tuner's files.
 
-    Each row has ``trial_id``, ``status``, the hyperparameter values (without
-    keras-tuner's internal ``tuner/`` ones, which go to ``tuner_epochs`` and
+    Each row has `trial_id`, `status`, the hyperparameter values (without
+    keras-tuner's internal `tuner/` ones, which go to `tuner_epochs` and
     friends) and each metric's best value. Works for a finished, running or
     distributed search.
     """
@@ -365,7 +366,7 @@ def sorted_trials(rows, objective="val_loss") -> list:
 
 
 def write_results(rows, directory) -> dict:
-    """Write ``results.csv`` and ``results.json`` in ``directory``; returns their paths."""
+    """Write `results.csv` and `results.json` in `directory`; returns their paths."""
     import csv
     import io
 
@@ -383,7 +384,7 @@ def write_results(rows, directory) -> dict:
 
 
 def format_table(rows, columns, objective="val_loss") -> str:
-    """A plain-text table of ``rows``."""
+    """A plain-text table of `rows`."""
 
     def cell(v):
         if isinstance(v, float):
@@ -422,7 +423,7 @@ def plot_scores(rows, path, objective="val_loss") -> None:
 
 
 def distributed_role() -> str | None:
-    """``"chief"``, a worker's tuner id, or ``None`` when not in keras-tuner's distributed mode."""
+    """`"chief"`, a worker's tuner id, or `None` when not in keras-tuner's distributed mode."""
     if "KERASTUNER_ORACLE_IP" not in os.environ:
         return None
     return os.environ.get("KERASTUNER_TUNER_ID")

@@ -1,15 +1,17 @@
 """Search spaces: the registry's tunable declarations turned into keras-tuner hyperparameters.
 
 A registry entry declares its tunable arguments as plain data, so listing
-them never imports keras-tuner::
+them never imports keras-tuner:
 
-    tunable={
-        "units": {"values": (32, 64, 128)},                      # hp.Choice
-        "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},        # hp.Float
-        "learning_rate": {"min": 1e-4, "max": 1e-2, "sampling": "log"},
-    }
+```python
+tunable={
+    "units": {"values": (32, 64, 128)},                      # hp.Choice
+    "dropout": {"min": 0.0, "max": 0.5, "step": 0.1},        # hp.Float
+    "learning_rate": {"min": 1e-4, "max": 1e-2, "sampling": "log"},
+}
+```
 
-``learning_rate`` is the one name that is not a builder argument: it sets
+`learning_rate` is the one name that is not a builder argument: it sets
 Adam's step size when the model is compiled.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoo.errors import InputError
 from zoo.registry import check_model_arguments, model_info
 
 #: Hyperparameters that configure compilation rather than the builder.
@@ -27,28 +30,28 @@ def _check_spec(model: str, name: str, spec) -> dict:
     if isinstance(spec, (list, tuple)):
         spec = {"values": tuple(spec)}
     if not isinstance(spec, dict):
-        raise ValueError(
+        raise InputError(
             f"{model}: the search space of {name!r} must be a list of values or a dict with 'values' "
             f"or 'min'/'max', got {spec!r}."
         )
     if "values" in spec:
         values = tuple(spec["values"])
         if not values:
-            raise ValueError(f"{model}: the search space of {name!r} has no values.")
+            raise InputError(f"{model}: the search space of {name!r} has no values.")
         if len(set(map(repr, values))) != len(values):
-            raise ValueError(f"{model}: the search space of {name!r} repeats a value: {list(values)}.")
+            raise InputError(f"{model}: the search space of {name!r} repeats a value: {list(values)}.")
         kinds = {type(v) for v in values}
         if len(kinds) > 1 and not kinds <= {int, float}:
-            raise ValueError(f"{model}: the values of {name!r} mix types: {list(values)}.")
+            raise InputError(f"{model}: the values of {name!r} mix types: {list(values)}.")
         return {"values": values}
     if "min" in spec and "max" in spec:
         if spec["min"] > spec["max"]:
-            raise ValueError(f"{model}: {name!r} has min {spec['min']!r} > max {spec['max']!r}.")
+            raise InputError(f"{model}: {name!r} has min {spec['min']!r} > max {spec['max']!r}.")
         unknown = set(spec) - {"min", "max", "step", "sampling"}
         if unknown:
-            raise ValueError(f"{model}: unknown keys {sorted(unknown)} in the space of {name!r}.")
+            raise InputError(f"{model}: unknown keys {sorted(unknown)} in the space of {name!r}.")
         return dict(spec)
-    raise ValueError(f"{model}: the search space of {name!r} needs 'values' or 'min' and 'max', got {spec!r}.")
+    raise InputError(f"{model}: the search space of {name!r} needs 'values' or 'min' and 'max', got {spec!r}.")
 
 
 def _kind(value) -> str:
@@ -67,7 +70,7 @@ def _check_against_declaration(model: str, name: str, spec: dict, declared: dict
     if kinds & {"str", "bool"}:
         bad = [v for v in values if v not in allowed]
         if bad:
-            raise ValueError(
+            raise InputError(
                 f"{model}: {name} cannot be {', '.join(map(repr, bad))}; accepted: {', '.join(map(repr, allowed))}."
             )
         return
@@ -75,25 +78,25 @@ def _check_against_declaration(model: str, name: str, spec: dict, declared: dict
     bad = [v for v in values if _kind(v) not in numeric or v < 0]
     if bad:
         what = "integers" if numeric == {"int"} else "numbers"
-        raise ValueError(
+        raise InputError(
             f"{model}: {name} takes {what} >= 0 (declared: {', '.join(map(repr, allowed))}), "
             f"got {', '.join(map(repr, bad))}."
         )
 
 
 def search_space(model: str, space=None, *, fixed=()) -> dict:
-    """The validated search space of a registered ``model``.
+    """The validated search space of a registered `model`.
 
     Args:
         model: a registry name.
-        space: ``None`` for every tunable argument the registry declares, or
-            a dict ``{name: values or spec or None}`` of the arguments to
-            search (``None`` takes the registry's declaration for that name).
+        space: `None` for every tunable argument the registry declares, or
+            a dict `{name: values or spec or None}` of the arguments to
+            search (`None` takes the registry's declaration for that name).
         fixed: argument names held fixed, left out of the space.
 
-    Raises ``ValueError`` naming any argument the model does not declare
+    Raises `ValueError` naming any argument the model does not declare
     tunable (its declared arguments are builder arguments, or
-    :data:`COMPILE_ARGS`), and any value of another type than the
+    `COMPILE_ARGS`), and any value of another type than the
     declaration's (or a choice the declaration does not offer).
     """
     info = model_info(model)
@@ -105,24 +108,24 @@ def search_space(model: str, space=None, *, fixed=()) -> dict:
         if name in fixed:
             continue
         if name not in declared:
-            raise ValueError(
+            raise InputError(
                 f"{model} does not declare {name!r} tunable; tunable: {', '.join(declared) or 'none'} "
                 f"(zoo info {model})."
             )
         out[name] = _check_spec(model, name, declared[name] if spec is None else spec)
         _check_against_declaration(model, name, out[name], _check_spec(model, name, declared[name]))
     if not out:
-        raise ValueError(f"{model}: the search space is empty (declared: {', '.join(declared) or 'none'}).")
+        raise InputError(f"{model}: the search space is empty (declared: {', '.join(declared) or 'none'}).")
     return out
 
 
 def check_space_values(model: str, space: dict, fixed: Mapping = None) -> None:
-    """Refuse a search space holding a value ``model``'s builder would refuse, before any trial starts.
+    """Refuse a search space holding a value `model`'s builder would refuse, before any trial starts.
 
     Every combination of the space's builder arguments (each choice, and both ends of a range) goes
-    through the model's Keras-free checks (:func:`zoo.registry.check_model_arguments`) with ``fixed``
+    through the model's Keras-free checks (`zoo.registry.check_model_arguments`) with `fixed`
     (the arguments held fixed) and the builder's defaults for the rest, so a combination such as
-    ``embed_dim=128, num_heads=3`` is refused, not left to fail as a trial.
+    `embed_dim=128, num_heads=3` is refused, not left to fail as a trial.
     """
     choices = {
         name: spec["values"] if "values" in spec else (spec["min"], spec["max"])
@@ -133,14 +136,14 @@ def check_space_values(model: str, space: dict, fixed: Mapping = None) -> None:
     try:
         check_model_arguments(model, held, choices=choices)
     except ValueError as err:
-        raise ValueError(f"the search space holds a value {model}'s builder refuses: {err}") from None
+        raise InputError(f"the search space holds a value {model}'s builder refuses: {err}") from None
 
 
 def declare(hp, name: str, spec: dict, default=None):
-    """Declare ``name`` on a keras-tuner ``HyperParameters`` object and return its current value.
+    """Declare `name` on a keras-tuner `HyperParameters` object and return its current value.
 
     A choice keeps the order of its values (so grid search walks them in
-    order); ``default`` is used when it is one of them.
+    order); `default` is used when it is one of them.
     """
     if "values" in spec:
         values = list(spec["values"])
@@ -161,17 +164,17 @@ def declare(hp, name: str, spec: dict, default=None):
 
 
 def parse_space_option(text: str) -> tuple:
-    """``"units=32,64,128"`` (a ``--space`` flag) as ``("units", (32, 64, 128))``.
+    """`"units=32,64,128"` (a `--space` flag) as `("units", (32, 64, 128))`.
 
-    Values are Python literals where they parse (``0.5``, ``True``) and
-    strings otherwise (``lstm``). ``"lr=1e-4..1e-2"`` gives a log range.
+    Values are Python literals where they parse (`0.5`, `True`) and
+    strings otherwise (`lstm`). `"lr=1e-4..1e-2"` gives a log range.
     """
     import ast
 
     name, sep, rest = text.partition("=")
     name = name.strip().replace("-", "_")
     if not sep or not name.isidentifier() or not rest.strip():
-        raise ValueError(f"--space expects NAME=V1,V2,... (or NAME=LOW..HIGH), got {text!r}.")
+        raise InputError(f"--space expects NAME=V1,V2,... (or NAME=LOW..HIGH), got {text!r}.")
 
     def literal(v):
         v = v.strip()
@@ -183,7 +186,7 @@ def parse_space_option(text: str) -> tuple:
     if ".." in rest and "," not in rest:
         lo, hi = (literal(v) for v in rest.split("..", 1))
         if not all(isinstance(v, (int, float)) for v in (lo, hi)):
-            raise ValueError(f"--space {name}: a range needs two numbers, got {rest!r}.")
+            raise InputError(f"--space {name}: a range needs two numbers, got {rest!r}.")
         spec = {"min": lo, "max": hi}
         if isinstance(lo, float) or isinstance(hi, float):
             spec["sampling"] = "log" if lo > 0 else "linear"

@@ -1,7 +1,7 @@
 """Note 004's question, measured: is a deeper LSTM better than a wider one?
 
-:func:`units_vs_depth` trains a ``text_generator`` for every pair of
-``units`` x ``num_layers`` (and optionally every cell) with the same budget
+`units_vs_depth` trains a `text_generator` for every pair of
+`units` x `num_layers` (and optionally every cell) with the same budget
 (the same number of batches of the same windows), records the validation
 bits per character, parameter count and time, and answers the note's claim
 (concept L15 in zoo.concepts, "stack layers rather than add units") from the trials
@@ -36,10 +36,10 @@ class StudyResult:
 
 
 def matched_pairs(rows, tolerance=0.25, key="val_bpc", depth="num_layers", width="units") -> list:
-    """Pairs (deeper, shallower) of completed trials whose parameter counts differ by at most ``tolerance``.
+    """Pairs (deeper, shallower) of completed trials whose parameter counts differ by at most `tolerance`.
 
     Only trials with the same values of every other searched argument (the
-    cell, say) are paired. Each pair is ``(deep_row, shallow_row)``.
+    cell, say) are paired. Each pair is `(deep_row, shallow_row)`.
     """
     done = [r for r in rows if r.get("status") == "COMPLETED" and key in r]
     others = [k for k in done[0] if k not in (depth, width) and not _is_metric(k)] if done else []
@@ -64,11 +64,11 @@ def _is_metric(key: str) -> bool:
 def depth_verdict(rows, tolerance=0.25, key="val_bpc") -> dict:
     """Does depth beat width at (about) equal parameter count? Decided by the measurements.
 
-    For every pair of trials within ``tolerance`` in parameter count, the
-    deeper one "wins" if its ``key`` is lower. The verdict says ``"depth"``
+    For every pair of trials within `tolerance` in parameter count, the
+    deeper one "wins" if its `key` is lower. The verdict says `"depth"`
     when the deeper model wins in more than two thirds of the pairs,
-    ``"width"`` when it loses in more than two thirds, else ``"mixed"``
-    (and ``"undecided"`` without any pair).
+    `"width"` when it loses in more than two thirds, else `"mixed"`
+    (and `"undecided"` without any pair).
     """
     pairs = matched_pairs(rows, tolerance, key)
     if not pairs:
@@ -99,7 +99,7 @@ def depth_verdict(rows, tolerance=0.25, key="val_bpc") -> dict:
 
 
 def plot_heatmap(rows, path, value="val_bpc", cell=None) -> None:
-    """Units x layers coloured by ``value``, each square annotated with the value and the parameter count."""
+    """Units x layers coloured by `value`, each square annotated with the value and the parameter count."""
     import numpy as np
     from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
@@ -158,7 +158,7 @@ def _short(n: float) -> str:
 
 
 def report_study(directory, tolerance=0.25) -> StudyResult:
-    """Read the trials in ``directory`` and write the table, the two plots and the verdict there."""
+    """Read the trials in `directory` and write the table, the two plots and the verdict there."""
     directory = pathlib.Path(directory)
     rows = sorted_trials(read_trials(directory))
     files = write_results(rows, directory)
@@ -197,18 +197,18 @@ def units_vs_depth(
     seed=0,
     verbose=1,
 ) -> StudyResult:
-    """Grid of ``units`` x ``layers`` (x ``cells``) text generators on ``corpus``, equal budget per trial.
+    """Grid of `units` x `layers` (x `cells`) text generators on `corpus`, equal budget per trial.
 
-    Every trial trains ``epochs`` x ``steps_per_epoch`` batches of the same
+    Every trial trains `epochs` x `steps_per_epoch` batches of the same
     windows from the same initial seed, and is scored by its best
     validation bits per character. The search is resumable: run it again
-    with the same ``directory`` after an interruption. ``tuner="hyperband"``
-    searches the same space with Hyperband (``epochs`` is then the most any
+    with the same `directory` after an interruption. `tuner="hyperband"`
+    searches the same space with Hyperband (`epochs` is then the most any
     trial gets).
 
-    Returns a :class:`StudyResult` whose ``files`` are ``results.csv``,
-    ``results.json``, ``heatmap.png``, ``loss_vs_params.png`` and
-    ``verdict.json`` in ``directory``.
+    Returns a `StudyResult` whose `files` are `results.csv`,
+    `results.json`, `heatmap.png`, `loss_vs_params.png` and
+    `verdict.json` in `directory`.
     """
     data = text_search_data(
         corpus,

@@ -1,7 +1,7 @@
 """Convolutional networks: functional builders in keras.applications style, LeNet to DenseNet.
 
 Importing this package does not import Keras; a builder's module does. Every registered CNN is an
-attribute (``zoo.models.cnn.resnet50``, or ``zoo.cnn.resnet50``), imported on first access.
+attribute (`zoo.models.cnn.resnet50`, or `zoo.cnn.resnet50`), imported on first access.
 """
 
 from zoo.lazy_exports import lazy_exports

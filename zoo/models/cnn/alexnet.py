@@ -4,7 +4,7 @@ Note 002, C9: five convolutions and three dense layers, ReLU, data
 augmentation and dropout. The paper split every layer over two GPUs (3 GB
 each, too small for the whole model), with the two halves exchanging
 activations only at some layers; that split is an engineering detail of 2012
-hardware, so this builder, like torchvision's ``alexnet``, is one stream with
+hardware, so this builder, like torchvision's `alexnet`, is one stream with
 the combined widths 64-192-384-256-256 (torchvision's "one weird trick"
 variant). At 224x224x3 and 1000 classes it has 61,100,840 parameters, exactly
 torchvision's count.
@@ -22,15 +22,14 @@ from zoo.models.cnn.conventions import (
     document,
     image_input,
     load_weights,
+    num_classes_of,
     pooled_features,
     scaled,
-    takes_classes,
 )
 
 MIN_SIZE = 63  # the smallest input whose third max pooling still sees a 3x3 map
 
 
-@takes_classes
 def alexnet(
     include_top=True,
     weights=None,
@@ -42,8 +41,11 @@ def alexnet(
     dropout=0.5,
     width_multiplier=1.0,
     name="alexnet",
+    *,
+    classes=None,
 ):
     """AlexNet, single-stream: five convolutions (11x11, 5x5, then 3x3), three max poolings, 4096-4096 dense."""
+    num_classes = num_classes_of("alexnet", num_classes, classes, 1000)
     check_dropout("alexnet", dropout=dropout)
     shape = check_arguments(
         "alexnet",
@@ -87,7 +89,7 @@ def alexnet(
 
 document(
     alexnet,
-    top="the 4096-4096-``num_classes`` dense head",
+    top="the 4096-4096-`num_classes` dense head",
     default_shape=(224, 224, 3),
     min_size=MIN_SIZE,
     fixed_size=True,

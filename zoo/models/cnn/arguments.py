@@ -1,10 +1,10 @@
 """The CNN builders' argument checks that need no Keras, and the VGG configurations they accept.
 
-Each builder runs these first; the registry lists them in the models' ``checks``
-(:mod:`zoo.models.cnn.metadata`), so ``zoo.registry.check_model_arguments`` and
+Each builder runs these first; the registry lists them in the models' `checks`
+(`zoo.models.cnn.metadata`), so `zoo.registry.check_model_arguments` and
 the command line refuse a bad value before they import Keras. What needs Keras or
-the variant's input rules (``input_shape``, ``input_tensor``, ``classifier_activation``,
-which weights exist) is checked by :func:`zoo.models.cnn.conventions.check_arguments`
+the variant's input rules (`input_shape`, `input_tensor`, `classifier_activation`,
+which weights exist) is checked by `zoo.models.cnn.conventions.check_arguments`
 when the model is built.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int, check_positive_number, check_rate
 
 POOLINGS = (None, "avg", "max")
@@ -25,17 +26,17 @@ VGG_CONFIGS = {
 
 
 def check_head(model_name, *, include_top, weights, pooling, num_classes, width_multiplier=1.0) -> None:
-    """The classifier arguments every CNN builder takes, and ``width_multiplier`` of those with published widths."""
+    """The classifier arguments every CNN builder takes, and `width_multiplier` of those with published widths."""
     if not isinstance(include_top, bool):
-        raise ValueError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
+        raise InputError(f"{model_name}: include_top must be True or False, got {include_top!r}.")
     check_positive_number(f"{model_name}: width_multiplier", width_multiplier)
     if weights == "imagenet" and width_multiplier != 1:
-        raise ValueError(
+        raise InputError(
             f"{model_name}: weights='imagenet' needs width_multiplier=1.0 (the published widths), "
             f"got {width_multiplier!r}."
         )
     if pooling not in POOLINGS:
-        raise ValueError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
+        raise InputError(f"{model_name}: pooling must be one of None, 'avg' or 'max', got {pooling!r}.")
     check_num_classes(model_name, num_classes=num_classes)
 
 
@@ -45,22 +46,22 @@ def check_num_classes(model_name, *, num_classes) -> None:
 
 
 def check_dropout(model_name, *, dropout) -> None:
-    """A builder's ``dropout`` rate, in [0, 1)."""
+    """A builder's `dropout` rate, in [0, 1)."""
     check_rate(f"{model_name}: dropout", dropout)
 
 
 def check_googlenet(*, aux_heads, include_top) -> None:
     """GoogLeNet's auxiliary heads, a flag: classifiers, they need the top."""
     if not isinstance(aux_heads, bool):
-        raise ValueError(f"googlenet: aux_heads must be True or False, got {aux_heads!r}.")
+        raise InputError(f"googlenet: aux_heads must be True or False, got {aux_heads!r}.")
     if aux_heads and not include_top:
-        raise ValueError("googlenet: aux_heads=True needs include_top=True (the heads are classifiers).")
+        raise InputError("googlenet: aux_heads=True needs include_top=True (the heads are classifiers).")
 
 
 def check_resnet_cifar(*, depth, width) -> None:
     """The CIFAR ResNet's 6n+2 layers and its first stage's channels."""
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
-        raise ValueError(f"resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got {depth!r}.")
+        raise InputError(f"resnet_cifar: depth must be 6n+2 with n >= 1 (8, 14, 20, 32, ...), got {depth!r}.")
     check_positive_int("resnet_cifar: width", width)
 
 
@@ -72,27 +73,27 @@ def check_vgg_cifar(*, width, convs_per_block, blocks) -> None:
 
 def check_vgg_backbone(model_name, *, backbone, width, batch_norm) -> None:
     """The VGG blocks of a dense-prediction model (FCN, yolo_tiny): a configuration and its first block's
-    channels (its classes are :func:`check_num_classes`', which its build runs through :func:`check_head`)."""
+    channels (its classes are `check_num_classes`', which its build runs through `check_head`)."""
     if backbone not in VGG_CONFIGS:
-        raise ValueError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(VGG_CONFIGS)}.")
+        raise InputError(f"{model_name}: unknown backbone {backbone!r}; choose one of {', '.join(VGG_CONFIGS)}.")
     check_positive_int(f"{model_name}: width", width)
     if not isinstance(batch_norm, bool):
-        raise ValueError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
+        raise InputError(f"{model_name}: batch_norm must be True or False, got {batch_norm!r}.")
 
 
 def check_headless_backbone(*, backbone, backbone_args) -> None:
     """A registered image classifier used without its head as another model's encoder, and its arguments
-    (checked as :func:`zoo.registry.check_model_arguments` checks them)."""
+    (checked as `zoo.registry.check_model_arguments` checks them)."""
     from zoo.registry import check_model_arguments, list_models
 
     classifiers = list_models(task="image-classification")
     if backbone not in classifiers:
-        raise ValueError(
+        raise InputError(
             f"backbone must be a registered image classifier such as 'lenet5', got {backbone!r}; "
             f"choose from {classifiers}."
         )
     if backbone_args is not None and not isinstance(backbone_args, Mapping):
-        raise ValueError(
+        raise InputError(
             f"backbone_args must be a dict of {backbone}'s arguments (such as {{'width': 8}}), got {backbone_args!r}."
         )
     try:

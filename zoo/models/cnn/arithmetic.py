@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 
+from zoo.errors import InputError
 from zoo.validation import check_positive_int
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding="valid", dilation: int = 1) -> int:
     """Output length along one axis of a convolution or pooling window.
 
-    ``padding`` is ``"valid"`` (no padding), ``"same"`` (Keras's: output =
+    `padding` is `"valid"` (no padding), `"same"` (Keras's: output =
     ceil(size / stride)) or an integer number of zeros added on each side.
     """
     for arg, value in (("size", size), ("kernel", kernel), ("stride", stride), ("dilation", dilation)):
@@ -28,10 +29,10 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding="valid", d
     elif isinstance(padding, int) and not isinstance(padding, bool) and padding >= 0:
         pad = padding
     else:
-        raise ValueError(f"padding must be 'valid', 'same' or an integer >= 0, got {padding!r}.")
+        raise InputError(f"padding must be 'valid', 'same' or an integer >= 0, got {padding!r}.")
     out = (size + 2 * pad - effective) // stride + 1
     if out < 1:
-        raise ValueError(
+        raise InputError(
             f"A window of {effective} (kernel {kernel}, dilation {dilation}) does not fit an input of "
             f"{size} with padding {pad}."
         )
@@ -39,7 +40,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding="valid", d
 
 
 def receptive_field(layers) -> int:
-    """Receptive field of a stack of ``(kernel, stride)`` or ``(kernel, stride, dilation)`` layers.
+    """Receptive field of a stack of `(kernel, stride)` or `(kernel, stride, dilation)` layers.
 
     Each layer widens the field by (kernel - 1) x dilation x the product of
     the strides before it: two 3x3 stride-1 convolutions see 5x5 (note 002).

@@ -1,7 +1,7 @@
 """DenseNet (Huang et al., Densely Connected Convolutional Networks, 2017).
 
 Note 002, C14: each layer's output is concatenated to its input instead of
-added (ResNet), so the channel count grows by ``growth_rate`` per layer; 1x1
+added (ResNet), so the channel count grows by `growth_rate` per layer; 1x1
 convolutions (the bottleneck inside each layer, and the transition layers
 between dense blocks, which also halve the channels) keep that growth in check.
 
@@ -16,16 +16,13 @@ import keras
 from keras import layers
 
 from zoo.models.cnn.conventions import (
-    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
-    common_args,
-    document,
     image_input,
     imagenet_weights,
     load_weights,
     scaled,
-    takes_classes,
+    variant,
 )
 
 BN_EPSILON = 1.001e-5
@@ -50,14 +47,14 @@ def conv_block(x, growth_rate, name):
 
 
 def dense_block(x, blocks, name, growth_rate=32):
-    """``blocks`` conv blocks: the channels grow from c to c + blocks x growth_rate."""
+    """`blocks` conv blocks: the channels grow from c to c + blocks x growth_rate."""
     for i in range(blocks):
         x = conv_block(x, growth_rate, name=f"{name}_block{i + 1}")
     return x
 
 
 def transition_block(x, reduction, name):
-    """BN-ReLU-1x1 conv to ``reduction`` x the channels, then 2x2 average pooling."""
+    """BN-ReLU-1x1 conv to `reduction` x the channels, then 2x2 average pooling."""
     x = _bn(f"{name}_bn")(x)
     x = layers.Activation("relu", name=f"{name}_relu")(x)
     x = layers.Conv2D(int(x.shape[-1] * reduction), 1, use_bias=False, name=f"{name}_conv")(x)
@@ -78,8 +75,8 @@ def densenet(
     application,
     width_multiplier=1.0,
 ):
-    """DenseNet with four dense blocks of ``blocks`` layers (growth rate 32, compression 0.5); the stem's
-    channels and the growth rate times ``width_multiplier``."""
+    """DenseNet with four dense blocks of `blocks` layers (growth rate 32, compression 0.5); the stem's
+    channels and the growth rate times `width_multiplier`."""
     shape = check_arguments(
         name,
         include_top=include_top,
@@ -114,60 +111,23 @@ def densenet(
     return load_weights(model, weights, name)
 
 
-@takes_classes
-def densenet121(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="densenet121",
-):
-    """DenseNet-121: blocks (6, 12, 24, 16); 8,062,504 parameters, as keras.applications.DenseNet121."""
-    return densenet((6, 12, 24, 16), application="DenseNet121", **common_args(locals()))
+#: What `document` says of every DenseNet.
+_DOCUMENTED = dict(top="global average pooling and the classifier", default_shape=(224, 224, 3), min_size=32,
+                   imagenet=True)  # fmt: skip
 
-
-@takes_classes
-def densenet169(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="densenet169",
-):
-    """DenseNet-169: blocks (6, 12, 32, 32); 14,307,880 parameters, as keras.applications.DenseNet169."""
-    return densenet((6, 12, 32, 32), application="DenseNet169", **common_args(locals()))
-
-
-@takes_classes
-def densenet201(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="densenet201",
-):
-    """DenseNet-201: blocks (6, 12, 48, 32); 20,242,984 parameters, as keras.applications.DenseNet201."""
-    return densenet((6, 12, 48, 32), application="DenseNet201", **common_args(locals()))
-
-
-for _variant in (densenet121, densenet169, densenet201):
-    document(
-        _variant,
-        top="global average pooling and the classifier",
-        default_shape=(224, 224, 3),
-        min_size=32,
-        imagenet=True,
-        after=(WIDTH_MULTIPLIER_ARGUMENT,),
-    )
+# The DenseNets, one row each: the layers of each dense block and keras.applications' name.
+densenet121 = variant(
+    densenet, "densenet121", "DenseNet-121: blocks (6, 12, 24, 16); 8,062,504 parameters, as "
+    "keras.applications.DenseNet121.",
+    documented=_DOCUMENTED, blocks=(6, 12, 24, 16), application="DenseNet121",
+)  # fmt: skip
+densenet169 = variant(
+    densenet, "densenet169", "DenseNet-169: blocks (6, 12, 32, 32); 14,307,880 parameters, as "
+    "keras.applications.DenseNet169.",
+    documented=_DOCUMENTED, blocks=(6, 12, 32, 32), application="DenseNet169",
+)  # fmt: skip
+densenet201 = variant(
+    densenet, "densenet201", "DenseNet-201: blocks (6, 12, 48, 32); 20,242,984 parameters, as "
+    "keras.applications.DenseNet201.",
+    documented=_DOCUMENTED, blocks=(6, 12, 48, 32), application="DenseNet201",
+)  # fmt: skip

@@ -10,7 +10,7 @@ As in the paper there is no batch normalisation (torchvision adds it); the
 local response normalisation layers are left out. Without the auxiliary
 heads the model has 6,998,552 parameters at 224x224x3 and 1000 classes (the
 paper's table sums to about 6.8 M; the difference is the biases it leaves
-out of its count). With ``aux_heads=True`` the model also returns the two
+out of its count). With `aux_heads=True` the model also returns the two
 auxiliary classifiers' outputs (after 4a and 4d), which the paper adds to
 the loss with weight 0.3 during training.
 """
@@ -27,9 +27,9 @@ from zoo.models.cnn.conventions import (
     document,
     image_input,
     load_weights,
+    num_classes_of,
     pooled_features,
     scaled,
-    takes_classes,
 )
 
 # name: (1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection)
@@ -52,7 +52,7 @@ def conv(x, filters, kernel, name, strides=1):
 
 
 def inception_module(x, widths, name, width_multiplier=1.0):
-    """Four parallel branches, concatenated along the channels (their widths times ``width_multiplier``)."""
+    """Four parallel branches, concatenated along the channels (their widths times `width_multiplier`)."""
     c1, r3, c3, r5, c5, pp = (scaled(w, width_multiplier) for w in widths)
     b1 = conv(x, c1, 1, f"{name}_1x1")
     b3 = conv(conv(x, r3, 1, f"{name}_3x3_reduce"), c3, 3, f"{name}_3x3")
@@ -64,7 +64,7 @@ def inception_module(x, widths, name, width_multiplier=1.0):
 
 def auxiliary_head(x, num_classes, classifier_activation, name, width_multiplier=1.0):
     """5x5/3 average pooling, 1x1 conv (128), dense 1024, dropout 0.7, classifier (widths times
-    ``width_multiplier``)."""
+    `width_multiplier`)."""
     x = layers.AveragePooling2D(5, strides=3, name=f"{name}_pool")(x)
     x = conv(x, scaled(128, width_multiplier), 1, f"{name}_conv")
     x = layers.Flatten(name=f"{name}_flatten")(x)
@@ -73,7 +73,6 @@ def auxiliary_head(x, num_classes, classifier_activation, name, width_multiplier
     return layers.Dense(num_classes, activation=classifier_activation, name=f"{name}_predictions")(x)
 
 
-@takes_classes
 def googlenet(
     include_top=True,
     weights=None,
@@ -85,8 +84,11 @@ def googlenet(
     aux_heads=False,
     width_multiplier=1.0,
     name="googlenet",
+    *,
+    classes=None,
 ):
     """GoogLeNet (Inception v1): nine inception modules with 1x1 reductions, optional auxiliary heads."""
+    num_classes = num_classes_of("googlenet", num_classes, classes, 1000)
     check_googlenet(aux_heads=aux_heads, include_top=include_top)
     shape = check_arguments(
         "googlenet",
@@ -130,10 +132,10 @@ document(
     googlenet,
     top="global average pooling, dropout 0.4 and the classifier",
     default_shape=(224, 224, 3),
-    min_size="32 (160 with ``aux_heads``)",
+    min_size="32 (160 with `aux_heads`)",
     after=(
-        ("aux_heads", "also return the two auxiliary classifiers of the paper (needs ``include_top``, a fixed "
-         "input size and training outputs ``[main, aux1, aux2]``)."),
+        ("aux_heads", "also return the two auxiliary classifiers of the paper (needs `include_top`, a fixed "
+         "input size and training outputs `[main, aux1, aux2]`)."),
         WIDTH_MULTIPLIER_ARGUMENT,
     ),
 )  # fmt: skip

@@ -17,14 +17,13 @@ from zoo.models.cnn.conventions import (
     document,
     image_input,
     load_weights,
+    num_classes_of,
     pooled_features,
-    takes_classes,
 )
 
 MIN_SIZE = 16  # 16 -> conv 12 -> pool 6 -> conv 2 -> pool 1
 
 
-@takes_classes
 def lenet5(
     include_top=True,
     weights=None,
@@ -34,8 +33,11 @@ def lenet5(
     classifier_activation="softmax",
     input_tensor=None,
     name="lenet5",
+    *,
+    classes=None,
 ):
-    """LeNet-5: two 5x5 convolutions with 2x2 average pooling, then 120-84-``num_classes`` dense layers."""
+    """LeNet-5: two 5x5 convolutions with 2x2 average pooling, then 120-84-`num_classes` dense layers."""
+    num_classes = num_classes_of("lenet5", num_classes, classes, 10)
     shape = check_arguments(
         "lenet5",
         include_top=include_top,
@@ -66,5 +68,5 @@ def lenet5(
 
 
 document(
-    lenet5, top="the 120-84-``num_classes`` dense head", default_shape=(32, 32, 1), min_size=MIN_SIZE, fixed_size=True
+    lenet5, top="the 120-84-`num_classes` dense head", default_shape=(32, 32, 1), min_size=MIN_SIZE, fixed_size=True
 )

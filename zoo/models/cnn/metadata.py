@@ -3,7 +3,7 @@
 from zoo.registry.entries import ContractConfig, InputSpec, ModelInfo, Preset
 from zoo.registry.recipes import IMAGE_RECIPE, LEARNING_RATE
 
-# The contract builds the architectures with published widths at an eighth of them (``width_multiplier``): the
+# The contract builds the architectures with published widths at an eighth of them (`width_multiplier`): the
 # same layers in the same graph with 1/64 of the weights, so that saving, loading and a training step of the
 # deepest take seconds rather than minutes. tests/test_cnn.py checks the published widths themselves.
 CONTRACT_WIDTH_MULTIPLIER = 0.125
@@ -13,7 +13,7 @@ _ARGUMENTS = "zoo.models.cnn.arguments:"
 def _cnn(
     name,
     family,
-    target,
+    module,
     paper,
     description,
     *,
@@ -23,9 +23,10 @@ def _cnn(
     contract_width_multiplier=CONTRACT_WIDTH_MULTIPLIER,
     checks=(),
 ):
-    """A ModelInfo for a keras.applications-style CNN builder (its defaults are read from the builder);
-    ``contract_width_multiplier=None`` for a builder without published widths, ``checks`` the builder's own
-    argument checks (:mod:`zoo.models.cnn.arguments`) beside the classifier's, which every CNN runs."""
+    """A ModelInfo for a keras.applications-style CNN builder: the function `name` of `zoo.models.cnn.<module>`
+    (its defaults are read from the builder);
+    `contract_width_multiplier=None` for a builder without published widths, `checks` the builder's own
+    argument checks (`zoo.models.cnn.arguments`) beside the classifier's, which every CNN runs."""
     narrow = {} if contract_width_multiplier is None else {"width_multiplier": contract_width_multiplier}
     return ModelInfo(
         name=name,
@@ -33,7 +34,7 @@ def _cnn(
         family=family,
         paper=paper,
         description=description,
-        target=target,
+        target=f"zoo.models.cnn.{module}:{name}",
         input=InputSpec(default_input),
         contract=ContractConfig(
             overrides={"num_classes": 10, "input_shape": contract_input, **narrow},
@@ -68,7 +69,7 @@ MODELS = (
     _cnn(
         "alexnet",
         "alexnet",
-        "zoo.models.cnn.alexnet:alexnet",
+        "alexnet",
         "Krizhevsky, Sutskever and Hinton, ImageNet Classification with Deep CNNs, 2012",
         "AlexNet, single-stream (torchvision's form): 5 convolutions, 3 dense layers, ReLU, dropout.",
         contract_input=(64, 64, 3),
@@ -77,26 +78,50 @@ MODELS = (
     _cnn(
         "googlenet",
         "inception",
-        "zoo.models.cnn.googlenet:googlenet",
+        "googlenet",
         "Szegedy et al., Going Deeper with Convolutions, 2014",
         "GoogLeNet (Inception v1): inception modules with 1x1 reductions, optional auxiliary heads.",
         checks=("check_googlenet",),
     ),
-    *(
-        _cnn(
-            f"resnet{d}",
-            "resnet",
-            f"zoo.models.cnn.resnet:resnet{d}",
-            _RESNET,
-            f"ResNet-{d}: {'basic (3x3-3x3)' if d < 50 else 'bottleneck (1x1-3x3-1x1)'} residual blocks "
-            "with 1x1 projection shortcuts.",
-        )
-        for d in (18, 34, 50, 101, 152)
+    _cnn(
+        "resnet18",
+        "resnet",
+        "resnet",
+        _RESNET,
+        "ResNet-18: basic (3x3-3x3) residual blocks with 1x1 projection shortcuts.",
+    ),
+    _cnn(
+        "resnet34",
+        "resnet",
+        "resnet",
+        _RESNET,
+        "ResNet-34: basic (3x3-3x3) residual blocks with 1x1 projection shortcuts.",
+    ),
+    _cnn(
+        "resnet50",
+        "resnet",
+        "resnet",
+        _RESNET,
+        "ResNet-50: bottleneck (1x1-3x3-1x1) residual blocks with 1x1 projection shortcuts.",
+    ),
+    _cnn(
+        "resnet101",
+        "resnet",
+        "resnet",
+        _RESNET,
+        "ResNet-101: bottleneck (1x1-3x3-1x1) residual blocks with 1x1 projection shortcuts.",
+    ),
+    _cnn(
+        "resnet152",
+        "resnet",
+        "resnet",
+        _RESNET,
+        "ResNet-152: bottleneck (1x1-3x3-1x1) residual blocks with 1x1 projection shortcuts.",
     ),
     _cnn(
         "resnet_cifar",
         "resnet",
-        "zoo.models.cnn.resnet:resnet_cifar",
+        "resnet",
         _RESNET,
         "The paper's CIFAR ResNet (6n+2 layers) for small images; depth and width are arguments.",
         tunable={
@@ -108,22 +133,66 @@ MODELS = (
         contract_width_multiplier=None,
         checks=("check_resnet_cifar",),
     ),
-    *(
-        _cnn(
-            f"vgg{d}{bn}",
-            "vgg",
-            f"zoo.models.cnn.vgg:vgg{d}{bn}",
-            _VGG,
-            f"VGG-{d}: 3x3 convolutions only, five blocks, 4096-4096 dense head"
-            + (", batch normalisation after each convolution." if bn else "."),
-        )
-        for d in (11, 13, 16, 19)
-        for bn in ("", "_bn")
+    _cnn(
+        "vgg11",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-11: 3x3 convolutions only, five blocks, 4096-4096 dense head.",
+    ),
+    _cnn(
+        "vgg11_bn",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-11: 3x3 convolutions only, five blocks, 4096-4096 dense head, batch normalisation after each convolution.",
+    ),
+    _cnn(
+        "vgg13",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-13: 3x3 convolutions only, five blocks, 4096-4096 dense head.",
+    ),
+    _cnn(
+        "vgg13_bn",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-13: 3x3 convolutions only, five blocks, 4096-4096 dense head, batch normalisation after each convolution.",
+    ),
+    _cnn(
+        "vgg16",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-16: 3x3 convolutions only, five blocks, 4096-4096 dense head.",
+    ),
+    _cnn(
+        "vgg16_bn",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-16: 3x3 convolutions only, five blocks, 4096-4096 dense head, batch normalisation after each convolution.",
+    ),
+    _cnn(
+        "vgg19",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-19: 3x3 convolutions only, five blocks, 4096-4096 dense head.",
+    ),
+    _cnn(
+        "vgg19_bn",
+        "vgg",
+        "vgg",
+        _VGG,
+        "VGG-19: 3x3 convolutions only, five blocks, 4096-4096 dense head, batch normalisation after each convolution.",
     ),
     _cnn(
         "vgg_cifar",
         "vgg",
-        "zoo.models.cnn.vgg:vgg_cifar",
+        "vgg",
         _VGG,
         "A narrow VGG with batch normalisation for small images; width and depth are arguments.",
         tunable={
@@ -137,15 +206,26 @@ MODELS = (
         contract_width_multiplier=None,
         checks=("check_vgg_cifar", "check_dropout"),
     ),
-    *(
-        _cnn(
-            f"densenet{d}",
-            "densenet",
-            f"zoo.models.cnn.densenet:densenet{d}",
-            _DENSENET,
-            f"DenseNet-{d}: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
-        )
-        for d in (121, 169, 201)
+    _cnn(
+        "densenet121",
+        "densenet",
+        "densenet",
+        _DENSENET,
+        "DenseNet-121: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
+    ),
+    _cnn(
+        "densenet169",
+        "densenet",
+        "densenet",
+        _DENSENET,
+        "DenseNet-169: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
+    ),
+    _cnn(
+        "densenet201",
+        "densenet",
+        "densenet",
+        _DENSENET,
+        "DenseNet-201: dense blocks that concatenate, 1x1 bottlenecks and transition layers.",
     ),
 )
 
@@ -155,7 +235,6 @@ PRESETS = (
         model="resnet_cifar",
         description="Small CIFAR-style ResNet on scikit-learn's 8x8 digits: zoo train's image recipe, 60 epochs.",
         train_args=("--data", "digits", "--epochs", "60", "--seed", "0"),
-        scorer="zoo.training.held_out:test_accuracy",
         metric="accuracy on the digits test split (360 images)",
         tolerance=0.005,
         higher_is_better=True,

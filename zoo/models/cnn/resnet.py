@@ -4,12 +4,12 @@ Note 002, C13: identity skip connections let deeper networks train better; a
 1x1 projection is used where the shapes differ; the bottleneck block is
 1x1 (reduce channels) - 3x3 - 1x1 (restore channels).
 
-``resnet50/101/152`` follow keras.applications' ResNet*V1 layer for layer
+`resnet50/101/152` follow keras.applications' ResNet*V1 layer for layer
 (same names, order and shapes: bias in every convolution, batch-norm epsilon
-1.001e-5), so their weights copy across and ``weights="imagenet"`` loads
-keras.applications' published files. ``resnet18/34`` use the basic block
+1.001e-5), so their weights copy across and `weights="imagenet"` loads
+keras.applications' published files. `resnet18/34` use the basic block
 (two 3x3 convolutions); keras.applications has none, and unlike torchvision
-our convolutions keep their bias, as Keras's ResNets do. ``resnet_cifar``
+our convolutions keep their bias, as Keras's ResNets do. `resnet_cifar`
 is the 6n+2-layer network of the paper's CIFAR-10 section, for small images.
 """
 
@@ -20,16 +20,15 @@ from keras import layers
 
 from zoo.models.cnn.arguments import check_resnet_cifar
 from zoo.models.cnn.conventions import (
-    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
-    common_args,
     document,
     image_input,
     imagenet_weights,
     load_weights,
+    num_classes_of,
     scaled,
-    takes_classes,
+    variant,
 )
 
 BN_EPSILON = 1.001e-5
@@ -63,7 +62,7 @@ def bottleneck_block(x, filters, stride=1, conv_shortcut=True, name=None, bn_mom
 
 
 def basic_block(x, filters, stride=1, conv_shortcut=False, name=None, bn_momentum=0.99):
-    """3x3 - 3x3 (both ``filters``), added to the shortcut (a 1x1 projection when shapes change)."""
+    """3x3 - 3x3 (both `filters`), added to the shortcut (a 1x1 projection when shapes change)."""
     if conv_shortcut:
         shortcut = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_0_conv")(x)
         shortcut = _bn(f"{name}_0_bn", bn_momentum)(shortcut)
@@ -79,7 +78,7 @@ def basic_block(x, filters, stride=1, conv_shortcut=False, name=None, bn_momentu
 
 
 def stack(x, block, filters, blocks, stride1=2, name=None, bn_momentum=0.99):
-    """``blocks`` residual blocks; the first one may downsample and projects its shortcut."""
+    """`blocks` residual blocks; the first one may downsample and projects its shortcut."""
     expansion = 4 if block is bottleneck_block else 1
     needs_projection = stride1 != 1 or x.shape[-1] != filters * expansion
     x = block(
@@ -105,8 +104,8 @@ def resnet(
     width_multiplier=1.0,
     application=None,
 ):
-    """The ImageNet ResNet: 7x7 stem, max pooling, four stacks of ``depths`` blocks, classifier
-    (every width times ``width_multiplier``)."""
+    """The ImageNet ResNet: 7x7 stem, max pooling, four stacks of `depths` blocks, classifier
+    (every width times `width_multiplier`)."""
     shape = check_arguments(
         name,
         include_top=include_top,
@@ -138,89 +137,40 @@ def resnet(
     return load_weights(model, weights, name)
 
 
-@takes_classes
-def resnet18(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="resnet18",
-):
-    """ResNet-18: basic blocks (2, 2, 2, 2). 11,703,912 parameters at 224x224x3 and 1000 classes:
-    torchvision's 11,689,512 plus the 14,400 convolution biases Keras-style ResNets keep (+0.12%)."""
-    return resnet(basic_block, (2, 2, 2, 2), **common_args(locals()))
+#: What `document` says of every ImageNet ResNet.
+_IMAGENET_RESNET = dict(top="global average pooling and the classifier", default_shape=(224, 224, 3), min_size=32)
+
+# The ImageNet ResNets, one row each: the block, the blocks per stack and keras.applications' name.
+resnet18 = variant(
+    resnet, "resnet18", "ResNet-18: basic blocks (2, 2, 2, 2). 11,703,912 parameters at 224x224x3 and 1000 "
+    "classes: torchvision's 11,689,512 plus the 14,400 convolution biases Keras-style ResNets keep (+0.12%).",
+    documented=_IMAGENET_RESNET, block=basic_block, depths=(2, 2, 2, 2),
+)  # fmt: skip
+resnet34 = variant(
+    resnet, "resnet34", "ResNet-34: basic blocks (3, 4, 6, 3). 21,823,208 parameters at 224x224x3 and 1000 "
+    "classes: torchvision's 21,797,672 plus 25,536 convolution biases (+0.12%).",
+    documented=_IMAGENET_RESNET, block=basic_block, depths=(3, 4, 6, 3),
+)  # fmt: skip
+resnet50 = variant(
+    resnet, "resnet50", "ResNet-50: bottleneck blocks (3, 4, 6, 3); 25,636,712 parameters, as "
+    "keras.applications.ResNet50.",
+    documented={**_IMAGENET_RESNET, "imagenet": True}, block=bottleneck_block, depths=(3, 4, 6, 3),
+    application="ResNet50",
+)  # fmt: skip
+resnet101 = variant(
+    resnet, "resnet101", "ResNet-101: bottleneck blocks (3, 4, 23, 3); 44,707,176 parameters, as "
+    "keras.applications.ResNet101.",
+    documented={**_IMAGENET_RESNET, "imagenet": True}, block=bottleneck_block, depths=(3, 4, 23, 3),
+    application="ResNet101",
+)  # fmt: skip
+resnet152 = variant(
+    resnet, "resnet152", "ResNet-152: bottleneck blocks (3, 8, 36, 3); 60,419,944 parameters, as "
+    "keras.applications.ResNet152.",
+    documented={**_IMAGENET_RESNET, "imagenet": True}, block=bottleneck_block, depths=(3, 8, 36, 3),
+    application="ResNet152",
+)  # fmt: skip
 
 
-@takes_classes
-def resnet34(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="resnet34",
-):
-    """ResNet-34: basic blocks (3, 4, 6, 3). 21,823,208 parameters at 224x224x3 and 1000 classes:
-    torchvision's 21,797,672 plus 25,536 convolution biases (+0.12%)."""
-    return resnet(basic_block, (3, 4, 6, 3), **common_args(locals()))
-
-
-@takes_classes
-def resnet50(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="resnet50",
-):
-    """ResNet-50: bottleneck blocks (3, 4, 6, 3); 25,636,712 parameters, as keras.applications.ResNet50."""
-    return resnet(bottleneck_block, (3, 4, 6, 3), application="ResNet50", **common_args(locals()))
-
-
-@takes_classes
-def resnet101(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="resnet101",
-):
-    """ResNet-101: bottleneck blocks (3, 4, 23, 3); 44,707,176 parameters, as keras.applications.ResNet101."""
-    return resnet(bottleneck_block, (3, 4, 23, 3), application="ResNet101", **common_args(locals()))
-
-
-@takes_classes
-def resnet152(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="resnet152",
-):
-    """ResNet-152: bottleneck blocks (3, 8, 36, 3); 60,419,944 parameters, as keras.applications.ResNet152."""
-    return resnet(bottleneck_block, (3, 8, 36, 3), application="ResNet152", **common_args(locals()))
-
-
-@takes_classes
 def resnet_cifar(
     depth=20,
     width=16,
@@ -232,15 +182,18 @@ def resnet_cifar(
     classifier_activation="softmax",
     input_tensor=None,
     name="resnet_cifar",
+    *,
+    classes=None,
 ):
     """The CIFAR ResNet of the paper (section 4.2): 6n+2 layers for small images.
 
-    A 3x3 convolution with ``width`` channels, then three stages of n basic
-    blocks with ``width``, 2 x ``width`` and 4 x ``width`` channels (the
+    A 3x3 convolution with `width` channels, then three stages of n basic
+    blocks with `width`, 2 x `width` and 4 x `width` channels (the
     second and third start with stride 2 and a 1x1 projection shortcut),
-    global average pooling and the classifier. ``depth=20, width=16`` has
-    about 0.27 M parameters. ``depth`` must be 6n + 2 (8, 14, 20, 32, 44, 56, 110, ...).
+    global average pooling and the classifier. `depth=20, width=16` has
+    about 0.27 M parameters. `depth` must be 6n + 2 (8, 14, 20, 32, 44, 56, 110, ...).
     """
+    num_classes = num_classes_of("resnet_cifar", num_classes, classes, 10)
     check_resnet_cifar(depth=depth, width=width)
     shape = check_arguments(
         "resnet_cifar",
@@ -273,15 +226,6 @@ def resnet_cifar(
     return load_weights(keras.Model(inputs, x, name=name), weights, "resnet_cifar")
 
 
-for _variant in (resnet18, resnet34, resnet50, resnet101, resnet152):
-    document(
-        _variant,
-        top="global average pooling and the classifier",
-        default_shape=(224, 224, 3),
-        min_size=32,
-        imagenet=_variant in (resnet50, resnet101, resnet152),
-        after=(WIDTH_MULTIPLIER_ARGUMENT,),
-    )
 document(
     resnet_cifar,
     top="global average pooling and the classifier",

@@ -4,10 +4,10 @@ Note 002, C11: only 3x3 filters. Two stacked 3x3 convolutions see a 5x5
 window, as one 5x5 convolution does, with 2 x 9 C^2 instead of 25 C^2
 weights (tutorial 08 measures it).
 
-``vgg16`` and ``vgg19`` follow keras.applications layer for layer (138,357,544
+`vgg16` and `vgg19` follow keras.applications layer for layer (138,357,544
 and 143,667,240 parameters at 224x224x3 and 1000 classes) and load its ImageNet
-weights. The ``_bn`` variants put batch normalisation after every convolution
-(as torchvision's vgg*_bn). ``vgg_cifar`` is a narrow VGG for small images
+weights. The `_bn` variants put batch normalisation after every convolution
+(as torchvision's vgg*_bn). `vgg_cifar` is a narrow VGG for small images
 whose width and depth are arguments.
 """
 
@@ -18,17 +18,16 @@ from keras import layers
 
 from zoo.models.cnn.arguments import VGG_CONFIGS, check_dropout, check_vgg_backbone, check_vgg_cifar
 from zoo.models.cnn.conventions import (
-    WIDTH_MULTIPLIER_ARGUMENT,
     check_arguments,
     classifier,
-    common_args,
     document,
     image_input,
     imagenet_weights,
     load_weights,
+    num_classes_of,
     pooled_features,
     scaled,
-    takes_classes,
+    variant,
 )
 
 WIDTHS = (64, 128, 256, 512, 512)
@@ -39,8 +38,8 @@ def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_sh
                    classifier_activation, input_tensor) -> tuple:  # fmt: skip
     """Check the arguments of a dense-prediction model on VGG blocks (FCN, yolo_tiny); return its input shape.
 
-    ``backbone`` names a VGG configuration, ``width`` the first block's channels;
-    the input takes any height and width (``(None, None, 3)`` by default).
+    `backbone` names a VGG configuration, `width` the first block's channels;
+    the input takes any height and width (`(None, None, 3)` by default).
     """
     check_vgg_backbone(model_name, backbone=backbone, width=width, batch_norm=batch_norm)
     return check_arguments(
@@ -58,7 +57,7 @@ def check_backbone(model_name, *, backbone, width, batch_norm, weights, input_sh
 
 
 def vgg_block(x, filters, convs, batch_norm, name, bn_momentum=0.99):
-    """``convs`` 3x3 convolutions (ReLU, optionally batch-normalised), then 2x2 max pooling."""
+    """`convs` 3x3 convolutions (ReLU, optionally batch-normalised), then 2x2 max pooling."""
     for i in range(1, convs + 1):
         x = layers.Conv2D(
             filters, 3, padding="same", activation=None if batch_norm else "relu", name=f"{name}_conv{i}"
@@ -83,8 +82,8 @@ def vgg(
     name,
     width_multiplier=1.0,
 ):
-    """VGG-``config`` (11, 13, 16 or 19 layers): five blocks, then 4096-4096-classes dense layers
-    (every width times ``width_multiplier``)."""
+    """VGG-`config` (11, 13, 16 or 19 layers): five blocks, then 4096-4096-classes dense layers
+    (every width times `width_multiplier`)."""
     application = None if batch_norm else APPLICATIONS.get(config)
     shape = check_arguments(
         name,
@@ -117,135 +116,73 @@ def vgg(
     return load_weights(model, weights, name)
 
 
-@takes_classes
-def vgg11(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg11",
-):
-    """VGG-11 (configuration A): 132,863,336 parameters at 224x224x3 and 1000 classes."""
-    return vgg("vgg11", **common_args(locals()))
+#: What `document` says of every VGG of the paper; VGG-16 and VGG-19 have keras.applications' weights.
+_DOCUMENTED = dict(top="the 4096-4096-`num_classes` dense head", default_shape=(224, 224, 3), min_size=32,
+                   fixed_size=True)  # fmt: skip
+
+# The VGGs of the paper, one row each: the configuration and whether batch normalisation follows each convolution.
+vgg11 = variant(
+    vgg,
+    "vgg11",
+    "VGG-11 (configuration A): 132,863,336 parameters at 224x224x3 and 1000 classes.",
+    documented=_DOCUMENTED,
+    config="vgg11",
+)
+vgg11_bn = variant(
+    vgg,
+    "vgg11_bn",
+    "VGG-11 with batch normalisation after each convolution.",
+    documented=_DOCUMENTED,
+    config="vgg11",
+    batch_norm=True,
+)
+vgg13 = variant(
+    vgg,
+    "vgg13",
+    "VGG-13 (configuration B): 133,047,848 parameters at 224x224x3 and 1000 classes.",
+    documented=_DOCUMENTED,
+    config="vgg13",
+)
+vgg13_bn = variant(
+    vgg,
+    "vgg13_bn",
+    "VGG-13 with batch normalisation after each convolution.",
+    documented=_DOCUMENTED,
+    config="vgg13",
+    batch_norm=True,
+)
+vgg16 = variant(
+    vgg,
+    "vgg16",
+    "VGG-16 (configuration D): 138,357,544 parameters, as keras.applications.VGG16.",
+    documented={**_DOCUMENTED, "imagenet": True},
+    config="vgg16",
+)
+vgg16_bn = variant(
+    vgg,
+    "vgg16_bn",
+    "VGG-16 with batch normalisation after each convolution.",
+    documented=_DOCUMENTED,
+    config="vgg16",
+    batch_norm=True,
+)
+vgg19 = variant(
+    vgg,
+    "vgg19",
+    "VGG-19 (configuration E): 143,667,240 parameters, as keras.applications.VGG19.",
+    documented={**_DOCUMENTED, "imagenet": True},
+    config="vgg19",
+)
+vgg19_bn = variant(
+    vgg,
+    "vgg19_bn",
+    "VGG-19 with batch normalisation after each convolution.",
+    documented=_DOCUMENTED,
+    config="vgg19",
+    batch_norm=True,
+)
 
 
-@takes_classes
-def vgg11_bn(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg11_bn",
-):
-    """VGG-11 with batch normalisation after each convolution."""
-    return vgg("vgg11", batch_norm=True, **common_args(locals()))
-
-
-@takes_classes
-def vgg13(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg13",
-):
-    """VGG-13 (configuration B): 133,047,848 parameters at 224x224x3 and 1000 classes."""
-    return vgg("vgg13", **common_args(locals()))
-
-
-@takes_classes
-def vgg13_bn(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg13_bn",
-):
-    """VGG-13 with batch normalisation after each convolution."""
-    return vgg("vgg13", batch_norm=True, **common_args(locals()))
-
-
-@takes_classes
-def vgg16(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg16",
-):
-    """VGG-16 (configuration D): 138,357,544 parameters, as keras.applications.VGG16."""
-    return vgg("vgg16", **common_args(locals()))
-
-
-@takes_classes
-def vgg16_bn(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg16_bn",
-):
-    """VGG-16 with batch normalisation after each convolution."""
-    return vgg("vgg16", batch_norm=True, **common_args(locals()))
-
-
-@takes_classes
-def vgg19(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg19",
-):
-    """VGG-19 (configuration E): 143,667,240 parameters, as keras.applications.VGG19."""
-    return vgg("vgg19", **common_args(locals()))
-
-
-@takes_classes
-def vgg19_bn(
-    include_top=True,
-    weights=None,
-    input_shape=None,
-    pooling=None,
-    num_classes=1000,
-    classifier_activation="softmax",
-    input_tensor=None,
-    width_multiplier=1.0,
-    name="vgg19_bn",
-):
-    """VGG-19 with batch normalisation after each convolution."""
-    return vgg("vgg19", batch_norm=True, **common_args(locals()))
-
-
-@takes_classes
 def vgg_cifar(
     width=32,
     convs_per_block=2,
@@ -259,11 +196,14 @@ def vgg_cifar(
     classifier_activation="softmax",
     input_tensor=None,
     name="vgg_cifar",
+    *,
+    classes=None,
 ):
-    """A narrow VGG for small images: ``blocks`` VGG blocks of ``convs_per_block`` 3x3
-    convolutions with batch normalisation, widths ``width``, 2 x ``width``, ...,
+    """A narrow VGG for small images: `blocks` VGG blocks of `convs_per_block` 3x3
+    convolutions with batch normalisation, widths `width`, 2 x `width`, ...,
     then global average pooling, dropout and the classifier. Batch-norm momentum
     is 0.9, so its statistics settle within the few hundred steps a small data set gives."""
+    num_classes = num_classes_of("vgg_cifar", num_classes, classes, 10)
     check_vgg_cifar(width=width, convs_per_block=convs_per_block, blocks=blocks)
     check_dropout("vgg_cifar", dropout=dropout)
     shape = check_arguments(
@@ -285,21 +225,11 @@ def vgg_cifar(
     return load_weights(keras.Model(inputs, x, name=name), weights, "vgg_cifar")
 
 
-for _variant in (vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn):
-    document(
-        _variant,
-        top="the 4096-4096-``num_classes`` dense head",
-        default_shape=(224, 224, 3),
-        min_size=32,
-        imagenet=_variant in (vgg16, vgg19),
-        fixed_size=True,
-        after=(WIDTH_MULTIPLIER_ARGUMENT,),
-    )
 document(
     vgg_cifar,
     top="global average pooling, dropout and the classifier",
     default_shape=(32, 32, 3),
-    min_size="2 ** ``blocks``",
+    min_size="2 ** `blocks`",
     before=(
         ("width", "channels of the first block; each next block doubles them."),
         ("convs_per_block", "3x3 convolutions (each with batch normalisation) per block."),

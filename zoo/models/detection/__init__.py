@@ -2,7 +2,7 @@
 region detector to compare it with, box utilities, and mean average precision.
 
 Importing this package does not import Keras; the names below do, on first use. Decoding
-uses TensorFlow's ``tf.image.combined_non_max_suppression``.
+uses TensorFlow's `tf.image.combined_non_max_suppression`.
 """
 
 from zoo.lazy_exports import lazy_exports

@@ -1,6 +1,6 @@
 """Box arithmetic, the grid targets of a one-stage detector, and non-maximum suppression.
 
-Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, as in :mod:`zoo.data.scenes`.
+Boxes are `(x_min, y_min, x_max, y_max)` in pixels, as in `zoo.data.scenes`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ def encode_targets(boxes, labels, grid_shape, stride: int) -> np.ndarray:
     """The training target of a grid detector: (N, rows, cols, 6) float32.
 
     The cell holding a box's centre is responsible for it (YOLO): its target
-    is ``[1, x_offset, y_offset, log(w / stride), log(h / stride), class]``
+    is `[1, x_offset, y_offset, log(w / stride), log(h / stride), class]`
     with the centre's offsets within the cell in [0, 1); other cells are all
     zero (objectness 0). If two centres share a cell, the larger box wins.
     """
@@ -39,12 +39,12 @@ def encode_targets(boxes, labels, grid_shape, stride: int) -> np.ndarray:
 
 
 def suppress(boxes, scores, *, score_threshold=0.05, iou_threshold=0.45, max_detections=50, image_shape=None):
-    """Per-class non-maximum suppression with TensorFlow's ``tf.image.combined_non_max_suppression``.
+    """Per-class non-maximum suppression with TensorFlow's `tf.image.combined_non_max_suppression`.
 
-    ``boxes`` (N, K, 4) candidate boxes per image and ``scores`` (N, K, C)
-    their score for each class. Returns ``(boxes, labels, scores)``, lists with
-    one array per image of the kept detections, best first; ``image_shape``
-    ``(height, width)`` clips the boxes to the image. Needs TensorFlow.
+    `boxes` (N, K, 4) candidate boxes per image and `scores` (N, K, C)
+    their score for each class. Returns `(boxes, labels, scores)`, lists with
+    one array per image of the kept detections, best first; `image_shape`
+    `(height, width)` clips the boxes to the image. Needs TensorFlow.
     """
     import tensorflow as tf
 

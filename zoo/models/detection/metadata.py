@@ -44,7 +44,6 @@ PRESETS = (
         description="The YOLOv1-style grid detector finding the 4 shapes of the seeded 64x64 scenes: zoo train's "
         "recipe, 20 epochs.",
         train_args=("--epochs", "20", "--seed", "0"),
-        scorer="zoo.training.held_out:scene_map",
         metric="mAP@0.5 (Pascal VOC's rule), 500 test scenes",
         tolerance=0.005,
         higher_is_better=True,

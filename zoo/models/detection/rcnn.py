@@ -5,16 +5,16 @@ classifies it with a CNN; SPPNet, Fast and Faster R-CNN and YOLO made
 detection "ever faster" by sharing more of the work. This detector keeps
 R-CNN's shape, with two simplifications said plainly:
 
-- proposals are multi-scale sliding windows (:func:`window_proposals`),
+- proposals are multi-scale sliding windows (`window_proposals`),
   not selective search; on these scenes they cover every object at IoU
   >= 0.5;
-- the region classifier is one CNN from the zoo (``vgg_cifar``) with a
+- the region classifier is one CNN from the zoo (`vgg_cifar`) with a
   softmax over the classes and a background class, as Fast R-CNN has,
   rather than CNN features fed to per-class linear SVMs.
 
-Each window is cropped and resized with ``tf.image.crop_and_resize``, and
+Each window is cropped and resized with `tf.image.crop_and_resize`, and
 the per-class scores go through the same non-maximum suppression as the
-grid detector's (:func:`zoo.models.detection.boxes.suppress`). Needs TensorFlow.
+grid detector's (`zoo.models.detection.boxes.suppress`). Needs TensorFlow.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from zoo.models.detection.yolo import Detections
 
 
 def window_proposals(image_shape, sizes=(12, 16, 20, 24, 28, 32), step_fraction: float = 0.25) -> np.ndarray:
-    """Square windows ``(x_min, y_min, x_max, y_max)`` of each size, every ``step_fraction`` x size pixels."""
+    """Square windows `(x_min, y_min, x_max, y_max)` of each size, every `step_fraction` x size pixels."""
     height, width = image_shape[:2]
     windows = []
     for size in sizes:
@@ -40,7 +40,7 @@ def window_proposals(image_shape, sizes=(12, 16, 20, 24, 28, 32), step_fraction:
 
 
 def crop_regions(images, boxes, box_images, crop_size: int) -> np.ndarray:
-    """Crop ``boxes`` (k, 4 pixels) out of ``images[box_images]`` and resize each to crop_size x crop_size."""
+    """Crop `boxes` (k, 4 pixels) out of `images[box_images]` and resize each to crop_size x crop_size."""
     import tensorflow as tf
 
     h, w = images.shape[1:3]
@@ -53,7 +53,7 @@ def crop_regions(images, boxes, box_images, crop_size: int) -> np.ndarray:
 class RegionDetector:
     """Proposals, a CNN on every warped region, per-class suppression.
 
-    ``classifier`` maps (crop_size, crop_size, 3) crops to ``num_classes + 1``
+    `classifier` maps (crop_size, crop_size, 3) crops to `num_classes + 1`
     probabilities, the last being background.
     """
 
@@ -66,7 +66,7 @@ class RegionDetector:
 
     @classmethod
     def build(cls, class_names, image_shape, *, crop_size=32, width=16, blocks=2, seed=0, **proposal_args):
-        """A detector whose classifier is the zoo's ``vgg_cifar`` (``width``, ``blocks``), untrained."""
+        """A detector whose classifier is the zoo's `vgg_cifar` (`width`, `blocks`), untrained."""
         from zoo.factory import create_model
 
         keras.utils.set_random_seed(seed)
@@ -86,9 +86,9 @@ class RegionDetector:
         return len(self.class_names)
 
     def training_regions(self, scenes, *, positive_iou=0.5, negative_iou=0.3, positives=6, negatives=12, seed=0):
-        """R-CNN's training set: crops of proposals with IoU >= ``positive_iou`` with an object
-        (labelled with its class) and of proposals below ``negative_iou`` with every object (background);
-        at most ``positives`` and ``negatives`` per scene. Returns ``(crops, labels)``."""
+        """R-CNN's training set: crops of proposals with IoU >= `positive_iou` with an object
+        (labelled with its class) and of proposals below `negative_iou` with every object (background);
+        at most `positives` and `negatives` per scene. Returns `(crops, labels)`."""
         rng = np.random.default_rng(seed)
         picked, owners, labels = [], [], []
         for i in range(len(scenes)):
@@ -106,7 +106,7 @@ class RegionDetector:
         return crops, np.concatenate(labels).astype(np.int32)
 
     def fit(self, scenes, *, epochs=5, batch_size=64, learning_rate=2e-3, seed=0, verbose=0, **region_args):
-        """Train the region classifier on crops from ``scenes``; returns the Keras history."""
+        """Train the region classifier on crops from `scenes`; returns the Keras history."""
         crops, labels = self.training_regions(scenes, seed=seed, **region_args)
         self.classifier.compile(
             optimizer=keras.optimizers.Adam(learning_rate),
@@ -117,7 +117,7 @@ class RegionDetector:
 
     def detect(self, images, *, batch_size=1024, **suppress_args):
         """Detections for (N, H, W, 3) images: every proposal of every image is cropped and classified,
-        then suppressed per class (``suppress_args``: see :func:`zoo.models.detection.boxes.suppress`)."""
+        then suppressed per class (`suppress_args`: see `zoo.models.detection.boxes.suppress`)."""
         k = len(self.proposals)
         scores = np.empty((len(images), k, len(self.class_names)), np.float32)
         for i in range(len(images)):

@@ -1,24 +1,24 @@
 """A one-stage grid detector in the manner of YOLOv1 (Redmon et al., 2016), note 002 V4.
 
 YOLOv1's design, small: one box per grid cell and no anchor boxes (the name
-``yolo_tiny`` means small, not the anchor-based Tiny YOLO of YOLOv2/v3).
+`yolo_tiny` means small, not the anchor-based Tiny YOLO of YOLOv2/v3).
 
-The image passes once through a CNN; every cell of the final ``stride``-pixel
+The image passes once through a CNN; every cell of the final `stride`-pixel
 grid predicts one box, how likely it holds an object's centre
 (objectness), and the object's class:
 
-- ``yolo_tiny``: VGG blocks from the CNN zoo (:mod:`zoo.models.cnn.vgg`) down to
-  ``stride``, two 3x3 convolutions, and a 1x1 convolution giving, per cell,
-  ``(x, y, w, h, objectness, class logits...)``;
-- :class:`YoloLoss`: squared error on the responsible cell's box
+- `yolo_tiny`: VGG blocks from the CNN zoo (`zoo.models.cnn.vgg`) down to
+  `stride`, two 3x3 convolutions, and a 1x1 convolution giving, per cell,
+  `(x, y, w, h, objectness, class logits...)`;
+- `YoloLoss`: squared error on the responsible cell's box
   (centre offset through a sigmoid, log width and height), binary
   cross-entropy on objectness everywhere (down-weighted where there is no
   object), cross-entropy on the class of the responsible cell;
-- :func:`decode_predictions`: grid outputs to boxes in pixels, scored by
+- `decode_predictions`: grid outputs to boxes in pixels, scored by
   objectness x class probability, then per-class non-maximum suppression by
-  TensorFlow's ``tf.image.combined_non_max_suppression`` (not our own).
+  TensorFlow's `tf.image.combined_non_max_suppression` (not our own).
 
-Targets come from :func:`zoo.models.detection.boxes.encode_targets`.
+Targets come from `zoo.models.detection.boxes.encode_targets`.
 """
 
 from __future__ import annotations
@@ -52,14 +52,14 @@ def yolo_tiny(
 
     Args:
         num_classes: object classes (20 for Pascal VOC); no background class.
-        input_shape: ``(height, width, channels)``; default ``(None, None, 3)``: any size
-            (padded at the bottom and right to a multiple of ``stride``).
+        input_shape: `(height, width, channels)`; default `(None, None, 3)`: any size
+            (padded at the bottom and right to a multiple of `stride`).
         backbone: the VGG configuration whose first blocks are used
-            (``"vgg11"``, ``"vgg13"``, ``"vgg16"``, ``"vgg19"``).
+            (`"vgg11"`, `"vgg13"`, `"vgg16"`, `"vgg19"`).
         width: channels of the first block (doubling each block).
         stride: grid cell size in pixels, 4, 8, 16 or 32 (2, 3, 4 or 5 VGG blocks).
         batch_norm: batch normalisation after every convolution.
-        weights: ``None`` or the path of a weights file.
+        weights: `None` or the path of a weights file.
         input_tensor: build the model on this tensor (as keras.applications).
         name: the model's name.
     """
@@ -94,9 +94,9 @@ def yolo_tiny(
 class YoloLoss(keras.losses.Loss):
     """The grid detector's loss, summed over cells and averaged over images.
 
-    ``y_true``: (batch, rows, cols, 6) from :func:`encode_targets`;
-    ``y_pred``: (batch, rows, cols, 5 + classes) raw model output.
-    ``coord_weight`` scales the box error and ``noobj_weight`` the
+    `y_true`: (batch, rows, cols, 6) from `encode_targets`;
+    `y_pred`: (batch, rows, cols, 5 + classes) raw model output.
+    `coord_weight` scales the box error and `noobj_weight` the
     objectness error of cells without an object (YOLO's 5 and 0.5).
     """
 
@@ -128,7 +128,7 @@ class YoloLoss(keras.losses.Loss):
 
 @dataclasses.dataclass
 class Detections:
-    """Per image: ``boxes[i]`` (k, 4) pixels, ``labels[i]`` (k,) class indices, ``scores[i]`` (k,)."""
+    """Per image: `boxes[i]` (k, 4) pixels, `labels[i]` (k,) class indices, `scores[i]` (k,)."""
 
     boxes: list
     labels: list
@@ -139,10 +139,10 @@ class Detections:
 
 
 def grid_boxes(predictions, stride: int) -> tuple:
-    """Raw grid output (N, rows, cols, 5 + C) to ``(boxes (N, rows*cols, 4), scores (N, rows*cols, C))``.
+    """Raw grid output (N, rows, cols, 5 + C) to `(boxes (N, rows*cols, 4), scores (N, rows*cols, C))`.
 
-    A box's centre is ``(col + sigmoid(x), row + sigmoid(y)) * stride``, its
-    size ``stride * exp(w, h)``; a class's score is objectness x class probability.
+    A box's centre is `(col + sigmoid(x), row + sigmoid(y)) * stride`, its
+    size `stride * exp(w, h)`; a class's score is objectness x class probability.
     """
     p = np.asarray(predictions, np.float32)
     n, rows, cols, channels = p.shape
@@ -162,9 +162,9 @@ def decode_predictions(
     predictions, stride: int, *, score_threshold=0.05, iou_threshold=0.45, max_detections=50, image_shape=None
 ) -> Detections:
     """Boxes, labels and scores per image from raw grid output, after per-class non-maximum
-    suppression (:func:`zoo.models.detection.boxes.suppress`, TensorFlow's own; needs TensorFlow).
+    suppression (`zoo.models.detection.boxes.suppress`, TensorFlow's own; needs TensorFlow).
 
-    ``image_shape`` ``(height, width)`` clips the boxes to the image.
+    `image_shape` `(height, width)` clips the boxes to the image.
     """
     boxes, scores = grid_boxes(predictions, stride)
     found = suppress(
@@ -184,7 +184,7 @@ def model_stride(model) -> int:
 
 
 def detect(model, images, *, batch_size=64, **decode_args) -> Detections:
-    """Run a grid detector on (N, H, W, 3) images and decode its boxes (see :func:`decode_predictions`)."""
+    """Run a grid detector on (N, H, W, 3) images and decode its boxes (see `decode_predictions`)."""
     stride = model_stride(model)
     out = Detections([], [], [])
     for start in range(0, len(images), batch_size):

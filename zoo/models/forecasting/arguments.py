@@ -1,8 +1,9 @@
 """The forecasters' argument checks that need no Keras (their builders run them first; the registry lists them
-in the models' ``checks``, so the command line runs them before it imports Keras)."""
+in the models' `checks`, so the command line runs them before it imports Keras)."""
 
 from __future__ import annotations
 
+from zoo.errors import InputError
 from zoo.models.rnn.arguments import CELLS
 from zoo.validation import check_int
 
@@ -18,4 +19,4 @@ def check_latent_forecaster(*, units, cell) -> None:
     """The hidden state's size and the recurrent layer."""
     check_int("units", units, minimum=1)
     if cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
+        raise InputError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")

@@ -1,9 +1,9 @@
-"""Sequence models of notes 001 and 002 as one-step forecasters (``forecasting`` task).
+"""Sequence models of notes 001 and 002 as one-step forecasters (`forecasting` task).
 
-- ``autoregressive_forecaster``: x_t from the last ``tau`` values (S3); with
-  ``tau=1`` it is the first-order Markov model (S4); with ``hidden_units=0``
+- `autoregressive_forecaster`: x_t from the last `tau` values (S3); with
+  `tau=1` it is the first-order Markov model (S4); with `hidden_units=0`
   it is the classical linear AR(tau).
-- ``latent_forecaster``: a GRU reads the past and its hidden state h_t
+- `latent_forecaster`: a GRU reads the past and its hidden state h_t
   summarises it (the latent autoregressive model, S5); the next value is read
   off h_t.
 """
@@ -16,15 +16,15 @@ from zoo.models.forecasting.arguments import check_autoregressive_forecaster, ch
 
 
 def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autoregressive_forecaster"):
-    """Predict the next value from the last ``tau`` values with an MLP (or a linear map).
+    """Predict the next value from the last `tau` values with an MLP (or a linear map).
 
     Args:
         tau: window length; 1 gives the Markov model.
         hidden_units: width of each hidden ReLU layer; 0 for a linear AR model.
-        num_layers: number of hidden layers (ignored when ``hidden_units=0``).
+        num_layers: number of hidden layers (ignored when `hidden_units=0`).
         name: the model's name.
 
-    Input ``(batch, tau)``, output ``(batch, 1)``.
+    Input `(batch, tau)`, output `(batch, 1)`.
     """
     check_autoregressive_forecaster(tau=tau, hidden_units=hidden_units, num_layers=num_layers)
     inputs = keras.Input((tau,), name="window")
@@ -40,10 +40,10 @@ def latent_forecaster(units=16, cell="gru", name="latent_forecaster"):
 
     Args:
         units: size of the hidden state.
-        cell: ``"gru"``, ``"lstm"`` or ``"rnn"``.
+        cell: `"gru"`, `"lstm"` or `"rnn"`.
         name: the model's name.
 
-    Input ``(batch, time)`` of any length, output ``(batch, 1)``.
+    Input `(batch, time)` of any length, output `(batch, 1)`.
     """
     from zoo.models.rnn.text_generator import RECURRENT_LAYERS
 

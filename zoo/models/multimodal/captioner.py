@@ -3,12 +3,12 @@
 The image goes through a zoo CNN without its head; its feature map,
 flattened (so the decoder can tell left from right) and mapped by a dense
 layer, becomes the LSTM's initial hidden and cell state. The LSTM then reads
-the caption shifted right, ``<start>`` first (teacher forcing), and predicts
-every next word, ``<end>`` last. At test time :func:`caption_images` writes
+the caption shifted right, `<start>` first (teacher forcing), and predicts
+every next word, `<end>` last. At test time `caption_images` writes
 captions word by word, greedily or with a beam search
-(:mod:`zoo.decoding`), and :mod:`zoo.metrics.bleu` scores them.
+(`zoo.decoding`), and `zoo.metrics.bleu` scores them.
 
-The default vocabulary is every word of :mod:`zoo.data.scenes`' captions.
+The default vocabulary is every word of `zoo.data.scenes`' captions.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 
 from zoo.data.scene_words import CAPTION_END, CAPTION_START, CAPTION_VOCAB_SIZE, CAPTION_VOCABULARY
 from zoo.decoding import beam_decode, greedy_decode
+from zoo.errors import InputError
 from zoo.models.cnn.conventions import headless_backbone
 from zoo.models.multimodal.arguments import check_image_captioner
 
@@ -31,20 +32,20 @@ def tokenize_caption(text: str) -> list:
 
 
 def encode_captions(captions, vocabulary=CAPTION_VOCABULARY, max_length=None):
-    """``(inputs, targets)`` id arrays (n, max_length + 1): ``<start> w1 .. wk`` and ``w1 .. wk <end>``, 0-padded.
+    """`(inputs, targets)` id arrays (n, max_length + 1): `<start> w1 .. wk` and `w1 .. wk <end>`, 0-padded.
 
-    ``max_length``: the most words a caption may have (default: the longest
-    given); a longer caption or a word outside ``vocabulary`` is an error.
+    `max_length`: the most words a caption may have (default: the longest
+    given); a longer caption or a word outside `vocabulary` is an error.
     """
     index = {w: i for i, w in enumerate(vocabulary)}
     words = [tokenize_caption(c) for c in captions]
     unknown = sorted({w for ws in words for w in ws if w not in index})
     if unknown:
-        raise ValueError(f"Words not in the vocabulary: {unknown}; the vocabulary has {list(vocabulary[3:])}.")
+        raise InputError(f"Words not in the vocabulary: {unknown}; the vocabulary has {list(vocabulary[3:])}.")
     longest = max(map(len, words), default=0)
     max_length = longest if max_length is None else max_length
     if longest > max_length:
-        raise ValueError(f"A caption has {longest} words, more than max_length={max_length}.")
+        raise InputError(f"A caption has {longest} words, more than max_length={max_length}.")
     inputs = np.zeros((len(words), max_length + 1), np.int32)
     targets = np.zeros((len(words), max_length + 1), np.int32)
     for row, ws in enumerate(words):
@@ -55,7 +56,7 @@ def encode_captions(captions, vocabulary=CAPTION_VOCABULARY, max_length=None):
 
 
 def decode_caption(ids, vocabulary=CAPTION_VOCABULARY) -> str:
-    """The caption spelled by ``ids``, up to the first ``<end>`` or padding."""
+    """The caption spelled by `ids`, up to the first `<end>` or padding."""
     words = []
     for i in ids:
         word = vocabulary[int(i)]
@@ -76,13 +77,13 @@ def image_captioner(
     dropout=0.0,
     name="image_captioner",
 ):
-    """Build the captioner: inputs ``[images, caption ids (batch, T)]``, output (batch, T, vocab_size) logits.
+    """Build the captioner: inputs `[images, caption ids (batch, T)]`, output (batch, T, vocab_size) logits.
 
     Args:
         vocab_size: caption token ids (0 is padding, masked).
-        input_shape: image ``(height, width, channels)``.
+        input_shape: image `(height, width, channels)`.
         backbone: the registered image classifier used as the encoder, without its head.
-        backbone_args: overrides for the backbone (``{"width": 16}``).
+        backbone_args: overrides for the backbone (`{"width": 16}`).
         embedding_dim: size of the word embeddings.
         units: the LSTM's units (and the size of the image's projection).
         dropout: dropout rate on the image features and the LSTM's outputs.
@@ -104,7 +105,7 @@ def image_captioner(
 
 
 def caption_images(model, images, vocabulary=CAPTION_VOCABULARY, beam_width=1, max_length=20) -> list:
-    """Captions for ``images`` (n, H, W, C): greedy with ``beam_width=1``, else beam search."""
+    """Captions for `images` (n, H, W, C): greedy with `beam_width=1`, else beam search."""
     start, end = vocabulary.index(START), vocabulary.index(END)
     images = np.asarray(images, np.float32)
     if beam_width == 1:

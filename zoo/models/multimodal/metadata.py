@@ -94,7 +94,6 @@ PRESETS = (
         description="A small VGG on every frame and an LSTM over time, classifying the motion of seeded clips: "
         "zoo train's recipe, 8 epochs.",
         train_args=("--epochs", "8", "--seed", "0"),
-        scorer="zoo.training.held_out:task_score",
         metric="accuracy per clip, 400 test clips",
         tolerance=0.01,
         higher_is_better=True,
@@ -105,7 +104,6 @@ PRESETS = (
         description="A small VGG's features start an LSTM that captions the seeded 32x32 scenes: zoo train's "
         "recipe, 10 epochs.",
         train_args=("--epochs", "10", "--seed", "0"),
-        scorer="zoo.training.held_out:task_score",
         metric="BLEU-4 of greedy captions, 300 test scenes",
         tolerance=0.01,
         higher_is_better=True,

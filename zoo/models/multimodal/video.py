@@ -2,17 +2,17 @@
 
 Two ways to read a clip (batch, frames, height, width, channels):
 
-- ``"cnn_rnn"``: a zoo CNN (any registered image classifier, without its
-  head) runs on every frame through ``TimeDistributed``; its flattened
+- `"cnn_rnn"`: a zoo CNN (any registered image classifier, without its
+  head) runs on every frame through `TimeDistributed`; its flattened
   feature maps (which keep *where* things are, unlike global pooling) go to
   an LSTM or GRU that reads them in order;
-- ``"convlstm"``: a strided convolution (with batch normalisation) shrinks
-  every frame, then a ``ConvLSTM2D`` (an LSTM whose gates are convolutions,
+- `"convlstm"`: a strided convolution (with batch normalisation) shrinks
+  every frame, then a `ConvLSTM2D` (an LSTM whose gates are convolutions,
   Shi et al., 2015) carries a feature *map* through time, so motion is seen
   where it happens; its last map, flattened, goes to the classifier.
 
-With ``per_frame=False`` the last state gives one class per clip; with
-``per_frame=True`` every frame gets its own prediction.
+With `per_frame=False` the last state gives one class per clip; with
+`per_frame=True` every frame gets its own prediction.
 """
 
 from __future__ import annotations
@@ -41,15 +41,15 @@ def video_classifier(
     """Build a video classifier; see the module docstring for the two variants.
 
     Args:
-        num_classes: classes per clip (or per frame with ``per_frame=True``).
-        input_shape: ``(frames, height, width, channels)``; frames may be ``None``.
-        variant: ``"cnn_rnn"`` or ``"convlstm"``.
-        backbone: ``cnn_rnn``: the registered image classifier run on every
-            frame, without its head (``zoo.list_models(task="image-classification")``).
-        backbone_args: ``cnn_rnn``: overrides for the backbone (``{"width": 8}``).
-        cell: ``cnn_rnn``: ``"lstm"`` or ``"gru"``.
-        units: ``cnn_rnn``: recurrent units.
-        filters: ``convlstm``: channels of the stem and of the ConvLSTM.
+        num_classes: classes per clip (or per frame with `per_frame=True`).
+        input_shape: `(frames, height, width, channels)`; frames may be `None`.
+        variant: `"cnn_rnn"` or `"convlstm"`.
+        backbone: `cnn_rnn`: the registered image classifier run on every
+            frame, without its head (`zoo.list_models(task="image-classification")`).
+        backbone_args: `cnn_rnn`: overrides for the backbone (`{"width": 8}`).
+        cell: `cnn_rnn`: `"lstm"` or `"gru"`.
+        units: `cnn_rnn`: recurrent units.
+        filters: `convlstm`: channels of the stem and of the ConvLSTM.
         per_frame: one prediction per frame (many-to-many) instead of per clip.
         dropout: dropout rate before the classifier.
         name: the model's name.

@@ -1,8 +1,8 @@
 """The character-level RNN of note 003 (cs231n lecture 10) on "hello".
 
 Vocabulary [h, e, l, o], one-hot inputs, and three weight matrices:
-``W_xh`` (input to hidden), ``W_hh`` (hidden to hidden, shared by every step,
-S6) and ``W_hy`` (hidden to scores). Trained on "hell" it should predict the
+`W_xh` (input to hidden), `W_hh` (hidden to hidden, shared by every step,
+S6) and `W_hy` (hidden to scores). Trained on "hell" it should predict the
 next characters "ello": the model must remember whether it has seen one "l"
 or two, which only the hidden state can tell it.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from zoo.errors import InputError
 from zoo.layers.recurrent_cells import SimpleRNNCell
 from zoo.models.rnn.arguments import char_rnn_vocabulary, check_char_rnn
 
@@ -26,7 +27,7 @@ class CharRNN(keras.Model):
         vocabulary: the characters, position = index of the one-hot input.
         hidden_size: size of the hidden state h_t (the lecture draws 3).
 
-    Called on one-hot inputs of shape ``(batch, time, len(vocabulary))`` it
+    Called on one-hot inputs of shape `(batch, time, len(vocabulary))` it
     returns unnormalised scores (logits) of the same shape.
     """
 
@@ -65,15 +66,15 @@ class CharRNN(keras.Model):
         return self.scores.kernel
 
     def one_hot(self, text):
-        """One-hot encode ``text`` (batch of 1): shape ``(1, len(text), vocab)``."""
+        """One-hot encode `text` (batch of 1): shape `(1, len(text), vocab)`."""
         unknown = sorted(set(text) - set(self.vocabulary))
         if unknown:
-            raise ValueError(f"characters {unknown!r} are not in the vocabulary {self.vocabulary!r}.")
+            raise InputError(f"characters {unknown!r} are not in the vocabulary {self.vocabulary!r}.")
         ids = [self.vocabulary.index(c) for c in text]
         return np.eye(len(self.vocabulary), dtype="float32")[ids][None]
 
     def predict_next(self, text):
-        """The argmax next character after every position of ``text``."""
+        """The argmax next character after every position of `text`."""
         scores = keras.ops.convert_to_numpy(self(self.one_hot(text)))[0]
         return "".join(self.vocabulary[i] for i in scores.argmax(axis=-1))
 
@@ -87,10 +88,10 @@ class CharRNN(keras.Model):
 
 
 def train_hello(model=None, word="hello", steps=300, learning_rate=0.1, seed=0):
-    """Train a CharRNN to predict ``word[1:]`` from ``word[:-1]``.
+    """Train a CharRNN to predict `word[1:]` from `word[:-1]`.
 
-    Runs ``steps`` Adam steps on the one example (in 10 epochs, so per-epoch
-    overhead stays small). Returns ``(model, losses)`` with the loss before
+    Runs `steps` Adam steps on the one example (in 10 epochs, so per-epoch
+    overhead stays small). Returns `(model, losses)` with the loss before
     training and after each epoch.
     """
     keras.utils.set_random_seed(seed)

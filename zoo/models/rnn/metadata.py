@@ -56,7 +56,7 @@ MODELS = (
             input=InputSpec((12,), dtype="int32", high=_CHARS),
             output=(12, _CHARS),
         ),
-        # One shared ``units`` for every layer, so trials read back cleanly
+        # One shared `units` for every layer, so trials read back cleanly
         # (per-layer units_i leave stale values: keras-tuner issues 302, 1034).
         tunable={
             "units": {"values": (32, 64, 128, 256, 512)},
@@ -133,7 +133,6 @@ PRESETS = (
         description="Bidirectional LSTM over the seeded reviews, whose label often depends on word order: zoo "
         "train's recipe, 5 epochs.",
         train_args=("--epochs", "5", "--seed", "0"),
-        scorer="zoo.training.held_out:task_score",
         metric="accuracy on 1000 test reviews",
         tolerance=0.01,
         higher_is_better=True,
@@ -144,7 +143,6 @@ PRESETS = (
         description="LSTM encoder-decoder with Bahdanau attention translating dates in ten human formats to "
         "ISO: zoo train's recipe, 10 epochs.",
         train_args=("--epochs", "10", "--seed", "0"),
-        scorer="zoo.training.held_out:task_score",
         metric="exact match of greedy translations, 1000 test dates",
         tolerance=0.01,
         higher_is_better=True,
@@ -154,7 +152,6 @@ PRESETS = (
         model="text_generator",
         description="2x128 LSTM character model of Python's standard library source: zoo train's recipe, 30 epochs.",
         train_args=("--corpus", "stdlib", "--epochs", "30", "--seed", "0"),
-        scorer="zoo.training.held_out:text_bits",
         metric="bits per character, stdlib validation split (windows of 128)",
         tolerance=0.05,
     ),

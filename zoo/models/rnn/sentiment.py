@@ -1,10 +1,10 @@
-"""Many-to-one sequence classification (note 003, S8): ``sentiment_rnn`` and an order-blind baseline.
+"""Many-to-one sequence classification (note 003, S8): `sentiment_rnn` and an order-blind baseline.
 
-``sentiment_rnn``: token ids -> Embedding (0 is padding, masked) -> a
+`sentiment_rnn`: token ids -> Embedding (0 is padding, masked) -> a
 bidirectional LSTM or GRU reading the whole review -> the probability that
-it is positive. ``bag_of_words``: the same embedding averaged over the
+it is positive. `bag_of_words`: the same embedding averaged over the
 review, then the same head; it sees which words occur but not their order,
-which is what the offline reviews of :mod:`zoo.data.reviews` are built to defeat.
+which is what the offline reviews of `zoo.data.reviews` are built to defeat.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"[a-z']+")
 
 
 def review_vocabulary(texts, max_tokens: int | None = None) -> list:
-    """Words by falling frequency after ``["", "[UNK]"]`` (ids 0: padding, 1: unknown)."""
+    """Words by falling frequency after `["", "[UNK]"]` (ids 0: padding, 1: unknown)."""
     counts = {}
     for text in texts:
         for word in _TOKEN.findall(text.lower()):
@@ -31,7 +31,7 @@ def review_vocabulary(texts, max_tokens: int | None = None) -> list:
 
 
 def encode_reviews(texts, vocabulary, maxlen: int = 24) -> np.ndarray:
-    """(len(texts), maxlen) int32 token ids, padded with 0 at the end, cut at ``maxlen`` words."""
+    """(len(texts), maxlen) int32 token ids, padded with 0 at the end, cut at `maxlen` words."""
     index = {w: i for i, w in enumerate(vocabulary)}
     out = np.zeros((len(texts), maxlen), np.int32)
     for row, text in enumerate(texts):
@@ -48,12 +48,12 @@ def sentiment_rnn(vocab_size=20_000, embedding_dim=32, units=32, cell="lstm", bi
         vocab_size: number of token ids (0 is padding and masked).
         embedding_dim: size of each word vector.
         units: hidden units per direction.
-        cell: ``"lstm"`` or ``"gru"``.
+        cell: `"lstm"` or `"gru"`.
         bidirectional: read the review both ways (the last states of both directions are joined).
         dropout: before the output layer.
         name: the model's name.
 
-    Input ``(batch, time)`` int token ids, output ``(batch, 1)``: P(positive).
+    Input `(batch, time)` int token ids, output `(batch, 1)`: P(positive).
     """
     check_sentiment_rnn(vocab_size=vocab_size, embedding_dim=embedding_dim, units=units, cell=cell, dropout=dropout)
     layers = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}

@@ -1,18 +1,18 @@
 """Many-to-many translation (note 003, S8; note 002, attention): an LSTM encoder-decoder with attention.
 
-``seq2seq_attention`` reads the source characters with an LSTM encoder;
+`seq2seq_attention` reads the source characters with an LSTM encoder;
 an LSTM decoder starts from the encoder's final state and reads the target
-shifted right (``<start>`` first: *teacher forcing*). With attention, every
-decoder state scores every encoder state (``"bahdanau"``: additive,
-``"luong"``: multiplicative), the weighted sum of encoder states (the
+shifted right (`<start>` first: *teacher forcing*). With attention, every
+decoder state scores every encoder state (`"bahdanau"`: additive,
+`"luong"`: multiplicative), the weighted sum of encoder states (the
 context) is joined to the decoder state, and a tanh layer mixes them before
 the output layer (Luong et al.'s "attentional hidden state"; Bahdanau's
 scoring function here also reads the decoder's current state, not the
-previous one). ``attention="none"`` is the plain encoder-decoder whose only
+previous one). `attention="none"` is the plain encoder-decoder whose only
 view of the source is the encoder's final state.
 
-:func:`greedy_decode` and :func:`beam_decode` generate without teacher
-forcing; :func:`alignment` returns the attention weights for a plot.
+`greedy_decode` and `beam_decode` generate without teacher
+forcing; `alignment` returns the attention weights for a plot.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 
 from zoo.data.dates import SOURCE_VOCAB_SIZE, TARGET_VOCAB_SIZE
 from zoo.decoding import beam_decode, greedy_decode
+from zoo.errors import InputError
 from zoo.layers.attention import AlignmentAttention
 from zoo.models.rnn.arguments import ATTENTION, check_seq2seq_attention
 
@@ -36,14 +37,15 @@ def seq2seq_attention(
     attention="bahdanau",
     name="seq2seq_attention",
 ):
-    """Build the encoder-decoder; inputs ``[source ids (batch, S), target ids (batch, T)]``, output
+    """Build the encoder-decoder; inputs `[source ids (batch, S), target ids (batch, T)]`, output
     (batch, T, target_vocab_size) logits of the next target token at every position.
 
     Args:
-        source_vocab_size, target_vocab_size: token ids (0 is padding, masked).
+        source_vocab_size: the source's token ids (0 is padding, masked).
+        target_vocab_size: the target's token ids (0 is padding, masked).
         embedding_dim: size of the character embeddings.
         units: LSTM units of the encoder and the decoder.
-        attention: ``"bahdanau"`` (additive), ``"luong"`` (multiplicative) or ``"none"``.
+        attention: `"bahdanau"` (additive), `"luong"` (multiplicative) or `"none"`.
         name: the model's name.
     """
     check_seq2seq_attention(
@@ -70,6 +72,6 @@ def seq2seq_attention(
 def alignment(model, source_ids, target_in_ids) -> np.ndarray:
     """Attention weights (batch, T, S) of a model with attention, under teacher forcing."""
     if "attention" not in [layer.name for layer in model.layers]:
-        raise ValueError(f"{model.name} has no attention layer (built with attention='none').")
+        raise InputError(f"{model.name} has no attention layer (built with attention='none').")
     probe = keras.Model(model.inputs, model.get_layer("attention").output[1])
     return keras.ops.convert_to_numpy(probe.predict_on_batch([source_ids, target_in_ids]))

@@ -1,11 +1,13 @@
 """The TextGenerator of note 004: Embedding, stacked recurrent layers, Dense.
 
-The note builds it as::
+The note builds it as:
 
-    embedding -> LSTM(return_sequences=True) -> LSTM(return_sequences=True) -> Dense(vocab_size)
+```text
+embedding -> LSTM(return_sequences=True) -> LSTM(return_sequences=True) -> Dense(vocab_size)
+```
 
 and points out (L16) that only the first LSTM sees the embedding size; every
-later layer takes the previous layer's ``units`` as its input size. This
+later layer takes the previous layer's `units` as its input size. This
 version keeps that shape, lets the cell be an LSTM, a GRU or a simple RNN,
 and can return the recurrent states so text can be generated one token at a
 time without re-reading the prefix.
@@ -18,6 +20,7 @@ import inspect
 import keras
 
 from zoo.data.text import DEFAULT_CHAR_VOCABULARY
+from zoo.errors import InputError
 from zoo.models.rnn.arguments import CELLS, check_text_generator, resolve_vocabulary
 
 RECURRENT_LAYERS = dict(zip(CELLS, (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN), strict=True))
@@ -33,17 +36,17 @@ def model_vocabulary(vocab_size_arg, vocabulary_arg):
 
 
 def note_alias(kwargs, note_name, name, value):
-    """``value`` of :class:`TextGenerator`'s argument ``name``, or the same argument given by note 004's
-    name (``kwargs[note_name]``), popped from ``kwargs``.
+    """`value` of `TextGenerator`'s argument `name`, or the same argument given by note 004's
+    name (`kwargs[note_name]`), popped from `kwargs`.
 
-    Giving both names with different values (``name`` not left at its default) is refused, naming both.
+    Giving both names with different values (`name` not left at its default) is refused, naming both.
     """
     if note_name not in kwargs:
         return value
     note_value = kwargs.pop(note_name)
     default = inspect.signature(TextGenerator.__init__).parameters[name].default
     if value != default and value != note_value:
-        raise ValueError(
+        raise InputError(
             f"{note_name}={note_value!r} (note 004's name for {name}) disagrees with {name}={value!r}; "
             "give one of them."
         )
@@ -52,33 +55,33 @@ def note_alias(kwargs, note_name, name, value):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class TextGenerator(keras.Model):
-    """Next-token language model: Embedding, ``num_layers`` recurrent layers, Dense.
+    """Next-token language model: Embedding, `num_layers` recurrent layers, Dense.
 
     Args:
-        vocab_size: number of token ids. Optional when ``vocabulary`` is given;
-            if both are ``None`` the default character vocabulary
-            (:data:`zoo.data.DEFAULT_CHAR_VOCABULARY`, 98 tokens) is used.
+        vocab_size: number of token ids. Optional when `vocabulary` is given;
+            if both are `None` the default character vocabulary
+            (`zoo.data.DEFAULT_CHAR_VOCABULARY`, 98 tokens) is used.
         vocabulary: list of unique tokens (characters or words). A plain
-            list such as ``sorted(set(text))`` gets ``[UNK]`` put in front
-            (characters: the i-th character has id ``i + 1``), or ``""`` and
-            ``[UNK]`` (words: id ``i + 2``); see
-            :func:`zoo.data.vocab.codec_vocabulary`. Lists that already start
+            list such as `sorted(set(text))` gets `[UNK]` put in front
+            (characters: the i-th character has id `i + 1`), or `""` and
+            `[UNK]` (words: id `i + 2`); see
+            `zoo.data.vocab.codec_vocabulary`. Lists that already start
             that way are kept as they are. Stored in the model and in its
             saved file, so a loaded model can encode and decode text.
         embedding_dim: size of the token vectors (L13).
         units: hidden size of every recurrent layer (L14).
         num_layers: how many recurrent layers are stacked (L15).
-        cell: ``"lstm"``, ``"gru"`` or ``"rnn"`` (a simple tanh RNN).
-        dropout: dropout rate after each recurrent layer, in ``[0, 1)``.
+        cell: `"lstm"`, `"gru"` or `"rnn"` (a simple tanh RNN).
+        dropout: dropout rate after each recurrent layer, in `[0, 1)`.
 
-    Note 004 writes this model as ``TextGenerator(vocab_size, embedding_size,
-    hidden_size)``; the same call builds the same layers here, positionally or by
-    keyword: ``embedding_size`` is ``embedding_dim`` and ``hidden_size`` is
-    ``units``. The saved config uses zoo's names.
+    Note 004 writes this model as `TextGenerator(vocab_size, embedding_size,
+    hidden_size)`; the same call builds the same layers here, positionally or by
+    keyword: `embedding_size` is `embedding_dim` and `hidden_size` is
+    `units`. The saved config uses zoo's names.
 
-    Called on integer token ids of shape ``(batch, time)`` it returns logits
-    of shape ``(batch, time, vocab_size)``. With ``return_state=True`` it also
-    returns the final states of each layer, which ``initial_state`` accepts
+    Called on integer token ids of shape `(batch, time)` it returns logits
+    of shape `(batch, time, vocab_size)`. With `return_state=True` it also
+    returns the final states of each layer, which `initial_state` accepts
     back.
     """
 
@@ -158,21 +161,21 @@ class TextGenerator(keras.Model):
         return (logits, states) if return_state else logits
 
     def initial_states(self, batch):
-        """Zero states for ``batch`` sequences, in the layout :meth:`step` takes."""
+        """Zero states for `batch` sequences, in the layout `step` takes."""
         return [[keras.ops.zeros((batch, self.units))] * self.state_size for _ in range(self.num_layers)]
 
     def prefill(self, token_ids):
-        """Read a (batch, time) prompt at once: ``(last logits, states)`` for :meth:`step` to continue from."""
+        """Read a (batch, time) prompt at once: `(last logits, states)` for `step` to continue from."""
         logits, states = self(token_ids, training=False, return_state=True)
         return logits[:, -1, :], states
 
     def step(self, token_ids, states, direct=False):
-        """Advance one token: ``(batch,)`` ids and the states -> ``(logits, states)``.
+        """Advance one token: `(batch,)` ids and the states -> `(logits, states)`.
 
         Calls the recurrent cells directly (no loop over time), which is what
         makes token-by-token generation fast. Inference only: no dropout.
-        ``direct=True`` runs the layers' ``call`` methods, skipping what
-        ``Layer.__call__`` adds around them (dtype casting, bookkeeping), which
+        `direct=True` runs the layers' `call` methods, skipping what
+        `Layer.__call__` adds around them (dtype casting, bookkeeping), which
         dominates an eager step's time; the arithmetic is the same when the
         layers compute in float32.
         """

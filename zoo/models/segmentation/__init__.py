@@ -1,6 +1,6 @@
 """Semantic segmentation (note 002, V1-V3): FCN-32s/16s/8s and convolutionalization.
 
-Its scores (pixel accuracy, mean IoU) are in :mod:`zoo.metrics.segmentation`.
+Its scores (pixel accuracy, mean IoU) are in `zoo.metrics.segmentation`.
 Importing this package does not import Keras; the names below do, on first use.
 """
 

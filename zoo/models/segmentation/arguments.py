@@ -1,5 +1,5 @@
 """The FCNs' argument checks that need no Keras (their builder runs them first; the registry lists them in the
-models' ``checks``, so the command line runs them before it imports Keras)."""
+models' `checks`, so the command line runs them before it imports Keras)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """Convolutionalization (note 002, V2): a classifier's dense head rewritten as convolutions.
 
-A ``Dense`` layer on a flattened (h, w, c) feature map computes what an
+A `Dense` layer on a flattened (h, w, c) feature map computes what an
 h x w convolution with the same weights (reshaped to (h, w, c, units))
-computes at one position; every later ``Dense`` is a 1x1 convolution. The
+computes at one position; every later `Dense` is a 1x1 convolution. The
 parameter count is unchanged, the outputs on the training size are the
 same, and the network now takes any input size: on a larger image it slides
 the classifier over it and returns a map of class scores (*fully
-convolutional network*). FCN's ``fc6``/``fc7`` are VGG's ``fc1``/``fc2``
+convolutional network*). FCN's `fc6`/`fc7` are VGG's `fc1`/`fc2`
 after this rewrite.
 """
 
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+
+from zoo.errors import InputError
 
 _PASS_THROUGH = (keras.layers.Dropout, keras.layers.Activation)
 
@@ -23,7 +25,7 @@ def _chain(model) -> list:
     chain = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     for before, after in zip(chain, chain[1:], strict=False):
         if after.input is not before.output:
-            raise ValueError(
+            raise InputError(
                 f"convolutionalize needs a chain of layers (each feeding the next, as in LeNet, AlexNet or VGG); "
                 f"{after.name!r} in {model.name} does not read {before.name!r}'s output."
             )
@@ -31,29 +33,29 @@ def _chain(model) -> list:
 
 
 def convolutionalize(model, name: str | None = None):
-    """A fully convolutional copy of ``model``, a chain of layers with a ``Flatten`` and ``Dense`` head.
+    """A fully convolutional copy of `model`, a chain of layers with a `Flatten` and `Dense` head.
 
-    The copy has new layers with the same weights: the first ``Dense`` after
-    ``Flatten`` becomes an h x w ``Conv2D`` over the (h, w, c) map it
-    flattened, each later one a 1x1 ``Conv2D``, and the input takes any
+    The copy has new layers with the same weights: the first `Dense` after
+    `Flatten` becomes an h x w `Conv2D` over the (h, w, c) map it
+    flattened, each later one a 1x1 `Conv2D`, and the input takes any
     height and width (at least the original's). Its output is
     (batch, H', W', units): one classification per window position;
-    (batch, 1, 1, units) at the original size, equal to ``model``'s output.
+    (batch, 1, 1, units) at the original size, equal to `model`'s output.
     """
     chain = _chain(model)
     flatten_at = [i for i, layer in enumerate(chain) if isinstance(layer, keras.layers.Flatten)]
     if not flatten_at:
-        raise ValueError(f"convolutionalize: {model.name} has no Flatten layer, so no dense head to rewrite.")
+        raise InputError(f"convolutionalize: {model.name} has no Flatten layer, so no dense head to rewrite.")
     head_start = flatten_at[0]
     for layer in chain[head_start + 1 :]:
         if not isinstance(layer, (keras.layers.Dense, *_PASS_THROUGH)):
-            raise ValueError(
+            raise InputError(
                 f"convolutionalize: after Flatten, {model.name} may hold only Dense, Dropout and Activation "
                 f"layers; {layer.name!r} is a {type(layer).__name__}."
             )
     feature_shape = tuple(chain[head_start].input.shape[1:])
     if None in feature_shape:
-        raise ValueError(f"convolutionalize: the map before Flatten must have a fixed size, got {feature_shape}.")
+        raise InputError(f"convolutionalize: the map before Flatten must have a fixed size, got {feature_shape}.")
 
     channels = model.input.shape[-1]
     inputs = keras.Input((None, None, channels), name=model.input.name if hasattr(model.input, "name") else "image")

@@ -54,7 +54,6 @@ PRESETS = (
         description="2-block Transformer character model of Python's standard library source: zoo train's recipe, "
         "20 epochs.",
         train_args=("--corpus", "stdlib", "--epochs", "20", "--seed", "0"),
-        scorer="zoo.training.held_out:text_bits",
         metric="bits per character, stdlib validation split (windows of 128)",
         tolerance=0.05,
     ),

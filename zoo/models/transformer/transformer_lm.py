@@ -1,14 +1,14 @@
 """A decoder-only Transformer language model (note 002's closing section; A1-A6).
 
-Token embeddings plus position codes, ``num_layers`` causal
-:class:`~zoo.layers.TransformerEncoderBlock`s, and a Dense layer giving the
-next token's logits: the same interface as :class:`TextGenerator`, so it
-trains with ``zoo train`` and samples with :func:`zoo.generate`.
+Token embeddings plus position codes, `num_layers` causal
+`TransformerEncoderBlock`s, and a Dense layer giving the
+next token's logits: the same interface as `TextGenerator`, so it
+trains with `zoo train` and samples with `zoo.generate`.
 
 Generation keeps a key/value cache: every block stores the keys and values
 of the positions already read, so each new token costs one query against the
-cache instead of re-running the whole prefix. The context is ``max_length``
-tokens; :func:`zoo.generate` slides a window over longer outputs.
+cache instead of re-running the whole prefix. The context is `max_length`
+tokens; `zoo.generate` slides a window over longer outputs.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from zoo.errors import InputError
 from zoo.layers.attention import PositionEmbedding, SinusoidalPositionalEncoding, TransformerEncoderBlock
 from zoo.models.rnn.arguments import resolve_vocabulary
 from zoo.models.rnn.text_generator import model_vocabulary
@@ -29,18 +30,19 @@ class TransformerLM(keras.Model):
     """Next-token Transformer: Embedding + positions, causal Transformer blocks, Dense.
 
     Args:
-        vocab_size, vocabulary: as for :class:`~zoo.models.rnn.text_generator.TextGenerator`
-            (default: the 98 printable characters).
+        vocab_size: the number of token ids, as for `TextGenerator`.
+        vocabulary: the tokens themselves, instead of `vocab_size` (default:
+            the 98 printable characters).
         max_length: the context: the longest sequence the model reads at once.
         embed_dim: width of the token vectors and of every block.
-        num_heads: attention heads per block (``embed_dim`` must divide by it).
+        num_heads: attention heads per block (`embed_dim` must divide by it).
         ff_dim: hidden width of each block's feed-forward network.
         num_layers: how many blocks are stacked.
         dropout: dropout rate on attention weights and residual branches.
-        positional: ``"learned"`` position vectors or fixed ``"sinusoidal"`` codes.
+        positional: `"learned"` position vectors or fixed `"sinusoidal"` codes.
 
     Called on (batch, time) token ids it returns (batch, time, vocab_size)
-    logits; ``return_attention_scores=True`` also returns each block's
+    logits; `return_attention_scores=True` also returns each block's
     attention weights, (batch, heads, time, time).
     """
 
@@ -112,7 +114,7 @@ class TransformerLM(keras.Model):
 
     def _check_length(self, length):
         if length is not None and length > self.max_length:
-            raise ValueError(
+            raise InputError(
                 f"The sequence has {length} tokens but this TransformerLM reads at most max_length="
                 f"{self.max_length}; use shorter windows or build the model with a larger max_length."
             )
@@ -133,12 +135,12 @@ class TransformerLM(keras.Model):
 
     # -- generation with a key/value cache ---------------------------------
     def initial_states(self, batch):
-        """An empty cache for ``batch`` sequences: ``[position, [keys, values] per block]``."""
+        """An empty cache for `batch` sequences: `[position, [keys, values] per block]`."""
         shape = (batch, self.num_heads, self.max_length, self.head_dim)
         return [ops.zeros((), "int32"), *([ops.zeros(shape), ops.zeros(shape)] for _ in self.blocks)]
 
     def _cached(self, token_ids, states):
-        """Read (batch, T) tokens after the cached ones: ``(logits (batch, T, vocab), states)``."""
+        """Read (batch, T) tokens after the cached ones: `(logits (batch, T, vocab), states)`."""
         position, *caches = states
         length = token_ids.shape[1]
         positions = position + ops.arange(length, dtype="int32")
@@ -150,15 +152,15 @@ class TransformerLM(keras.Model):
         return self.head(x), [position + length, *new_caches]
 
     def prefill(self, token_ids):
-        """Read a (batch, time) prompt at once, filling the cache: ``(last logits, states)``."""
+        """Read a (batch, time) prompt at once, filling the cache: `(last logits, states)`."""
         self._check_length(token_ids.shape[1])
         logits, states = self._cached(token_ids, self.initial_states(token_ids.shape[0]))
         return logits[:, -1, :], states
 
     def step(self, token_ids, states):
-        """Advance one token: ``(batch,)`` ids and the cache -> ``(logits, cache)``; no dropout.
+        """Advance one token: `(batch,)` ids and the cache -> `(logits, cache)`; no dropout.
 
-        The caller keeps the position below ``max_length`` (:func:`zoo.generate`
+        The caller keeps the position below `max_length` (`zoo.generate`
         re-reads the last half of the context when it is full).
         """
         logits, states = self._cached(ops.expand_dims(token_ids, 1), states)
