@@ -422,7 +422,12 @@ def write_config(src: pathlib.Path, site: pathlib.Path, notebooks: dict, models:
                                 # One entry per parameter, each checked against the signature (a warning fails
                                 # the strict build). Types are left to the annotations, which not every
                                 # parameter has yet, so a parameter without one is not warned about.
-                                "docstring_options": {"warn_missing_types": False, "warn_unknown_params": True},
+                                # A Returns section is one description, not a list of named items.
+                                "docstring_options": {
+                                    "warn_missing_types": False,
+                                    "warn_unknown_params": True,
+                                    "returns_multiple_items": False,
+                                },
                                 "show_source": False,
                                 "show_submodules": False,
                                 "members_order": "source",

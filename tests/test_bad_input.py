@@ -234,6 +234,28 @@ def test_an_internal_error_is_one_line_and_its_traceback_waits_for_debug(monkeyp
         cli.main(["info", "lenet5", "--debug"])
 
 
+def test_a_value_error_that_is_not_zoos_is_an_internal_error_and_zoos_own_is_the_users(monkeypatch, capsys):
+    """Only zoo's own refusals (zoo.errors.ZooError) are the user's mistake; a ValueError raised elsewhere (inside
+    Keras, say) is an internal error, not exit 2."""
+    from zoo import cli
+    from zoo.cli import info
+    from zoo.errors import InputError
+
+    def keras_refuses(args):
+        raise ValueError("Input 0 of layer 'dense' is incompatible with the layer")
+
+    monkeypatch.setattr(info, "run", keras_refuses)
+    assert cli.main(["info", "lenet5"]) == 1
+    assert "zoo info: internal error: ValueError: Input 0 of layer" in capsys.readouterr().err
+
+    def zoo_refuses(args):
+        raise InputError("units must be a positive integer, got 0.")
+
+    monkeypatch.setattr(info, "run", zoo_refuses)
+    assert cli.main(["info", "lenet5"]) == 2
+    assert capsys.readouterr().err == "zoo info: error: units must be a positive integer, got 0.\n"
+
+
 def test_ctrl_c_exits_130_and_the_run_resumes(tmp_path):
     import signal
     import subprocess

@@ -25,6 +25,9 @@ def test_short_training_run_learns_and_saves(tmp_path):
         embedding_dim=16,
     )
     model, rows = result.model, result.history
+    assert result.scores == {key: rows[-1][key] for key in ("val_loss", "val_bpc", "val_ppl")}
+    assert {p.name for p in result.files} == {"vocabulary.json", "history.json", "model.keras", "curve.png"}
+    assert all(p.parent == tmp_path and p.is_file() for p in result.files)
     bpc = history_column(rows, "val_bpc")
     assert len(bpc) == 3 and np.isfinite(bpc).all()
     assert bpc[-1] < bpc[0] and bpc[-1] < np.log2(98)  # better than uniform over the vocabulary
@@ -74,6 +77,16 @@ def test_training_needs_a_budget():
         zoo.train_text_generator("stdlib", options=RunOptions(epochs=2.5))
     with pytest.raises(ValueError, match="learning_rate must be a positive number, got nan"):
         zoo.train_text_generator("stdlib", options=RunOptions(epochs=1), learning_rate=float("nan"))
+
+
+def test_run_options_given_as_builder_arguments_are_refused_with_the_spelling_to_use():
+    with pytest.raises(ValueError, match=r"^train_text_generator takes epochs, seed in its run options: "
+                       r"options=RunOptions\(epochs=3, seed=1\)"):  # fmt: skip
+        zoo.train_text_generator("stdlib", epochs=3, seed=1)
+    with pytest.raises(ValueError, match="options must be a zoo.training.RunOptions, got dict"):
+        zoo.train_image_classifier("lenet5", options={"epochs": 1})
+    with pytest.raises(ValueError, match=r"overwrite and extend \(--continue\) need an output folder"):
+        zoo.train_image_classifier("lenet5", options=RunOptions(epochs=1, overwrite=True))
 
 
 def test_concurrent_atomic_writes_of_one_file_never_fail(tmp_path):

@@ -9,7 +9,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
 from zoo.run_folder import fingerprint, settings_of
-from zoo.training.runs import TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 
@@ -65,14 +65,14 @@ def train_image_classifier(
     model_name,
     data="digits",
     *,
-    options=None,
+    options: RunOptions | None = None,
     batch_size=None,
     learning_rate=None,
     augment=True,
     validation_fraction=0.1,
     train_examples=None,
     **model_args,
-):
+) -> TrainingResult:
     """Train a registered image classifier on an image data set.
 
     Args:

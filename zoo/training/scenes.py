@@ -22,7 +22,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.fit import shuffled_batches
-from zoo.training.runs import TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
 from zoo.validation import check_positive_int, check_positive_number
 
 # Held-out scenes come from seeds far from any training seed a user would pick.
@@ -120,14 +120,14 @@ def train_segmenter(
     model_name="fcn8s",
     scenes=4000,
     *,
-    options=None,
+    options: RunOptions | None = None,
     image_size=64,
     validation_scenes=200,
     test_scenes=500,
     batch_size=None,
     learning_rate=None,
     **model_args,
-):
+) -> TrainingResult:
     """Train a registered segmentation model on scenes.
 
     Args:
@@ -203,14 +203,14 @@ def train_detector(
     model_name="yolo_tiny",
     scenes=4000,
     *,
-    options=None,
+    options: RunOptions | None = None,
     image_size=64,
     validation_scenes=200,
     test_scenes=500,
     batch_size=None,
     learning_rate=None,
     **model_args,
-):
+) -> TrainingResult:
     """Train a registered grid detector on scenes.
 
     Arguments as `train_segmenter`. Every epoch logs the validation mAP@0.5 (`val_map`).

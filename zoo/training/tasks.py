@@ -34,7 +34,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.fit import shuffled_batches
-from zoo.training.runs import TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
 
@@ -283,12 +283,12 @@ def make_task_data(model_name: str, seed: int = 0, model_args=None, train_exampl
 def train_task(
     model_name,
     *,
-    options=None,
+    options: RunOptions | None = None,
     batch_size=None,
     learning_rate=None,
     train_examples=None,
     **model_args,
-):
+) -> TrainingResult:
     """Train a registered sequence-task model on its recipe's data.
 
     Args:

@@ -30,7 +30,7 @@ from zoo.training.callbacks import (
 )
 from zoo.training.carried_state import StateCarrier
 from zoo.training.distribute import batch_replicas
-from zoo.training.runs import TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
 from zoo.validation import check_choice, check_positive_int, check_positive_number
 
 
@@ -67,7 +67,7 @@ def default_carry_state(model_name: str) -> bool:
 def train_text_generator(
     corpus="stdlib",
     *,
-    options=None,
+    options: RunOptions | None = None,
     tokens="char",
     max_tokens=None,
     max_chars=2_000_000,
@@ -80,7 +80,7 @@ def train_text_generator(
     carry_state=None,
     model_name="text_generator",
     **model_args,
-):
+) -> TrainingResult:
     """Train a `text_generator` (or another language model) on `corpus`.
 
     Args:
