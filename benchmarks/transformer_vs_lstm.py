@@ -51,7 +51,8 @@ def main(argv=None):
         ("text_generator", zoo.train_text_generator, {"units": units}),
     ):
         start = time.monotonic()
-        model, rows = trainer(corpus, minutes=args.minutes, verbose=0, **model_args)
+        result = trainer(corpus, options=zoo.RunOptions(minutes=args.minutes, verbose=0), **model_args)
+        model, rows = result.model, result.history
         seconds = time.monotonic() - start
         result = {
             "parameters": model.count_params(),

@@ -231,7 +231,8 @@ for name, train, args in (
     ("transformer_lm", zoo.train_transformer_lm, transformer_args),
     ("LSTM text_generator", zoo.train_text_generator, {**lstm_args, "units": units}),
 ):
-    model, history = train(corpus, minutes=minutes, verbose=0, **args)
+    run = train(corpus, options=zoo.RunOptions(minutes=minutes, verbose=0), **args)
+    model, history = run.model, run.history
     results[name] = (model, history, window_bits(model, val_ids, 128))
     print(f"{name:20s} {model.count_params():,} parameters, {len(history)} epochs in {minutes} min: "
           f"{results[name][2]:.3f} bits per character")
