@@ -116,7 +116,7 @@ def test_every_model_has_a_recipe_a_search_and_a_space(name):
     kind = data_kind(recipe.data)  # the kind that trains and searches it
     assert callable(kind.train) and kind.searchable, name
     if recipe.make_data is not None:
-        assert callable(getattr(tasks, recipe.make_data)), (name, recipe.make_data)
+        assert callable(tasks.MAKERS.get(recipe.make_data)), (name, recipe.make_data)  # what make_task_data calls
     assert search_space(name), f"{name} declares nothing to search"
 
 

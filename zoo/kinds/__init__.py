@@ -122,10 +122,9 @@ def run_options(args):
 
 def flag_value(kind: DataKind, train_args: tuple, name: str):
     """The value a `zoo train` command line `train_args` gives flag `name` of `kind`, else its default."""
-    option = "--" + name.replace("_", "-")
+    flag = next(f for f in kind.flags if f.dest == name)
     args = list(train_args)
-    given = args[args.index(option) + 1] if option in args[:-1] else None
-    return given if given is not None else kind.defaults()[name]
+    return args[args.index(flag.option) + 1] if flag.option in args[:-1] else flag.default
 
 
 def or_recipe(args, recipe, name: str):

@@ -9,7 +9,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
 from zoo.run_folder import fingerprint, settings_of
-from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 
@@ -101,7 +101,7 @@ def train_image_classifier(
     """
     from zoo.data.images import load_image_data
 
-    options = run_options(options, model_args, "train_image_classifier")
+    options = checked_options(options, model_args, "train_image_classifier")
     info = model_info(model_name)
     if info.task != "image-classification":
         raise InputError(

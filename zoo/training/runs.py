@@ -87,7 +87,7 @@ class RunOptions:
 RUN_OPTION_NAMES = tuple(field.name for field in dataclasses.fields(RunOptions))
 
 
-def run_options(options: RunOptions | None, model_args: dict, trainer: str) -> RunOptions:
+def checked_options(options: RunOptions | None, model_args: dict, trainer: str) -> RunOptions:
     """`options` (default: `RunOptions()`), checked; a run option among the builder arguments `model_args`
     (`epochs=3` where `options=RunOptions(epochs=3)` was meant) is refused in one line.
 
@@ -134,7 +134,7 @@ class TrainingRun:
 
         Args:
             settings: what the trainer's folder records besides the options (model, data, sizes...).
-            options: the checked `RunOptions` (`run_options`).
+            options: the checked `RunOptions` (`checked_options`).
         """
         self.options = options
         self.settings = {**settings, **options.settings()}

@@ -22,7 +22,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.fit import shuffled_batches
-from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.validation import check_positive_int, check_positive_number
 
 # Held-out scenes come from seeds far from any training seed a user would pick.
@@ -109,7 +109,7 @@ def _fit(run, model, x, y, validation, **fit_args):
 
 def _prepare(model_name, task, scenes, options, model_args, **sizes):
     """`(checked options, the run's settings, the arguments of _setup but the background)` of a scenes trainer."""
-    options = run_options(options, model_args, TRAINERS[task])
+    options = checked_options(options, model_args, TRAINERS[task])
     held_out = (sizes.pop("validation_scenes"), sizes.pop("test_scenes"))
     settings = _settings(model_name, task, scenes, held_out=held_out, model_args=model_args, **sizes)
     data = dict(image_size=sizes["image_size"], seed=options.seed, held_out=held_out, model_args=model_args)

@@ -34,7 +34,7 @@ from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.fit import shuffled_batches
-from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.training.scenes import TEST_SEED_OFFSET, VALIDATION_SEED_OFFSET
 from zoo.validation import check_positive_int, check_positive_number
 
@@ -312,7 +312,7 @@ def train_task(
         result = train_task("seq2seq_attention", options=RunOptions(epochs=2))
         ```
     """
-    options = run_options(options, model_args, "train_task")
+    options = checked_options(options, model_args, "train_task")
     info = model_info(model_name)
     recipe = info.recipe
     batch_size = recipe.batch_size if batch_size is None else batch_size

@@ -30,7 +30,7 @@ from zoo.training.callbacks import (
 )
 from zoo.training.carried_state import StateCarrier
 from zoo.training.distribute import batch_replicas
-from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, run_options
+from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.validation import check_choice, check_positive_int, check_positive_number
 
 
@@ -128,7 +128,7 @@ def train_text_generator(
         result = zoo.train_text_generator("stdlib", options=RunOptions(epochs=1), steps_per_epoch=20)
         ```
     """
-    options = run_options(options, model_args, "train_text_generator")
+    options = checked_options(options, model_args, "train_text_generator")
     recipe = text_recipe(model_name)
     seq_len = recipe.seq_len if seq_len is None else seq_len
     batch_size = recipe.batch_size if batch_size is None else batch_size
