@@ -97,7 +97,15 @@ API_PAGES = {
         "zoo.training.carried_state",
         "zoo.training.distribute",
     ],
-    "tune": ["zoo.tune.spaces", "zoo.tune.hypermodels", "zoo.tune.searching", "zoo.tune.study", "zoo.tune.report"],
+    "tune": [
+        "zoo.tune.spaces",
+        "zoo.tune.hypermodels",
+        "zoo.tune.searching",
+        "zoo.tune.trials",
+        "zoo.tune.objectives",
+        "zoo.tune.study",
+        "zoo.tune.report",
+    ],
     "decoding": ["zoo.decoding.generation", "zoo.decoding.conditional"],
     "metrics": ["zoo.metrics.language", "zoo.metrics.bleu", "zoo.metrics.segmentation", "zoo.metrics.detection"],
     "presets": ["zoo.presets", "zoo.presets.loading"],
@@ -419,12 +427,11 @@ def write_config(src: pathlib.Path, site: pathlib.Path, notebooks: dict, models:
                             "paths": [str(REPO)],
                             "options": {
                                 "docstring_style": "google",
-                                # One entry per parameter, each checked against the signature (a warning fails
-                                # the strict build). Types are left to the annotations, which not every
-                                # parameter has yet, so a parameter without one is not warned about.
+                                # One entry per parameter, each checked against the signature, and every
+                                # parameter and returned value annotated (a warning fails the strict build).
                                 # A Returns section is one description, not a list of named items.
                                 "docstring_options": {
-                                    "warn_missing_types": False,
+                                    "warn_missing_types": True,
                                     "warn_unknown_params": True,
                                     "returns_multiple_items": False,
                                 },

@@ -7,11 +7,16 @@ sits above both, so neither imports the other's way back.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from zoo.presets import list_presets, load_preset, preset
 from zoo.registry import BadArgumentError, accepted_arguments, check_argument_names, default_registry, model_info
 
+if TYPE_CHECKING:
+    import keras
 
-def create_model(name: str, *, weights: str | None = None, **overrides):
+
+def create_model(name: str, *, weights: str | None = None, **overrides: object) -> keras.Model:
     """Build the registered model `name` with its defaults and `overrides`.
 
     Args:

@@ -12,6 +12,8 @@ import json
 import os
 import pathlib
 import uuid
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from zoo.errors import ZooError
 
@@ -26,7 +28,7 @@ def temporary_name(path) -> pathlib.Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def write_atomically(path, write) -> None:
+def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> None:
     """Call `write(file)` on a new temporary binary file beside `path`, then rename it to `path`.
 
     The temporary name is unique to the writer, so processes writing the same
@@ -70,7 +72,7 @@ def write_json_atomically(path, data) -> None:
     write_atomically(path, lambda f: f.write(text))
 
 
-def read_json(path, *, hint: str = "remove it, or start again in a new folder"):
+def read_json(path: str | os.PathLike, *, hint: str = "remove it, or start again in a new folder") -> Any:
     """The data of a JSON file zoo wrote (a `history.json`, `vocabulary.json`, manifest...).
 
     Args:

@@ -29,7 +29,7 @@ def lazy_exports(
     *,
     family: bool = False,
     modules: tuple | bool = (),
-):
+) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
     """`(__getattr__, __dir__, __all__)` for `package`, whose export `name` is in module `homes[name]`.
 
     Args:

@@ -10,6 +10,8 @@ No framework is imported: this is the reference the gradient check uses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -65,7 +67,7 @@ def softmax(scores):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def char_rnn_loss(params, inputs, targets, h0):
+def char_rnn_loss(params: dict[str, np.ndarray], inputs: Sequence[int], targets: Sequence[int], h0: np.ndarray):
     """Loss and gradients of a character RNN (note 003's "hello" model).
 
     Args:

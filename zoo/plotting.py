@@ -3,11 +3,16 @@ overlays and labelled boxes."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zoo.json_files import write_atomically
+
+if TYPE_CHECKING:
+    import matplotlib.figure
 
 # Background, then one colour per class (tab10 without its grey).
 _PALETTE = np.array(
@@ -17,7 +22,7 @@ _PALETTE = np.array(
 ) / 255.0  # fmt: skip
 
 
-def save_figure(fig, path, dpi: int = 100) -> None:
+def save_figure(fig: matplotlib.figure.Figure, path: str | os.PathLike, dpi: int = 100) -> None:
     """Save `fig` to `path` whole or not at all (through a temporary file, `zoo.json_files.write_atomically`).
 
     Args:

@@ -570,7 +570,7 @@ def _compare_settings(path: pathlib.Path, manifest: dict | None, settings: dict,
     return mode
 
 
-def check_known_settings(path, known: dict, mode: str) -> None:
+def check_known_settings(path: str | os.PathLike, known: dict, mode: str) -> None:
     """Refuse, before any slow work, a resume or continue whose `known` settings (those the command line
     knows before the data is read: the model, budget, seed, batch size...) differ from the run's in `path`.
 

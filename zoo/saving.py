@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import zipfile
+from typing import TYPE_CHECKING
 
 from zoo._keras_hook import register_keras_objects
 from zoo.errors import InputError
+
+if TYPE_CHECKING:
+    import keras
 
 #: The most a `.keras` archive's JSON members (`config.json`, `metadata.json`) may decompress to: a zoo
 #: model's configuration takes kilobytes, and a crafted archive must not fill the memory when Keras parses it.
@@ -62,7 +66,7 @@ def _check_sizes(path, members) -> None:
         )
 
 
-def load_model(path, *, safe_mode=True, compile=True):
+def load_model(path: str | os.PathLike, *, safe_mode: bool = True, compile: bool = True) -> keras.Model:
     """Load a `.keras` file saved from any zoo model (`safe_mode` on by default).
 
     Args:

@@ -54,7 +54,35 @@ def add_parser(subparsers) -> None:
         help="train a finished run in --out further: its saved model, the same settings, the new budget",
     )
     p.add_argument("--overwrite", action="store_true", help="replace a finished run in --out (only zoo's files)")
+    p.add_argument(
+        "--from-search",
+        metavar="DIR",
+        help="train with the settings (builder arguments, learning rate) of the best trial of the zoo tune search "
+        "in DIR; flags given here win over them",
+    )
+    p.add_argument("--trial", metavar="ID", help="with --from-search: this trial's settings instead of the best's")
     p.set_defaults(func=run)
+
+
+def _from_search(args, recipe) -> None:
+    """Take `--from-search`'s trial settings into `args` (what the user gave wins), checked before Keras starts."""
+    if args.from_search is None:
+        if args.trial is not None:
+            raise CommandError("--trial picks a trial of --from-search DIR; give --from-search too.")
+        return
+    from zoo.registry import check_model_arguments
+    from zoo.tune.trials import best_settings
+
+    best = best_settings(args.from_search, args.trial)
+    if best.model != args.model:
+        raise CommandError(f"--from-search {args.from_search} searched {best.model}, not {args.model}.")
+    args.model_args = {**{k: v for k, v in best.model_args.items() if k not in args.model_args}, **args.model_args}
+    check_model_arguments(args.model, {**recipe.model_defaults, **args.model_args})
+    if args.learning_rate is None and best.learning_rate is not None:
+        args.learning_rate = best.learning_rate
+    taken = {**args.model_args, **({"learning_rate": args.learning_rate} if args.learning_rate else {})}
+    shown = ", ".join(f"{k}={v!r}" for k, v in taken.items())
+    print(f"settings of trial {best.trial_id} of the search in {args.from_search}: {shown}", flush=True)
 
 
 def run(args) -> None:
@@ -67,6 +95,7 @@ def run(args) -> None:
     kind = data_kind(recipe.data)
     apply_kind_flags(args, "train", kind)
     fixed_model_args(args, recipe)
+    _from_search(args, recipe)
     kind.check(args, recipe)
     args.out = args.out or default_out_dir(args.model)
     try:

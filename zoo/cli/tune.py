@@ -46,6 +46,12 @@ def add_parser(subparsers) -> None:
     p.add_argument("--factor", type=int_at_least(2), default=3, help="hyperband: reduction factor (at least 2)")
     p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
     p.add_argument(
+        "--objective",
+        metavar="NAME[:min|max],...",
+        help="rank trials by these metrics of the task (val_map, val_mean_iou, val_bpc...) and of the trial (val_loss, "
+        "params, seconds); several give a Pareto front (default: the task's headline, else val_loss)",
+    )
+    p.add_argument(
         "--workers",
         type=non_negative_int_arg,
         default=0,
@@ -99,6 +105,10 @@ def run(args) -> None:
     fixed = fixed_model_args(args, recipe)
     kind.check(args, recipe)
     space = _tune_space(args, fixed)
+    from zoo.tune.objectives import parse_objectives
+
+    args.epoch_metrics = kind.epoch_metrics(args.model, fixed)
+    args.objectives = parse_objectives(args.objective, args.epoch_metrics)
     cores = os.cpu_count() or 1
     if args.workers > cores and not args.force_workers:  # the chief only serves the oracle: workers train
         raise CommandError(
@@ -161,7 +171,8 @@ def _run_tune(args, space, fixed):
     from zoo.training.callbacks import UNBOUNDED_EPOCHS
     from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report
-    from zoo.tune.searching import distributed_role, read_trials, search
+    from zoo.tune.searching import distributed_role, search
+    from zoo.tune.trials import read_trials
 
     recipe = model_info(args.model).recipe
     kind = data_kind(recipe.data)
@@ -176,6 +187,7 @@ def _run_tune(args, space, fixed):
         clipnorm=args.clipnorm,
         minutes=args.minutes,
         seed=args.seed,
+        epoch_metrics=args.epoch_metrics,
         **fixed,
         **data.fixed,
     )
@@ -186,7 +198,34 @@ def _run_tune(args, space, fixed):
             f"search folder {args.dir}",
             flush=True,
         )
-    settings = {
+    search(
+        hm,
+        data,
+        args.dir,
+        tuner=args.tuner,
+        epochs=args.epochs or UNBOUNDED_EPOCHS,
+        max_trials=args.max_trials,
+        factor=args.factor,
+        seed=args.seed,
+        verbose=args.verbose,
+        settings=_search_settings(args, kind, recipe, fixed, learning_rate),
+        objectives=args.objectives,
+    )
+    if role in (None, "chief"):
+        print_report(args.dir, model=args.model)
+        trials = read_trials(args.dir)
+        failed = [t["trial_id"] for t in trials if t["status"] in ("FAILED", "INVALID")]
+        if failed:
+            raise TrialsFailedError(
+                f"{len(failed)} of {len(trials)} trials failed (trials {', '.join(failed)}); their errors are in "
+                f"{args.dir}/search/trial_*/trial.json. Fix the cause and run the same command again to rerun them."
+            )
+
+
+def _search_settings(args, kind, recipe, fixed: dict, learning_rate: float) -> dict:
+    """What `search.json` records of a `zoo tune` search (with the searched space, tuner and objectives, which
+    `zoo.tune.search` adds): a rerun with other settings is refused."""
+    return {
         "model": args.model,
         "data": kind.data_label(args, recipe),
         "train_examples": getattr(args, "train_examples", None),
@@ -198,24 +237,3 @@ def _run_tune(args, space, fixed):
         "learning_rate": learning_rate,
         "max_trials": args.max_trials,
     }
-    search(
-        hm,
-        data,
-        args.dir,
-        tuner=args.tuner,
-        epochs=args.epochs or UNBOUNDED_EPOCHS,
-        max_trials=args.max_trials,
-        factor=args.factor,
-        seed=args.seed,
-        verbose=args.verbose,
-        settings=settings,
-    )
-    if role in (None, "chief"):
-        print_report(args.dir, model=args.model)
-        trials = read_trials(args.dir)
-        failed = [t["trial_id"] for t in trials if t["status"] in ("FAILED", "INVALID")]
-        if failed:
-            raise TrialsFailedError(
-                f"{len(failed)} of {len(trials)} trials failed (trials {', '.join(failed)}); their errors are in "
-                f"{args.dir}/search/trial_*/trial.json. Fix the cause and run the same command again to rerun them."
-            )

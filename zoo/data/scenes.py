@@ -189,7 +189,7 @@ def _checked_scene_arguments(
 def make_scenes(
     n: int,
     *,
-    image_size=64,
+    image_size: int | tuple[int, int] = 64,
     min_objects: int = 1,
     max_objects: int = 3,
     min_radius: float = 6.0,
@@ -197,7 +197,7 @@ def make_scenes(
     max_overlap: float = 0.3,
     min_visible: float = 0.5,
     noise: float = 0.04,
-    shapes=SHAPES,
+    shapes: tuple[str, ...] = SHAPES,
     seed: int = 0,
 ) -> Scenes:
     """`n` seeded scenes; see the module docstring for what each holds.

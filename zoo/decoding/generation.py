@@ -20,6 +20,7 @@ size bucket, and reused for any prompt and output length.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from zoo.errors import InputError
 from zoo.resources import check_memory, generation_bytes
 from zoo.tracing import tracing_by_design
 from zoo.validation import check_int, check_positive_int, check_seed, check_temperature, check_top_p
+
+if TYPE_CHECKING:
+    import keras
 
 
 def _check_sampling(temperature, top_k, top_p, length, num_samples, seed=None):
@@ -275,7 +279,16 @@ def _decode(model, prompt_ids, length, temperature, top_k, top_p, seed):
     return _eager_decode(model, prompt_ids, length, temperature, top_k, top_p, seed)
 
 
-def generate(model, prompt, length, temperature=1.0, top_k=None, top_p=None, seed=None, num_samples=1):
+def generate(
+    model: keras.Model,
+    prompt: str,
+    length: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    seed: int | None = None,
+    num_samples: int = 1,
+) -> str | list[str]:
     """Continue `prompt` by `length` tokens and return the continuation as a string.
 
     Args:

@@ -23,9 +23,12 @@ import dataclasses
 import importlib
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoo.errors import InputError
+
+if TYPE_CHECKING:
+    from zoo.training.runs import TrainingResult
 
 #: The modules of the built-in kinds, each defining `KINDS` (a tuple of `DataKind`).
 BUILTIN_MODULES = ("zoo.kinds.text", "zoo.kinds.images", "zoo.kinds.scenes", "zoo.kinds.tasks")
@@ -83,13 +86,19 @@ class DataKind:
     def check(self, args, recipe) -> None:
         """Refuse, before TensorFlow starts, a flag value that names no usable data (default: nothing to check)."""
 
-    def train(self, args, recipe):
+    def train(self, args, recipe) -> TrainingResult:
         """Train `args.model` as `zoo train` does, printing what it does and what it scored.
 
         Returns:
             The trainer's `zoo.training.TrainingResult`.
         """
         raise NotImplementedError
+
+    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+        """`{name: "min" | "max"}`: what a `zoo tune` trial of `model_name` (built with `model_args`) logs on
+        its validation data every epoch beyond the loss, the task's headline first (`zoo.tune.objectives`).
+        Default: nothing more."""
+        return {}
 
     def search_data(self, args, recipe, fixed: dict):
         """The `zoo.tune.searching.SearchData` `zoo tune` searches on (`fixed`: builder arguments)."""

@@ -61,6 +61,10 @@ class ImageKind(DataKind):
 
         return functools.partial(test_accuracy, data=flag_value(self, train_args, "data"))
 
+    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+        """Accuracy on the held-out images (Keras's compiled metric)."""
+        return {"val_accuracy": "max"}
+
     def search_data(self, args, recipe, fixed: dict):
         """The image set split as `zoo train` splits it (`zoo.tune.searching.image_search_data`), at most
         `--steps-per-epoch` batches an epoch."""

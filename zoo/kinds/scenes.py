@@ -55,6 +55,13 @@ class SceneKind(DataKind):
 
         return scene_mean_iou if model_info(model_name).task == "semantic-segmentation" else scene_map
 
+    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+        """A segmenter's mean IoU (Keras's `MeanIoU`), or a detector's mAP@0.5 by Pascal VOC's rule
+        (`zoo.training.scenes.ValidationMAP`), on the validation scenes."""
+        from zoo.registry import model_info
+
+        return {"val_mean_iou" if model_info(model_name).task == "semantic-segmentation" else "val_map": "max"}
+
     def search_data(self, args, recipe, fixed: dict):
         """Scenes made and encoded as `zoo train` makes them (`zoo.tune.searching.scene_search_data`),
         at most `--steps-per-epoch` batches an epoch."""

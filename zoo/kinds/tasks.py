@@ -8,6 +8,16 @@ from zoo.validation import positive_int_arg
 
 #: The sequence tasks' kinds of data, each made offline by its own maker in `zoo.training.tasks`.
 TASK_DATA = ("reviews", "dates", "clips", "captions", "series", "hello")
+#: The headline score each task's maker puts first (`TaskData.score`, logged as `val_<name>` every epoch), with
+#: its direction; a per-frame video model scores `frame_accuracy` instead of `clip_accuracy`.
+HEADLINES = {
+    "reviews": ("accuracy", "max"),
+    "dates": ("exact_match", "max"),
+    "clips": ("clip_accuracy", "max"),
+    "captions": ("bleu4", "max"),
+    "series": ("mae_sunspots", "min"),
+    "hello": ("char_accuracy", "max"),
+}
 
 
 class TaskKind(DataKind):
@@ -46,6 +56,13 @@ class TaskKind(DataKind):
         from zoo.training.held_out import task_score
 
         return task_score
+
+    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+        """The task's headline on its validation split (`HEADLINES`, `zoo.training.tasks.ValidationScore`)."""
+        name, direction = HEADLINES[self.name]
+        if self.name == "clips" and model_args.get("per_frame"):
+            name = "frame_accuracy"
+        return {f"val_{name}": direction}
 
     def search_data(self, args, recipe, fixed: dict):
         """The task's data, made and batched as `zoo train` does (`zoo.tune.searching.task_search_data`),

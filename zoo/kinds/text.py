@@ -90,6 +90,10 @@ class TextKind(DataKind):
         print(f"\n--- sample (temperature {args.temperature}) ---\n{args.prompt}{text}")
         return result
 
+    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+        """Bits per token on the validation text (`zoo.training.callbacks.TokenMetrics`)."""
+        return {"val_bpc": "min"}
+
     def search_data(self, args, recipe, fixed: dict):
         """The corpus read as `zoo train` reads it (`zoo.tune.searching.text_search_data`)."""
         from zoo.tune.searching import text_search_data

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 
 from zoo.errors import InputError
 from zoo.validation import check_positive_int
@@ -26,7 +27,12 @@ def _tokens(text):
     return text.split() if isinstance(text, str) else list(text)
 
 
-def corpus_bleu(references, hypotheses, max_n: int = 4, smooth: bool = False) -> float:
+def corpus_bleu(
+    references: Sequence[str | Sequence[str | Sequence[str]]],
+    hypotheses: Sequence[str | Sequence[str]],
+    max_n: int = 4,
+    smooth: bool = False,
+) -> float:
     """Corpus BLEU-`max_n` in [0, 1].
 
     Args:

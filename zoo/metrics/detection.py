@@ -31,6 +31,7 @@ coordinates, so widths are `x_max - x_min` (the VOC devkit adds one pixel,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -83,16 +84,16 @@ def _per_image(name, values, n, dtype, width=None):
 
 
 def mean_average_precision(
-    pred_boxes,
-    pred_labels,
-    pred_scores,
-    true_boxes,
-    true_labels,
+    pred_boxes: Sequence[np.ndarray],
+    pred_labels: Sequence[np.ndarray],
+    pred_scores: Sequence[np.ndarray],
+    true_boxes: Sequence[np.ndarray],
+    true_labels: Sequence[np.ndarray],
     num_classes: int,
     iou_threshold: float = 0.5,
     *,
     rule: str = "voc",
-    true_difficult=None,
+    true_difficult: Sequence[np.ndarray] | None = None,
     max_detections: int = 100,
 ) -> DetectionScores:
     """mAP over images: each per-image argument is a list with one array per image.

@@ -23,11 +23,15 @@ from __future__ import annotations
 import difflib
 import importlib
 import pathlib
+from typing import TYPE_CHECKING
 
 from zoo.errors import ZooError
 from zoo.json_files import read_json
 from zoo.registry import builtin_metadata_modules
 from zoo.registry.entries import Preset
+
+if TYPE_CHECKING:
+    import keras
 
 __all__ = [
     "Preset",
@@ -133,7 +137,7 @@ def _lookup(name: str):
     return declared[name]
 
 
-def load_preset(name: str, *, compile: bool = False):
+def load_preset(name: str, *, compile: bool = False) -> keras.Model:
     """Build preset `name`'s model with its pretrained weights (after checking every file's SHA-256).
 
     Args:

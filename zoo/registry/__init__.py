@@ -295,7 +295,7 @@ def accepted_arguments(name: str) -> list[str]:
     return accepted
 
 
-def check_argument_names(name: str, overrides) -> None:
+def check_argument_names(name: str, overrides: Mapping[str, object]) -> None:
     """Raise `BadArgumentError` for the keys of `overrides` that model `name`'s builder does not take.
 
     Args:

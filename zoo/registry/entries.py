@@ -119,7 +119,7 @@ class TrainingRecipe:
         """A JSON-friendly view of the recipe."""
         return {**dataclasses.asdict(self), "model_defaults": dict(self.model_defaults)}
 
-    def refuse_data_arguments(self, arguments, given_to: str) -> None:
+    def refuse_data_arguments(self, arguments: Mapping[str, object], given_to: str) -> None:
         """Raise `ValueError` in one line for the first of `arguments` the data gives (`data_arguments`).
 
         Args:

@@ -223,7 +223,7 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
         folder: the checkpoint folder.
     """
 
-    def __init__(self, folder):
+    def __init__(self, folder: str | os.PathLike):
         super().__init__(str(folder), double_checkpoint=True, delete_checkpoint=False)
         self.folder = pathlib.Path(folder)
 

@@ -13,12 +13,17 @@ for `fit`/`evaluate`; the wrapped model is what gets saved and used.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import keras
 
 from zoo.errors import InputError
 from zoo.metrics.language import bits_from_nats
 from zoo.training.distribute import batch_replicas
 from zoo.validation import check_positive_int
+
+if TYPE_CHECKING:
+    from zoo.models.rnn.text_generator import TextGenerator
 
 
 class StateCarrier(keras.Model):
@@ -37,7 +42,7 @@ class StateCarrier(keras.Model):
     Works on every backend: the states are updated like batch-norm statistics.
     """
 
-    def __init__(self, generator, batch_size: int, eval_batch_size: int | None = None, **kwargs):
+    def __init__(self, generator: TextGenerator, batch_size: int, eval_batch_size: int | None = None, **kwargs):
         super().__init__(**kwargs)
         eval_batch_size = batch_size if eval_batch_size is None else eval_batch_size
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):

@@ -15,6 +15,8 @@ rates of an uninterrupted run.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import keras
 import numpy as np
@@ -30,6 +32,9 @@ from zoo.training.callbacks import (
     budget_callbacks,
 )
 from zoo.validation import check_positive_int, check_positive_number
+
+if TYPE_CHECKING:
+    from zoo.run_folder import RunFolder
 
 read_history = read_json
 
@@ -86,20 +91,20 @@ def _resume_point(run, model) -> tuple[int, float, list]:
 
 
 def fit_resumable(
-    model,
+    model: keras.Model,
     train_data,
     validation_data,
     *,
-    epochs=None,
-    minutes=None,
+    epochs: int | None = None,
+    minutes: float | None = None,
     steps_per_epoch=None,
-    lr_decay=True,
-    run=None,
+    lr_decay: bool = True,
+    run: RunFolder | None = None,
     verbose=1,
-    extra_callbacks=(),
-    callbacks=(),
-    final_model=None,
-):
+    extra_callbacks: Sequence[keras.callbacks.Callback] = (),
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    final_model: keras.Model | None = None,
+) -> list[dict]:
     """`model.fit` with a time or epoch budget, resumable in a run folder; returns the history rows.
 
     Args:

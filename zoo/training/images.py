@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from zoo.errors import InputError
@@ -11,6 +13,9 @@ from zoo.registry.recipes import IMAGE_RECIPE
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.validation import check_number, check_positive_int, check_positive_number
+
+if TYPE_CHECKING:
+    from zoo.data.images import ImageData
 
 
 def split_indices(data, seed=0, validation_fraction=0.1, train_examples=None):
@@ -62,16 +67,16 @@ def _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, 
 
 
 def train_image_classifier(
-    model_name,
-    data="digits",
+    model_name: str,
+    data: str | ImageData = "digits",
     *,
     options: RunOptions | None = None,
-    batch_size=None,
-    learning_rate=None,
-    augment=True,
-    validation_fraction=0.1,
-    train_examples=None,
-    **model_args,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    augment: bool = True,
+    validation_fraction: float = 0.1,
+    train_examples: int | None = None,
+    **model_args: object,
 ) -> TrainingResult:
     """Train a registered image classifier on an image data set.
 

@@ -24,10 +24,13 @@ import dataclasses
 import os
 import pathlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoo.errors import InputError
 from zoo.validation import check_int
+
+if TYPE_CHECKING:
+    import keras
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,7 +187,9 @@ class TrainingRun:
             callbacks=o.callbacks, final_model=final_model,
         )  # fmt: skip
 
-    def result(self, model, history: list, scores, *, curve: tuple | None = None) -> TrainingResult:
+    def result(
+        self, model: keras.Model, history: list, scores: object, *, curve: tuple | None = None
+    ) -> TrainingResult:
         """Draw the learning curve into the folder and return the run's `TrainingResult`.
 
         Args:

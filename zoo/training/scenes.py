@@ -117,16 +117,16 @@ def _prepare(model_name, task, scenes, options, model_args, **sizes):
 
 
 def train_segmenter(
-    model_name="fcn8s",
-    scenes=4000,
+    model_name: str = "fcn8s",
+    scenes: int = 4000,
     *,
     options: RunOptions | None = None,
-    image_size=64,
-    validation_scenes=200,
-    test_scenes=500,
-    batch_size=None,
-    learning_rate=None,
-    **model_args,
+    image_size: int = 64,
+    validation_scenes: int = 200,
+    test_scenes: int = 500,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    **model_args: object,
 ) -> TrainingResult:
     """Train a registered segmentation model on scenes.
 

@@ -281,13 +281,13 @@ def make_task_data(model_name: str, seed: int = 0, model_args=None, train_exampl
 
 
 def train_task(
-    model_name,
+    model_name: str,
     *,
     options: RunOptions | None = None,
-    batch_size=None,
-    learning_rate=None,
-    train_examples=None,
-    **model_args,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    train_examples: int | None = None,
+    **model_args: object,
 ) -> TrainingResult:
     """Train a registered sequence-task model on its recipe's data.
 

@@ -65,21 +65,21 @@ def default_carry_state(model_name: str) -> bool:
 
 
 def train_text_generator(
-    corpus="stdlib",
+    corpus: str = "stdlib",
     *,
     options: RunOptions | None = None,
-    tokens="char",
-    max_tokens=None,
-    max_chars=2_000_000,
-    seq_len=None,
-    batch_size=None,
-    steps_per_epoch=200,
-    validation_steps=20,
-    learning_rate=None,
-    clipnorm=1.0,
-    carry_state=None,
-    model_name="text_generator",
-    **model_args,
+    tokens: str = "char",
+    max_tokens: int | None = None,
+    max_chars: int | None = 2_000_000,
+    seq_len: int | None = None,
+    batch_size: int | None = None,
+    steps_per_epoch: int = 200,
+    validation_steps: int = 20,
+    learning_rate: float | None = None,
+    clipnorm: float | None = 1.0,
+    carry_state: bool | None = None,
+    model_name: str = "text_generator",
+    **model_args: object,
 ) -> TrainingResult:
     """Train a `text_generator` (or another language model) on `corpus`.
 

@@ -7,9 +7,14 @@
   that survives a kill.
 - `units_vs_depth`: note 004's question, measured.
 - `zoo.tune.spaces`: the registry's `tunable` declarations as hyperparameters.
+- `best_settings`: the best (or a named) trial's settings, which `zoo train MODEL
+  --from-search DIR` trains (`zoo.tune.trials`).
+- `parse_objectives`, `pareto_front`: what a search ranks by, the task's metrics with
+  their directions, and the trials no other beats on all of them (`zoo.tune.objectives`).
 
 `import zoo.tune` (and `zoo.tune.spaces`, which checks a `--space` before anything
-slow starts) imports neither keras-tuner nor Keras; the names below import them on first use.
+slow starts, `zoo.tune.objectives` and `zoo.tune.trials`, which reads a search folder) imports neither
+keras-tuner nor Keras; the other names below import them on first use.
 """
 
 from zoo.errors import MissingDependencyError
@@ -27,12 +32,17 @@ _WHERE = {
     "hypermodel": "hypermodels",
     "image_search_data": "searching",
     "make_tuner": "searching",
+    "parse_objectives": "objectives",
     "parse_space_option": "spaces",
-    "read_trials": "searching",
+    "pareto_front": "objectives",
+    "BestSettings": "trials",
+    "Objective": "objectives",
+    "best_settings": "trials",
+    "read_trials": "trials",
     "search": "searching",
     "scene_search_data": "searching",
     "search_space": "spaces",
-    "sorted_trials": "searching",
+    "sorted_trials": "trials",
     "task_search_data": "searching",
     "text_search_data": "searching",
     "total_epochs": "searching",
@@ -57,7 +67,7 @@ def require_keras_tuner() -> None:
 
 
 def _needs_keras_tuner(name: str) -> None:
-    if _WHERE[name] != "spaces":
+    if _WHERE[name] not in ("spaces", "trials", "objectives"):
         require_keras_tuner()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import keras
 import keras_tuner
@@ -57,22 +58,25 @@ class ZooHyperModel(keras_tuner.HyperModel):
             returns a `StateCarrier` around the
             model (its `generator` is the model). `text_search_data` puts
             this in its `fixed`.
+        epoch_metrics: `{name: "min" | "max"}` of the figures the task logs every epoch
+            (`zoo.kinds.DataKind.epoch_metrics`); the trial reports the best value of each.
         **fixed: builder arguments held fixed (e.g. `vocabulary`,
             `input_shape`, `num_classes`).
     """
 
     def __init__(
         self,
-        model_name,
-        space=None,
+        model_name: str,
+        space: Mapping[str, object] | None = None,
         *,
-        learning_rate=1e-3,
-        clipnorm=None,
-        minutes=None,
-        lr_decay=True,
-        seed=0,
-        carry_state=None,
-        **fixed,
+        learning_rate: float = 1e-3,
+        clipnorm: float | None = None,
+        minutes: float | None = None,
+        lr_decay: bool = True,
+        seed: int = 0,
+        carry_state: Mapping[str, int] | None = None,
+        epoch_metrics: Mapping[str, str] | None = None,
+        **fixed: object,
     ):
         super().__init__(name=model_name, tunable=True)
         self.carry_state = dict(carry_state) if carry_state else None
@@ -86,6 +90,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         self.lr_decay = lr_decay
         self.seed = seed
         self.fixed = dict(fixed)
+        self.epoch_metrics = dict(epoch_metrics or {})
 
     def _default(self, name):
         if name == "learning_rate":
@@ -134,11 +139,13 @@ class ZooHyperModel(keras_tuner.HyperModel):
             model.build_for_evaluation(kwargs["validation_data"])  # as zoo train does
         start = time.perf_counter()
         history = model.fit(*args, callbacks=callbacks, **kwargs)
-        return trial_metrics(history.history, model, time.perf_counter() - start, self.info.task)
+        seconds = time.perf_counter() - start
+        return trial_metrics(history.history, model, seconds, self.info.task, self.epoch_metrics)
 
 
-def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
-    """The metrics a trial reports: best validation loss and the figures the studies plot."""
+def trial_metrics(logs: dict, model, seconds: float, task: str, epoch_metrics: Mapping[str, str] = ()) -> dict:
+    """The metrics a trial reports: best validation loss, the figures the studies plot, and the best value
+    of each of the task's `epoch_metrics` (`{name: "min" | "max"}`) in its direction."""
     if not logs.get("val_loss"):
         raise InputError("The search needs validation data: pass validation_data to search().")
     val = [float(v) for v in logs["val_loss"]]
@@ -154,6 +161,9 @@ def trial_metrics(logs: dict, model, seconds: float, task: str) -> dict:
         out["val_bpc"] = bits_from_nats(val[best])
     if "val_accuracy" in logs:
         out["val_accuracy"] = float(logs["val_accuracy"][best])
+    for name, direction in dict(epoch_metrics).items():
+        if name in logs:
+            out[name] = float((min if direction == "min" else max)(logs[name]))
     return out
 
 

@@ -5,33 +5,48 @@ from __future__ import annotations
 import json
 import pathlib
 
-from zoo.tune.searching import format_table, plot_scores, read_trials, sorted_trials, total_epochs, write_results
+from zoo.tune.objectives import objectives_text, pareto_front, read_objectives
+from zoo.tune.searching import format_table, plot_scores, total_epochs, write_results
+from zoo.tune.trials import best_settings, read_trials, sorted_trials
 
 
-def print_report(directory, model=None, objective="val_loss") -> dict:
-    """Print the trials of the search in `directory`, best first, and write its results and plots.
+def print_report(directory, model=None) -> dict:
+    """Print the trials of the search in `directory`, best first by its first objective, and write its results
+    and plots.
 
-    Writes `results.csv`, `results.json` and `scores.png`; a search
-    over `units` and `num_layers` of a text_generator also gets the
-    units-versus-depth heat map, the loss-against-parameters plot and the
-    equal-parameter verdict. Returns the written files.
+    Writes `results.csv`, `results.json` and `scores.png`; with several objectives, the table's `pareto` column
+    marks the trials on the Pareto front (`zoo.tune.objectives.pareto_front`), which `results.json` records too.
+    A search over `units` and `num_layers` of a text_generator also gets the units-versus-depth heat map, the
+    loss-against-parameters plot and the equal-parameter verdict. Returns the written files.
     """
     directory = pathlib.Path(directory)
     settings = json.loads((directory / "search.json").read_text())
     space = list(settings.get("space", {}))
-    rows = sorted_trials(read_trials(directory), objective)
+    objectives = read_objectives(settings.get("objective"))
+    rows = sorted_trials(read_trials(directory), objectives[0])
     if not rows:
         print("no trials yet")
         return {}
-    metrics = [m for m in ("val_bpc", "val_accuracy", objective) if any(m in r for r in rows)]
+    named = [o.name for o in objectives]
+    metrics = [m for m in dict.fromkeys(("val_bpc", "val_accuracy", *named)) if any(m in r for r in rows)]
     columns = [*space, *metrics, "params", "seconds", "epochs_run", "status"]
-    print()
-    print(format_table(rows, columns, objective))
+    if len(objectives) > 1:
+        front = pareto_front([r for r in rows if r["status"] == "COMPLETED"], objectives)
+        rows = [dict(r, pareto="*" if r["trial_id"] in front else "") for r in rows]
+        columns.append("pareto")
+    first = objectives[0]
+    ranking = f"ranked by {first.name} ({'higher' if first.direction == 'max' else 'lower'} is better)"
+    if len(objectives) > 1:
+        ranking += f"; * marks the Pareto front of {objectives_text(objectives)}"
+    print("\n" + ranking)
+    print(format_table(rows, columns))
     done = [r for r in rows if r["status"] == "COMPLETED"]
     print(f"\n{len(done)} of {len(rows)} trials completed, {total_epochs(rows)} epochs trained in all")
+    if done:
+        print("train the best trial's settings with a budget of yours: " + best_settings(directory).command())
     files = write_results(rows, directory)
     files["scores"] = directory / "scores.png"
-    plot_scores(rows, files["scores"], objective)
+    plot_scores(rows, files["scores"], objectives[0])
     if (model or settings.get("model")) == "text_generator" and {"units", "num_layers"} <= set(space):
         from zoo.tune.study import report_study
 

@@ -17,6 +17,7 @@ import json
 import os
 import pathlib
 import time
+from collections.abc import Sequence
 
 import keras
 import keras_tuner
@@ -26,10 +27,11 @@ from zoo.errors import InputError
 from zoo.json_files import read_json, write_atomically, write_json_atomically
 from zoo.plotting import save_figure
 from zoo.registry import model_info
+from zoo.tune.objectives import Objective, objectives_text, read_objectives
 from zoo.tune.oracles import ResumableGridOracle
+from zoo.tune.trials import PROJECT
 
 TUNERS = ("grid", "random", "bayesian", "hyperband")
-PROJECT = "search"
 
 
 def rerun_failed_trials(oracle) -> list:
@@ -133,11 +135,13 @@ def make_tuner(
 # -- data ---------------------------------------------------------------------
 @dataclasses.dataclass
 class SearchData:
-    """What a search trains on: builder arguments the data fixes, and `fit` arguments."""
+    """What a search trains on: builder arguments the data fixes, `fit` arguments, and the callbacks that
+    add the task's own scores to each epoch's logs (a detector's `val_map`), as `zoo train` logs them."""
 
     fixed: dict
     fit_kwargs: dict
     description: str
+    callbacks: tuple = ()
 
 
 def text_search_data(
@@ -219,7 +223,7 @@ def image_search_data(
 
 def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0, model_args=None) -> SearchData:
     """A sequence task's data (`zoo.training.tasks`) for a search, made and batched as `zoo train` does."""
-    from zoo.training.tasks import make_task_data, task_datasets
+    from zoo.training.tasks import ValidationScore, make_task_data, task_datasets
 
     data = make_task_data(model_name, seed, model_args, train_examples)
     batch_size = batch_size or model_info(model_name).recipe.batch_size
@@ -228,6 +232,7 @@ def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0
         fixed=dict(data.model_args),
         fit_kwargs={"x": train, "validation_data": validation, "steps_per_epoch": steps},
         description=data.description,
+        callbacks=(ValidationScore(data),),
     )
 
 
@@ -238,7 +243,7 @@ def scene_search_data(
     import tensorflow as tf
 
     from zoo.training.fit import shuffled_batches
-    from zoo.training.scenes import scene_splits
+    from zoo.training.scenes import ValidationMAP, scene_splits
 
     info = model_info(model_name)
     splits = scene_splits(scenes, image_size=image_size, validation=validation_scenes, test=1, seed=seed)
@@ -263,6 +268,7 @@ def scene_search_data(
             "steps_per_epoch": steps,
         },
         description=f"{len(y_train)} seeded {image_size}x{image_size} scenes, {validation_scenes} held out",
+        callbacks=() if info.task == "semantic-segmentation" else (ValidationMAP(val),),
     )
 
 
@@ -271,6 +277,7 @@ def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
     path = directory / "search.json"
     if path.exists():
         saved = read_json(path, hint="it describes the search in this folder: give a new --dir to start another")
+        saved.setdefault("objective", objectives_text(read_objectives(None)))  # a search made before objectives
         if saved != settings:
             changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
             raise InputError(
@@ -283,20 +290,21 @@ def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
 
 
 def search(
-    hypermodel,
+    hypermodel: keras_tuner.HyperModel,
     data: SearchData,
-    directory,
+    directory: str | os.PathLike,
     *,
-    tuner="grid",
-    epochs=1,
-    max_trials=None,
+    tuner: str = "grid",
+    epochs: int = 1,
+    max_trials: int | None = None,
     factor=3,
     seed=0,
-    tensorboard=True,
-    callbacks=(),
+    tensorboard: bool = True,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose=1,
-    settings=None,
-):
+    settings: dict | None = None,
+    objectives: Sequence[Objective] = (),
+) -> keras_tuner.Tuner:
     """Run (or resume) a search and return its finished tuner.
 
     Args:
@@ -311,15 +319,23 @@ def search(
         callbacks: more Keras callbacks for every trial (deep-copied per trial).
         settings: a JSON-able description of the search; a restart whose
             settings differ is refused.
+        objectives: what the trials are ranked by (`zoo.tune.objectives`; default: validation loss),
+            recorded in `search.json`.
     """
     directory = pathlib.Path(directory)
     settings = dict(settings or {})
     settings.setdefault("tuner", tuner)
     settings.setdefault("epochs", epochs)
     settings.setdefault("space", getattr(hypermodel, "space", {}))
+    objectives = tuple(objectives) or read_objectives(None)
+    settings["objective"] = objectives_text(objectives)
     _check_same_search(directory, _jsonable(settings))
-    t = make_tuner(tuner, hypermodel, directory, max_trials=max_trials, max_epochs=epochs, factor=factor, seed=seed)
-    callbacks = list(callbacks)
+    steer = keras_tuner.Objective(objectives[0].name, objectives[0].direction)  # the others: the report's front
+    t = make_tuner(
+        tuner, hypermodel, directory, objective=steer, max_trials=max_trials, max_epochs=epochs, factor=factor,
+        seed=seed,
+    )  # fmt: skip
+    callbacks = [*data.callbacks, *callbacks]  # the task's scores first: keras-tuner's callbacks read them
     if tensorboard and keras.backend.backend() == "tensorflow":
         callbacks.append(
             keras.callbacks.TensorBoard(str(directory / "tensorboard"), write_graph=False, profile_batch=0)
@@ -336,35 +352,6 @@ def _jsonable(value):
 
 
 # -- results ------------------------------------------------------------------
-def read_trials(directory) -> list:
-    """The trials of the search in `directory`, one dict each, read from keras-tuner's files.
-
-    Each row has `trial_id`, `status`, the hyperparameter values (without
-    keras-tuner's internal `tuner/` ones, which go to `tuner_epochs` and
-    friends) and each metric's best value. Works for a finished, running or
-    distributed search.
-    """
-    rows = []
-    for path in sorted(pathlib.Path(directory, PROJECT).glob("trial_*/trial.json")):
-        trial = read_json(path, hint="keras-tuner cannot go on from it either: give a new --dir to search again")
-        row = {"trial_id": trial["trial_id"], "status": trial["status"]}
-        for k, v in trial["hyperparameters"]["values"].items():
-            row[k.replace("tuner/", "tuner_")] = v
-        for name, metric in trial["metrics"]["metrics"].items():
-            values = [o["value"][0] for o in metric["observations"]]
-            if values:
-                row[name] = values[-1]
-        rows.append(row)
-    return rows
-
-
-def sorted_trials(rows, objective="val_loss") -> list:
-    """Completed trials first, best score first; then the others in id order."""
-    done = [r for r in rows if r["status"] == "COMPLETED" and objective in r]
-    rest = [r for r in rows if r not in done]
-    return sorted(done, key=lambda r: r[objective]) + rest
-
-
 def write_results(rows, directory) -> dict:
     """Write `results.csv` and `results.json` in `directory`; returns their paths."""
     import csv
@@ -383,7 +370,7 @@ def write_results(rows, directory) -> dict:
     return {"csv": directory / "results.csv", "json": directory / "results.json"}
 
 
-def format_table(rows, columns, objective="val_loss") -> str:
+def format_table(rows, columns) -> str:
     """A plain-text table of `rows`."""
 
     def cell(v):
@@ -404,19 +391,21 @@ def total_epochs(rows) -> int:
     return int(sum(r.get("epochs_run", 0) for r in rows if r["status"] == "COMPLETED"))
 
 
-def plot_scores(rows, path, objective="val_loss") -> None:
-    """Each completed trial's score in start order, with the best so far."""
+def plot_scores(rows, path, objective: str | Objective = "val_loss") -> None:
+    """Each completed trial's score in start order, with the best so far (`objective`: an `Objective`, or a
+    metric's name, minimised)."""
     from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
-    done = sorted((r for r in rows if objective in r), key=lambda r: r["trial_id"])
-    scores = [r[objective] for r in done]
-    best = [min(scores[: i + 1]) for i in range(len(scores))]
+    goal = objective if isinstance(objective, Objective) else read_objectives(objective)[0]
+    done = sorted((r for r in rows if goal.name in r), key=lambda r: r["trial_id"])
+    scores = [r[goal.name] for r in done]
+    best = [min(scores[: i + 1], key=goal.key) for i in range(len(scores))]
     fig = Figure(figsize=(6, 3.5))
     ax = fig.subplots()
     ax.plot(range(1, len(scores) + 1), scores, "o", label="trial")
     ax.plot(range(1, len(scores) + 1), best, "-", label="best so far")
     ax.set_xlabel("trial")
-    ax.set_ylabel(objective)
+    ax.set_ylabel(goal.name)
     ax.legend()
     fig.tight_layout()
     save_figure(fig, path)

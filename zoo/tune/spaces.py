@@ -17,7 +17,7 @@ Adam's step size when the model is compiled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from zoo.errors import InputError
 from zoo.registry import check_model_arguments, model_info
@@ -84,7 +84,7 @@ def _check_against_declaration(model: str, name: str, spec: dict, declared: dict
         )
 
 
-def search_space(model: str, space=None, *, fixed=()) -> dict:
+def search_space(model: str, space: Mapping[str, object] | None = None, *, fixed: Iterable[str] = ()) -> dict:
     """The validated search space of a registered `model`.
 
     Args:

@@ -15,7 +15,8 @@ import pathlib
 
 from zoo.plotting import save_figure
 from zoo.tune.hypermodels import hypermodel
-from zoo.tune.searching import read_trials, search, sorted_trials, text_search_data, write_results
+from zoo.tune.searching import search, text_search_data, write_results
+from zoo.tune.trials import read_trials, sorted_trials
 
 
 @dataclasses.dataclass

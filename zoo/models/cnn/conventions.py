@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import os
 import textwrap
+from collections.abc import Callable
 
 import keras
 
@@ -100,8 +101,15 @@ VARIANT_SIGNATURE = {
 }
 
 
-def variant(family, name: str, summary: str, *, signature: dict | None = None, documented: dict | None = None,
-            **architecture):  # fmt: skip
+def variant(
+    family: Callable[..., keras.Model],
+    name: str,
+    summary: str,
+    *,
+    signature: dict | None = None,
+    documented: dict | None = None,
+    **architecture: object,
+) -> Callable[..., keras.Model]:
     """A public variant of the family builder `family`, made from one row of its family's table.
 
     `resnet50 = variant(resnet, "resnet50", "ResNet-50: ...", documented={...}, block=bottleneck_block,

@@ -38,16 +38,16 @@ from zoo.models.detection.boxes import suppress
 
 
 def yolo_tiny(
-    num_classes=20,
-    input_shape=None,
-    backbone="vgg11",
-    width=16,
-    stride=8,
-    batch_norm=True,
-    weights=None,
-    input_tensor=None,
-    name="yolo_tiny",
-):
+    num_classes: int = 20,
+    input_shape: tuple[int, int, int] | None = None,
+    backbone: str = "vgg11",
+    width: int = 16,
+    stride: int = 8,
+    batch_norm: bool = True,
+    weights: str | None = None,
+    input_tensor: keras.KerasTensor | None = None,
+    name: str = "yolo_tiny",
+) -> keras.Model:
     """Build the grid detector; output (batch, ceil(H / stride), ceil(W / stride), 5 + num_classes) raw scores.
 
     Args:

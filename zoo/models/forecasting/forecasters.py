@@ -15,7 +15,9 @@ import keras
 from zoo.models.forecasting.arguments import check_autoregressive_forecaster, check_latent_forecaster
 
 
-def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autoregressive_forecaster"):
+def autoregressive_forecaster(
+    tau: int = 4, hidden_units: int = 10, num_layers: int = 1, name: str = "autoregressive_forecaster"
+) -> keras.Model:
     """Predict the next value from the last `tau` values with an MLP (or a linear map).
 
     Args:
@@ -35,7 +37,7 @@ def autoregressive_forecaster(tau=4, hidden_units=10, num_layers=1, name="autore
     return keras.Model(inputs, keras.layers.Dense(1, name="next_value")(x), name=name)
 
 
-def latent_forecaster(units=16, cell="gru", name="latent_forecaster"):
+def latent_forecaster(units: int = 16, cell: str = "gru", name: str = "latent_forecaster") -> keras.Model:
     """Predict the next value from a recurrent hidden state over the whole input window.
 
     Args:

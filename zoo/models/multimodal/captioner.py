@@ -68,15 +68,15 @@ def decode_caption(ids, vocabulary=CAPTION_VOCABULARY) -> str:
 
 
 def image_captioner(
-    vocab_size=CAPTION_VOCAB_SIZE,
-    input_shape=(64, 64, 3),
-    backbone="vgg_cifar",
-    backbone_args=None,
-    embedding_dim=32,
-    units=128,
-    dropout=0.0,
-    name="image_captioner",
-):
+    vocab_size: int = CAPTION_VOCAB_SIZE,
+    input_shape: tuple[int, int, int] = (64, 64, 3),
+    backbone: str = "vgg_cifar",
+    backbone_args: dict | None = None,
+    embedding_dim: int = 32,
+    units: int = 128,
+    dropout: float = 0.0,
+    name: str = "image_captioner",
+) -> keras.Model:
     """Build the captioner: inputs `[images, caption ids (batch, T)]`, output (batch, T, vocab_size) logits.
 
     Args:

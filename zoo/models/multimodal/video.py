@@ -26,18 +26,18 @@ RECURRENT = dict(zip(VIDEO_CELLS, (keras.layers.LSTM, keras.layers.GRU), strict=
 
 
 def video_classifier(
-    num_classes=7,
-    input_shape=(8, 32, 32, 3),
-    variant="cnn_rnn",
-    backbone="vgg_cifar",
-    backbone_args=None,
-    cell="lstm",
-    units=32,
-    filters=16,
-    per_frame=False,
-    dropout=0.0,
-    name="video_classifier",
-):
+    num_classes: int = 7,
+    input_shape: tuple[int, int, int, int] = (8, 32, 32, 3),
+    variant: str = "cnn_rnn",
+    backbone: str = "vgg_cifar",
+    backbone_args: dict | None = None,
+    cell: str = "lstm",
+    units: int = 32,
+    filters: int = 16,
+    per_frame: bool = False,
+    dropout: float = 0.0,
+    name: str = "video_classifier",
+) -> keras.Model:
     """Build a video classifier; see the module docstring for the two variants.
 
     Args:

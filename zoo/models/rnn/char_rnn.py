@@ -9,6 +9,8 @@ or two, which only the hidden state can tell it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
 import numpy as np
 
@@ -31,7 +33,7 @@ class CharRNN(keras.Model):
     returns unnormalised scores (logits) of the same shape.
     """
 
-    def __init__(self, vocabulary=HELLO_VOCABULARY, hidden_size=3, **kwargs):
+    def __init__(self, vocabulary: Sequence[str] = HELLO_VOCABULARY, hidden_size: int = 3, **kwargs):
         super().__init__(**kwargs)
         check_char_rnn(vocabulary=vocabulary, hidden_size=hidden_size)
         vocabulary = char_rnn_vocabulary(vocabulary)

@@ -40,8 +40,15 @@ def encode_reviews(texts, vocabulary, maxlen: int = 24) -> np.ndarray:
     return out
 
 
-def sentiment_rnn(vocab_size=20_000, embedding_dim=32, units=32, cell="lstm", bidirectional=True, dropout=0.0,
-                  name="sentiment_rnn"):  # fmt: skip
+def sentiment_rnn(
+    vocab_size: int = 20_000,
+    embedding_dim: int = 32,
+    units: int = 32,
+    cell: str = "lstm",
+    bidirectional: bool = True,
+    dropout: float = 0.0,
+    name: str = "sentiment_rnn",
+) -> keras.Model:
     """Embedding, a (bidirectional) LSTM or GRU over the whole review, and a sigmoid output.
 
     Args:

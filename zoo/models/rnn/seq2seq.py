@@ -30,13 +30,13 @@ __all__ = ["alignment", "beam_decode", "greedy_decode", "seq2seq_attention"]
 
 
 def seq2seq_attention(
-    source_vocab_size=SOURCE_VOCAB_SIZE,
-    target_vocab_size=TARGET_VOCAB_SIZE,
-    embedding_dim=32,
-    units=64,
-    attention="bahdanau",
-    name="seq2seq_attention",
-):
+    source_vocab_size: int = SOURCE_VOCAB_SIZE,
+    target_vocab_size: int = TARGET_VOCAB_SIZE,
+    embedding_dim: int = 32,
+    units: int = 64,
+    attention: str = "bahdanau",
+    name: str = "seq2seq_attention",
+) -> keras.Model:
     """Build the encoder-decoder; inputs `[source ids (batch, S), target ids (batch, T)]`, output
     (batch, T, target_vocab_size) logits of the next target token at every position.
 

@@ -16,6 +16,7 @@ time without re-reading the prefix.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 
 import keras
 
@@ -87,14 +88,14 @@ class TextGenerator(keras.Model):
 
     def __init__(
         self,
-        vocab_size=None,
-        embedding_dim=64,
-        units=256,
-        num_layers=2,
-        cell="lstm",
-        dropout=0.0,
+        vocab_size: int | None = None,
+        embedding_dim: int = 64,
+        units: int = 256,
+        num_layers: int = 2,
+        cell: str = "lstm",
+        dropout: float = 0.0,
         *,
-        vocabulary=None,
+        vocabulary: Sequence[str] | None = None,
         **kwargs,
     ):
         embedding_dim = note_alias(kwargs, "embedding_size", "embedding_dim", embedding_dim)

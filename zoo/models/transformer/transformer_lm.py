@@ -13,6 +13,8 @@ tokens; `zoo.generate` slides a window over longer outputs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
 from keras import ops
 
@@ -48,15 +50,15 @@ class TransformerLM(keras.Model):
 
     def __init__(
         self,
-        vocab_size=None,
-        vocabulary=None,
-        max_length=256,
-        embed_dim=128,
-        num_heads=4,
-        ff_dim=512,
-        num_layers=2,
-        dropout=0.0,
-        positional="learned",
+        vocab_size: int | None = None,
+        vocabulary: Sequence[str] | None = None,
+        max_length: int = 256,
+        embed_dim: int = 128,
+        num_heads: int = 4,
+        ff_dim: int = 512,
+        num_layers: int = 2,
+        dropout: float = 0.0,
+        positional: str = "learned",
         **kwargs,
     ):
         super().__init__(**kwargs)
