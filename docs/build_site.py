@@ -103,6 +103,8 @@ API_PAGES = {
         "zoo.tune.searching",
         "zoo.tune.trials",
         "zoo.tune.objectives",
+        "zoo.tune.stopping",
+        "zoo.tune.figures",
         "zoo.tune.study",
         "zoo.tune.report",
     ],

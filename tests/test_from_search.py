@@ -13,6 +13,9 @@ from tests.test_bad_input import REFUSE_EARLY
 from zoo.cli import main
 from zoo.tune import best_settings
 
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
 MODEL = "autoregressive_forecaster"
 
 

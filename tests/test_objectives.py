@@ -13,6 +13,9 @@ from zoo.registry import model_info
 from zoo.tune.objectives import Objective, pareto_front, parse_objectives
 from zoo.tune.trials import sorted_trials
 
+# Run on every backend CI tests (TensorFlow and JAX): python -m pytest -m all_backends
+pytestmark = pytest.mark.all_backends
+
 TINY_SCENES = ["--scenes", "32", "--validation-scenes", "8", "--steps-per-epoch", "2", "--set", "width=4"]
 
 

@@ -331,7 +331,7 @@ import sys
 import zoo.tune.launch
 from zoo.cli import main
 
-def started(argv, workers, directory):
+def started(argv, workers, directory, devices=None):
     print("LAUNCHED", workers, [m for m in ("keras", "keras_tuner", "tensorflow", "jax") if m in sys.modules])
 
 zoo.tune.launch.run_distributed = started

@@ -46,6 +46,18 @@ def add_parser(subparsers) -> None:
     p.add_argument("--factor", type=int_at_least(2), default=3, help="hyperband: reduction factor (at least 2)")
     p.add_argument("--dir", required=True, help="search folder; the same folder resumes the search")
     p.add_argument(
+        "--stop-weak-trials",
+        action="store_true",
+        help="stop a trial after an epoch where its best score so far is worse than the median of the completed "
+        "trials at that epoch (the median stopping rule; not with --tuner hyperband)",
+    )
+    p.add_argument(
+        "--warmup-epochs",
+        type=non_negative_int_arg,
+        default=1,
+        help="with --stop-weak-trials: epochs every trial trains before it can be stopped (default 1)",
+    )
+    p.add_argument(
         "--objective",
         metavar="NAME[:min|max],...",
         help="rank trials by these metrics of the task (val_map, val_mean_iou, val_bpc...) and of the trial (val_loss, "
@@ -59,6 +71,13 @@ def add_parser(subparsers) -> None:
         "at most one per core",
     )
     p.add_argument("--force-workers", action="store_true", help="start --workers even beyond the cores")
+    p.add_argument(
+        "--devices-per-worker",
+        type=positive_int_arg,
+        default=1,
+        help="with --workers on a host with NVIDIA GPUs: GPUs each worker sees (CUDA_VISIBLE_DEVICES; the chief "
+        "sees none); on a machine without them nothing changes (default 1)",
+    )
     add_training_flags(p, "tune")
     p.set_defaults(func=run)
 
@@ -100,6 +119,8 @@ def run(args) -> None:
         raise CommandError("Give --epochs N (and/or --minutes M per trial) to bound every trial.")
     if args.tuner == "hyperband" and args.epochs is None:
         raise CommandError("--tuner hyperband needs --epochs (the most epochs a trial may train).")
+    if args.tuner == "hyperband" and args.stop_weak_trials:
+        raise CommandError("--stop-weak-trials goes with grid, random or bayesian: hyperband stops trials its own way.")
     kind = data_kind(recipe.data)
     apply_kind_flags(args, "tune", kind)
     fixed = fixed_model_args(args, recipe)
@@ -123,12 +144,15 @@ def run(args) -> None:
     from zoo.tune import require_keras_tuner
 
     require_keras_tuner()  # keras-tuner missing (a broken install): one line naming our distribution
-    with _search_lock(args.dir):
-        if args.workers and "KERASTUNER_ORACLE_IP" not in os.environ:
-            from zoo.tune.launch import run_distributed  # the launcher only starts processes: no Keras here
+    launcher = args.workers and "KERASTUNER_ORACLE_IP" not in os.environ
+    if launcher:
+        from zoo.tune.launch import run_distributed, visible_gpus, worker_devices  # no Keras in the launcher
 
+        devices = worker_devices(args.workers, args.devices_per_worker, visible_gpus())
+    with _search_lock(args.dir):
+        if launcher:
             try:
-                run_distributed(_strip_workers(args.argv), args.workers, args.dir)
+                run_distributed(_strip_workers(args.argv), args.workers, args.dir, devices=devices)
             except RuntimeError as err:
                 raise CommandError(str(err)) from None
             return
@@ -172,6 +196,7 @@ def _run_tune(args, space, fixed):
     from zoo.tune.hypermodels import hypermodel
     from zoo.tune.report import print_report
     from zoo.tune.searching import distributed_role, search
+    from zoo.tune.stopping import MedianStopping
     from zoo.tune.trials import read_trials
 
     recipe = model_info(args.model).recipe
@@ -210,6 +235,7 @@ def _run_tune(args, space, fixed):
         verbose=args.verbose,
         settings=_search_settings(args, kind, recipe, fixed, learning_rate),
         objectives=args.objectives,
+        stopping=MedianStopping(warmup_epochs=args.warmup_epochs) if args.stop_weak_trials else None,
     )
     if role in (None, "chief"):
         print_report(args.dir, model=args.model)

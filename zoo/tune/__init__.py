@@ -9,6 +9,7 @@
 - `zoo.tune.spaces`: the registry's `tunable` declarations as hyperparameters.
 - `best_settings`: the best (or a named) trial's settings, which `zoo train MODEL
   --from-search DIR` trains (`zoo.tune.trials`).
+- `MedianStopping`: weak trials stopped early by the median rule (`zoo.tune.stopping`).
 - `parse_objectives`, `pareto_front`: what a search ranks by, the task's metrics with
   their directions, and the trials no other beats on all of them (`zoo.tune.objectives`).
 
@@ -21,6 +22,7 @@ from zoo.errors import MissingDependencyError
 from zoo.lazy_exports import lazy_exports
 
 _WHERE = {
+    "MedianStopping": "stopping",
     "ResumableGridOracle": "oracles",
     "SearchData": "searching",
     "StudyResult": "study",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 
+from zoo.tune.figures import write_figures
 from zoo.tune.objectives import objectives_text, pareto_front, read_objectives
 from zoo.tune.searching import format_table, plot_scores, total_epochs, write_results
 from zoo.tune.trials import best_settings, read_trials, sorted_trials
@@ -14,7 +15,9 @@ def print_report(directory, model=None) -> dict:
     """Print the trials of the search in `directory`, best first by its first objective, and write its results
     and plots.
 
-    Writes `results.csv`, `results.json` and `scores.png`; with several objectives, the table's `pareto` column
+    Writes `results.csv`, `results.json`, `scores.png` (score by trial, best so far), `parameters.png` (score
+    against each hyperparameter), `curves.png` (every trial's learning curve) and `importance.json`
+    (`zoo.tune.figures.importance`); with several objectives, the table's `pareto` column
     marks the trials on the Pareto front (`zoo.tune.objectives.pareto_front`), which `results.json` records too.
     A search over `units` and `num_layers` of a text_generator also gets the units-versus-depth heat map, the
     loss-against-parameters plot and the equal-parameter verdict. Returns the written files.
@@ -30,6 +33,9 @@ def print_report(directory, model=None) -> dict:
     named = [o.name for o in objectives]
     metrics = [m for m in dict.fromkeys(("val_bpc", "val_accuracy", *named)) if any(m in r for r in rows)]
     columns = [*space, *metrics, "params", "seconds", "epochs_run", "status"]
+    stopped = [r for r in rows if "stopped_at_epoch" in r]
+    if stopped:
+        columns.append("stopped_at_epoch")
     if len(objectives) > 1:
         front = pareto_front([r for r in rows if r["status"] == "COMPLETED"], objectives)
         rows = [dict(r, pareto="*" if r["trial_id"] in front else "") for r in rows]
@@ -41,12 +47,19 @@ def print_report(directory, model=None) -> dict:
     print("\n" + ranking)
     print(format_table(rows, columns))
     done = [r for r in rows if r["status"] == "COMPLETED"]
-    print(f"\n{len(done)} of {len(rows)} trials completed, {total_epochs(rows)} epochs trained in all")
+    early = f" ({len(stopped)} stopped early by the median rule)" if stopped else ""
+    print(f"\n{len(done)} of {len(rows)} trials completed{early}, {total_epochs(rows)} epochs trained in all")
     if done:
         print("train the best trial's settings with a budget of yours: " + best_settings(directory).command())
     files = write_results(rows, directory)
     files["scores"] = directory / "scores.png"
     plot_scores(rows, files["scores"], objectives[0])
+    figures, shares = write_figures(directory, rows, space, objectives[0])
+    files.update(figures)
+    if len(shares) > 1:
+        ranked = sorted(shares.items(), key=lambda item: -item[1])
+        print("importance (share of the score's variance each value alone explains, eta squared): "
+              + ", ".join(f"{name} {share:.2f}" for name, share in ranked))  # fmt: skip
     if (model or settings.get("model")) == "text_generator" and {"units", "num_layers"} <= set(space):
         from zoo.tune.study import report_study
 

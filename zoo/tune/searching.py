@@ -29,6 +29,7 @@ from zoo.plotting import save_figure
 from zoo.registry import model_info
 from zoo.tune.objectives import Objective, objectives_text, read_objectives
 from zoo.tune.oracles import ResumableGridOracle
+from zoo.tune.stopping import MedianStopping, StopWeakTrials
 from zoo.tune.trials import PROJECT
 
 TUNERS = ("grid", "random", "bayesian", "hyperband")
@@ -56,7 +57,16 @@ def rerun_failed_trials(oracle) -> list:
 
 
 class _ZooTunerMixin:
-    """Failed trials rerun on reload, progress events, and a pause between polls when the oracle is busy."""
+    """Failed trials rerun on reload, progress events, a pause between polls when the oracle is busy, and each
+    trial's per-epoch objective values recorded, and weak trials stopped by `self.stopping` (`zoo.tune.stopping`)."""
+
+    stopping: MedianStopping | None = None
+
+    def run_trial(self, trial, *args, **kwargs):
+        goal = Objective(self.oracle.objective.name, self.oracle.objective.direction)
+        watch = StopWeakTrials(self.get_trial_dir(trial.trial_id), goal, self.stopping)
+        kwargs["callbacks"] = [*kwargs.get("callbacks", ()), watch]  # after the task's scorers, which it reads
+        return super().run_trial(trial, *args, **kwargs)
 
     def reload(self):
         super().reload()
@@ -278,6 +288,7 @@ def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
     if path.exists():
         saved = read_json(path, hint="it describes the search in this folder: give a new --dir to start another")
         saved.setdefault("objective", objectives_text(read_objectives(None)))  # a search made before objectives
+        saved.setdefault("stopping", None)  # and before the stopping rule
         if saved != settings:
             changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
             raise InputError(
@@ -304,6 +315,7 @@ def search(
     verbose=1,
     settings: dict | None = None,
     objectives: Sequence[Objective] = (),
+    stopping: MedianStopping | None = None,
 ) -> keras_tuner.Tuner:
     """Run (or resume) a search and return its finished tuner.
 
@@ -321,7 +333,12 @@ def search(
             settings differ is refused.
         objectives: what the trials are ranked by (`zoo.tune.objectives`; default: validation loss),
             recorded in `search.json`.
+        stopping: stop weak trials early by the median rule (`zoo.tune.stopping`; not with Hyperband,
+            which stops trials its own way), recorded in `search.json`.
     """
+    if stopping is not None and tuner == "hyperband":
+        raise InputError("Hyperband stops weak trials its own way; the median stopping rule goes with grid, random "
+                         "or bayesian.")  # fmt: skip
     directory = pathlib.Path(directory)
     settings = dict(settings or {})
     settings.setdefault("tuner", tuner)
@@ -329,12 +346,14 @@ def search(
     settings.setdefault("space", getattr(hypermodel, "space", {}))
     objectives = tuple(objectives) or read_objectives(None)
     settings["objective"] = objectives_text(objectives)
+    settings["stopping"] = None if stopping is None else str(stopping)
     _check_same_search(directory, _jsonable(settings))
     steer = keras_tuner.Objective(objectives[0].name, objectives[0].direction)  # the others: the report's front
     t = make_tuner(
         tuner, hypermodel, directory, objective=steer, max_trials=max_trials, max_epochs=epochs, factor=factor,
         seed=seed,
     )  # fmt: skip
+    t.stopping = stopping
     callbacks = [*data.callbacks, *callbacks]  # the task's scores first: keras-tuner's callbacks read them
     if tensorboard and keras.backend.backend() == "tensorflow":
         callbacks.append(
@@ -375,6 +394,8 @@ def format_table(rows, columns) -> str:
 
     def cell(v):
         if isinstance(v, float):
+            if 0 < abs(v) < 0.001:  # a learning rate of 1e-7 is not 0.0000
+                return f"{v:.1e}"
             return f"{v:,.0f}" if v >= 1000 or v.is_integer() else f"{v:.4f}"
         return "" if v is None else str(v)
 

@@ -23,6 +23,8 @@ from zoo.tune.objectives import Objective, read_objectives
 
 #: The folder, inside a search folder, where keras-tuner keeps its trials.
 PROJECT = "search"
+#: A trial's per-epoch objective values, in its trial folder (`zoo.tune.stopping`).
+CURVE = "curve.json"
 _DAMAGED = "keras-tuner cannot go on from it either: give a new --dir to search again"
 
 
@@ -31,8 +33,9 @@ def read_trials(directory: str | os.PathLike) -> list:
 
     Each row has `trial_id`, `status`, the hyperparameter values (without
     keras-tuner's internal `tuner/` ones, which go to `tuner_epochs` and
-    friends) and each metric's best value. Works for a finished, running or
-    distributed search.
+    friends), each metric's best value and, for a trial the median stopping
+    rule stopped (`zoo.tune.stopping`), `stopped_at_epoch`. Works for a
+    finished, running or distributed search.
 
     Args:
         directory: the search folder (`zoo tune --dir`).
@@ -50,6 +53,9 @@ def read_trials(directory: str | os.PathLike) -> list:
             values = [o["value"][0] for o in metric["observations"]]
             if values:
                 row[name] = values[-1]
+        curve = path.parent / CURVE
+        if curve.exists() and "stopped_at_epoch" in (recorded := read_json(curve, hint=_DAMAGED)):
+            row["stopped_at_epoch"] = recorded["stopped_at_epoch"]
         rows.append(row)
     return rows
 
