@@ -7,9 +7,9 @@ Each search is the command line a user would type (``zoo tune MODEL --space
 the ten searches take about 30 minutes on 2 CPU cores: two to four trials over one or
 two of the model's declared tunable arguments, everything else at its
 recipe. The table gives, per search, the best and the worst trial by the
-objective the tuner minimised (validation loss), with the task's own figure
-where a trial reports one (bits per character, accuracy), and the seconds
-the trials trained.
+search's objective (the task's headline: bits per character, accuracy, mean IoU,
+mAP@0.5, exact match, BLEU-4...; `zoo.tune.objectives`), with its validation
+loss, and the seconds the trials trained.
 A search folder resumes if the script is interrupted and run again; a
 finished one is read back as it is.
 """
@@ -40,27 +40,31 @@ SEARCHES = {
     "image_captioner": ["--space", "units=64,128", "--train-examples", "2000", "--epochs", "3"],
     "latent_forecaster": ["--space", "units=8,32", "--space", "cell=gru,lstm", "--epochs", "20"],
 }
-# The task's own figure, where a trial reports one beside the objective (validation loss).
-TRIAL_SCORES = ("val_bpc", "val_accuracy")
 
 
 def run_search(name, flags, folder):
-    """Run ``zoo tune NAME FLAGS --dir FOLDER`` in a fresh process (resuming if FOLDER holds it)."""
+    """Run ``zoo tune NAME FLAGS --dir FOLDER`` in a fresh process (resuming if FOLDER holds it); return its
+    trials and its objective."""
+    from zoo.tune.objectives import read_objectives
+
     command = [sys.executable, "-m", "zoo", "tune", name, *flags, "--dir", str(folder), "--seed", "0"]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return json.loads((folder / "results.json").read_text())
+    objective = read_objectives(json.loads((folder / "search.json").read_text()).get("objective"))[0]
+    return json.loads((folder / "results.json").read_text()), objective
 
 
-def summarise(name, trials):
-    """One table row: the searched values and figures of the best and the worst trial by validation loss."""
+def summarise(name, trials, objective):
+    """One table row: the searched values and figures of the best and the worst trial by the search's objective."""
+    from zoo.tune.trials import sorted_trials
+
     flags = SEARCHES[name]
     searched = [value.split("=")[0] for flag, value in zip(flags[::2], flags[1::2], strict=True) if flag == "--space"]
     searched = ["num_layers" if s == "layers" else s for s in searched]
-    done = sorted((t for t in trials if t["status"] == "COMPLETED"), key=lambda t: t["val_loss"])
+    done = [t for t in sorted_trials(trials, objective) if t["status"] == "COMPLETED"]
 
     def described(trial):
-        figures = [f"val_loss {trial['val_loss']:.4g}"] + [f"{k} {trial[k]:.4g}" for k in TRIAL_SCORES if k in trial]
-        return ", ".join(f"{k}={trial[k]}" for k in searched) + ": " + ", ".join(figures)
+        figures = [f"{objective.name} {trial[objective.name]:.4g}", f"val_loss {trial['val_loss']:.4g}"]
+        return ", ".join(f"{k}={trial[k]}" for k in searched) + ": " + ", ".join(dict.fromkeys(figures))
 
     return (
         f"| `{name}` | `{' '.join(flags)}` | {len(done)} of {len(trials)} | {described(done[0])} | "
@@ -79,8 +83,8 @@ def main(argv=None):
         parser.error(f"--only: no search for {', '.join(unknown)}; choose from {', '.join(SEARCHES)}")
     rows = []
     for name in names:
-        trials = run_search(name, SEARCHES[name], args.dir / name)
-        rows.append(summarise(name, trials))
+        trials, objective = run_search(name, SEARCHES[name], args.dir / name)
+        rows.append(summarise(name, trials, objective))
         print(rows[-1], flush=True)
     print("\n| model | search | trials | best | worst | seconds |\n| --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))

@@ -43,8 +43,15 @@ def main(argv=None):
     from zoo.tune.study import units_vs_depth
 
     out = pathlib.Path(args.dir)
-    common = dict(units=args.units, layers=args.layers, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
-                  seq_len=64, batch_size=32, verbose=0)
+    common = dict(
+        units=args.units,
+        layers=args.layers,
+        epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch,
+        seq_len=64,
+        batch_size=32,
+        verbose=0,
+    )
     results = {}
     for kind in ("grid", "hyperband"):
         start = time.monotonic()
@@ -58,8 +65,11 @@ def main(argv=None):
             "epochs": total_epochs(rows),
             "seconds_this_run": time.monotonic() - start,
         }
-        print(f"{kind:>9}: best {best['val_bpc']:.4f} bpc ({results[kind]['best']}), {len(rows)} trials, "
-              f"{results[kind]['epochs']} epochs trained", flush=True)
+        print(
+            f"{kind:>9}: best {best['val_bpc']:.4f} bpc ({results[kind]['best']}), {len(rows)} trials, "
+            f"{results[kind]['epochs']} epochs trained",
+            flush=True,
+        )
         if kind == "grid":
             print(study.table())
             print(describe_verdict(study.verdict))
