@@ -111,4 +111,7 @@ def test_two_objectives_give_a_pareto_front(tmp_path, capsys):
     assert not any(beats(a, b) for a in trials for b in on_front)
     assert all(any(beats(a, b) for a in on_front) for b in off_front)
     assert min(trials, key=lambda t: t["params"]) in on_front  # the smallest is never beaten on size
-    assert "* marks the Pareto front of val_bpc:min,params:min" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "* marks the Pareto front of val_bpc:min,params:min" in printed
+    header = next(line for line in printed.splitlines() if line.lstrip().startswith("trial "))
+    assert header.split() == ["trial", "units", "val_bpc", "params", "seconds", "epochs_run", "status", "pareto"]

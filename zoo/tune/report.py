@@ -32,7 +32,7 @@ def print_report(directory, model=None) -> dict:
         return {}
     named = [o.name for o in objectives]
     metrics = [m for m in dict.fromkeys(("val_bpc", "val_accuracy", *named)) if any(m in r for r in rows)]
-    columns = [*space, *metrics, "params", "seconds", "epochs_run", "status"]
+    columns = list(dict.fromkeys([*space, *metrics, "params", "seconds", "epochs_run", "status"]))  # params once
     stopped = [r for r in rows if "stopped_at_epoch" in r]
     if stopped:
         columns.append("stopped_at_epoch")
