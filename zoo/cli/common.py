@@ -138,16 +138,16 @@ def command_recipe(command, name):
     return info.recipe
 
 
-def fixed_model_args(args, recipe) -> dict:
-    """The builder arguments a run fixes: the recipe's `model_defaults`, then the kind's flags (a text model's
-    `--units`...) and `--set`. Refuses, before Keras is imported, one the model does not take, whose value
-    its builder would refuse, or that the data gives. Sets `args.model_args`: what the flags and `--set`
-    gave, which the trainer receives."""
+def fixed_model_args(args, recipe, searched=None) -> dict:
+    """The builder arguments a run fixes: the recipe's `model_defaults`, then a search trial's `searched`
+    arguments (`zoo train --from-search`), then the kind's flags (a text model's `--units`...) and `--set`.
+    Refuses, before Keras is imported, one the model does not take, whose value its builder would refuse, or
+    that the data gives. Sets `args.model_args`: all but the recipe's defaults, which the trainer receives."""
     from zoo.kinds import data_kind
 
     overrides = parse_overrides(args.set)
     recipe.refuse_data_arguments(overrides, "--set")
-    args.model_args = data_kind(recipe.data).model_args(args, overrides)
+    args.model_args = {**(searched or {}), **data_kind(recipe.data).model_args(args, overrides)}
     fixed = {**recipe.model_defaults, **args.model_args}
     check_model_arguments(args.model, fixed)
     return fixed

@@ -64,22 +64,24 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _from_search(args, recipe) -> None:
-    """Take `--from-search`'s trial settings into `args` (what the user gave wins), checked before Keras starts."""
+def _searched_trial(args):
+    """`--from-search`'s trial (`zoo.tune.BestSettings`), read before Keras starts, or None; its learning rate
+    goes into `args` unless `--learning-rate` was given (its builder arguments go through `fixed_model_args`)."""
     if args.from_search is None:
         if args.trial is not None:
             raise CommandError("--trial picks a trial of --from-search DIR; give --from-search too.")
-        return
-    from zoo.registry import check_model_arguments
+        return None
     from zoo.tune.trials import best_settings
 
     best = best_settings(args.from_search, args.trial)
     if best.model != args.model:
         raise CommandError(f"--from-search {args.from_search} searched {best.model}, not {args.model}.")
-    args.model_args = {**{k: v for k, v in best.model_args.items() if k not in args.model_args}, **args.model_args}
-    check_model_arguments(args.model, {**recipe.model_defaults, **args.model_args})
     if args.learning_rate is None and best.learning_rate is not None:
         args.learning_rate = best.learning_rate
+    return best
+
+
+def _print_searched(args, best) -> None:
     taken = {**args.model_args, **({"learning_rate": args.learning_rate} if args.learning_rate else {})}
     shown = ", ".join(f"{k}={v!r}" for k, v in taken.items())
     print(f"settings of trial {best.trial_id} of the search in {args.from_search}: {shown}", flush=True)
@@ -94,8 +96,10 @@ def run(args) -> None:
         raise CommandError("Give --epochs N or --minutes M (or both) to bound the run.")
     kind = data_kind(recipe.data)
     apply_kind_flags(args, "train", kind)
-    fixed_model_args(args, recipe)
-    _from_search(args, recipe)
+    best = _searched_trial(args)
+    fixed_model_args(args, recipe, best.model_args if best else None)
+    if best:
+        _print_searched(args, best)
     kind.check(args, recipe)
     args.out = args.out or default_out_dir(args.model)
     try:

@@ -74,7 +74,7 @@ def plot_parameters(rows: Sequence[Mapping], space: Sequence[str], objective: Ob
         elif values and min(values) > 0 and max(values) / min(values) >= 100:  # rates from 1e-7 to 1e-2
             ax.set_xscale("log")
         ax.set_xlabel(name)
-        ax.set_ylabel(f"{objective.name} ({'higher' if objective.direction == 'max' else 'lower'} is better)")
+        ax.set_ylabel(f"{objective.name} ({objective.wording})")
     fig.tight_layout()
     save_figure(fig, path)
 

@@ -41,6 +41,11 @@ class Objective:
     def __str__(self) -> str:
         return f"{self.name}:{self.direction}"
 
+    @property
+    def wording(self) -> str:
+        """`"higher is better"` or `"lower is better"`."""
+        return f"{'higher' if self.direction == 'max' else 'lower'} is better"
+
     def key(self, value: float) -> float:
         """`value` as a number to minimise (a maximised metric negated)."""
         return value if self.direction == "min" else -value
@@ -79,6 +84,11 @@ def parse_objectives(text: str | None, metrics: Mapping[str, str]) -> tuple[Obje
             raise InputError(f"--objective names {name} twice.")
         objectives.append(Objective(name, direction))
     return tuple(objectives)
+
+
+def as_objective(objective: str | Objective) -> Objective:
+    """`objective` itself, or the `Objective` a `"name[:min|max]"` text names (a name alone is minimised)."""
+    return objective if isinstance(objective, Objective) else read_objectives(objective)[0]
 
 
 def objectives_text(objectives: Sequence[Objective]) -> str:

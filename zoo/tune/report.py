@@ -41,7 +41,7 @@ def print_report(directory, model=None) -> dict:
         rows = [dict(r, pareto="*" if r["trial_id"] in front else "") for r in rows]
         columns.append("pareto")
     first = objectives[0]
-    ranking = f"ranked by {first.name} ({'higher' if first.direction == 'max' else 'lower'} is better)"
+    ranking = f"ranked by {first.name} ({first.wording})"
     if len(objectives) > 1:
         ranking += f"; * marks the Pareto front of {objectives_text(objectives)}"
     print("\n" + ranking)

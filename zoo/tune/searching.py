@@ -27,7 +27,7 @@ from zoo.errors import InputError
 from zoo.json_files import read_json, write_atomically, write_json_atomically
 from zoo.plotting import save_figure
 from zoo.registry import model_info
-from zoo.tune.objectives import Objective, objectives_text, read_objectives
+from zoo.tune.objectives import Objective, as_objective, objectives_text, read_objectives
 from zoo.tune.oracles import ResumableGridOracle
 from zoo.tune.stopping import MedianStopping, StopWeakTrials
 from zoo.tune.trials import PROJECT
@@ -417,7 +417,7 @@ def plot_scores(rows, path, objective: str | Objective = "val_loss") -> None:
     metric's name, minimised)."""
     from matplotlib.figure import Figure  # no pyplot: leaves the caller's backend (a notebook's inline) alone
 
-    goal = objective if isinstance(objective, Objective) else read_objectives(objective)[0]
+    goal = as_objective(objective)
     done = sorted((r for r in rows if goal.name in r), key=lambda r: r["trial_id"])
     scores = [r[goal.name] for r in done]
     best = [min(scores[: i + 1], key=goal.key) for i in range(len(scores))]

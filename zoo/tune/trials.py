@@ -19,7 +19,7 @@ import shlex
 
 from zoo.errors import InputError
 from zoo.json_files import read_json
-from zoo.tune.objectives import Objective, read_objectives
+from zoo.tune.objectives import Objective, as_objective, read_objectives
 
 #: The folder, inside a search folder, where keras-tuner keeps its trials.
 PROJECT = "search"
@@ -70,7 +70,7 @@ def sorted_trials(rows: list, objective: str | Objective = "val_loss") -> list:
     Returns:
         The rows, reordered.
     """
-    goal = objective if isinstance(objective, Objective) else read_objectives(objective)[0]
+    goal = as_objective(objective)
     done = [r for r in rows if r["status"] == "COMPLETED" and goal.name in r]
     rest = [r for r in rows if r not in done]
     return sorted(done, key=lambda r: goal.key(r[goal.name])) + rest
