@@ -140,6 +140,29 @@ def kill_and_resume_training(out, *extra_args, epochs=6, env=None):
     return first, second
 
 
+def tensorboard_logs(folder) -> dict:
+    """What TensorBoard would show of the logs under `folder`: `{run: {tag: [values by step]}}`, where a run is
+    an event file's folder relative to `folder`, and the HParams of a trial's run under the tag `"hparams"`
+    (`{name: value}`, read from the session-start record the HParams dashboard reads)."""
+    import tensorflow as tf
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    runs = {}
+    for path in sorted(pathlib.Path(folder).rglob("events.out.tfevents.*")):
+        run = runs.setdefault(path.parent.relative_to(folder).as_posix(), {})
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                if value.metadata.plugin_data.plugin_name == "hparams":
+                    data = plugin_data_pb2.HParamsPluginData.FromString(value.metadata.plugin_data.content)
+                    if data.HasField("session_start_info"):
+                        start = data.session_start_info.hparams
+                        run["hparams"] = {k: v.WhichOneof("kind") and getattr(v, v.WhichOneof("kind"))
+                                          for k, v in start.items()}  # fmt: skip
+                else:
+                    run.setdefault(value.tag, []).append(float(tf.make_ndarray(value.tensor)))
+    return runs
+
+
 def clean_environment(env=None):
     """This process's environment without this checkout on the path (no PYTHONPATH, no VIRTUAL_ENV), plus ``env``."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}

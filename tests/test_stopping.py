@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_python
+from tests.conftest import run_python, tensorboard_logs
 from tests.test_bad_input import REFUSE_EARLY
 from zoo.cli import main
 from zoo.tune.objectives import Objective
@@ -68,6 +68,16 @@ def test_clearly_bad_trials_stop_early_and_the_search_keeps_its_winner(tmp_path,
     assert json.loads((tmp_path / "stopped" / "search.json").read_text())["stopping"] == (
         "median:warmup_epochs=1,min_trials=2"
     )
+    # TensorBoard on this backend: each trial's HParams and its validation curve, the stopped ones' partial.
+    logs = tensorboard_logs(tmp_path / "stopped" / "tensorboard")
+    assert {tid: logs[f"{tid}/execution0"]["hparams"] for tid in stopped} == {
+        tid: {"learning_rate": t["learning_rate"]} for tid, t in stopped.items()
+    }
+    for tid, trial in stopped.items():
+        assert min(logs[f"{tid}/execution0/validation"]["epoch_mae_sunspots"]) == pytest.approx(
+            trial["val_mae_sunspots"], rel=1e-6
+        )
+        assert len(logs[f"{tid}/execution0/validation"]["epoch_mae_sunspots"]) == trial["epochs_run"]
 
 
 def test_hyperband_refuses_the_rule_in_one_line_before_tensorflow(tmp_path):

@@ -68,6 +68,19 @@ class _ZooTunerMixin:
         kwargs["callbacks"] = [*kwargs.get("callbacks", ()), watch]  # after the task's scorers, which it reads
         return super().run_trial(trial, *args, **kwargs)
 
+    def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
+        # keras-tuner's own per-trial TensorBoard folder and HParams callback, on every backend: keras-tuner
+        # skips both off TensorFlow (so as not to import it), but Keras's TensorBoard callback writes through
+        # TensorFlow's summaries on any backend, and zoo installs TensorFlow and feeds every search through tf.data.
+        from keras_tuner.src.engine import tuner_utils
+        from tensorboard.plugins.hparams import api as hparams_api
+
+        for callback in list(callbacks):
+            if callback.__class__.__name__ == "TensorBoard":
+                callback.log_dir = self._get_tensorboard_dir(callback.log_dir, trial.trial_id, execution)
+                hparams = tuner_utils.convert_hyperparams_to_hparams(trial.hyperparameters, hparams_api)
+                callbacks.append(hparams_api.KerasCallback(callback.log_dir, hparams, trial_id=trial.trial_id))
+
     def reload(self):
         super().reload()
         if not self._is_worker():  # the chief's oracle owns the trials
@@ -326,8 +339,8 @@ def search(
         tuner: one of `TUNERS`.
         epochs: epochs per trial (Hyperband: the most epochs of any trial).
         max_trials: cap on the number of trials.
-        tensorboard: with the TensorFlow backend, write TensorBoard logs
-            with HParams to `directory/tensorboard`.
+        tensorboard: write TensorBoard logs with HParams to `directory/tensorboard`, one folder per trial
+            (on every backend: Keras writes them through TensorFlow, which zoo installs).
         callbacks: more Keras callbacks for every trial (deep-copied per trial).
         settings: a JSON-able description of the search; a restart whose
             settings differ is refused.
@@ -355,7 +368,7 @@ def search(
     )  # fmt: skip
     t.stopping = stopping
     callbacks = [*data.callbacks, *callbacks]  # the task's scores first: keras-tuner's callbacks read them
-    if tensorboard and keras.backend.backend() == "tensorflow":
+    if tensorboard:
         callbacks.append(
             keras.callbacks.TensorBoard(str(directory / "tensorboard"), write_graph=False, profile_batch=0)
         )
