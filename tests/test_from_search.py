@@ -103,3 +103,27 @@ def test_a_bad_search_or_trial_is_refused_in_one_line_before_tensorflow(search_f
 def test_a_search_of_another_model_is_refused(search_folder, capsys):
     assert main(["train", "latent_forecaster", "--from-search", str(search_folder), "--epochs", "1"]) == 2
     assert f"--from-search {search_folder} searched {MODEL}, not latent_forecaster." in capsys.readouterr().err
+
+
+def test_a_search_made_from_python_records_its_model_and_an_older_one_is_completed(tmp_path):
+    import zoo.tune
+
+    data = zoo.tune.task_search_data(MODEL)
+    data.fit_kwargs["steps_per_epoch"] = 2
+    hm = zoo.tune.hypermodel(MODEL, {"hidden_units": [4, 8]}, learning_rate=0.02, **data.fixed)
+    folder = tmp_path / "search"
+    zoo.tune.search(hm, data, folder, epochs=1, verbose=0)
+    zoo.tune.write_results(zoo.tune.read_trials(folder), folder)
+    best = min(completed(folder), key=lambda t: t["val_loss"])
+    settings = best_settings(folder)
+    assert (settings.model, settings.trial_id, settings.learning_rate) == (MODEL, best["trial_id"], 0.02)
+    assert settings.model_args == {**data.fixed, "hidden_units": best["hidden_units"]}
+
+    # A folder such a search wrote before search.json named the model: run again, it is the same search,
+    # completed in place rather than refused, and then read like the others.
+    recorded = json.loads((folder / "search.json").read_text())
+    older = {k: v for k, v in recorded.items() if k not in ("model", "fixed", "learning_rate")}
+    (folder / "search.json").write_text(json.dumps(older))
+    zoo.tune.search(hm, data, folder, epochs=1, verbose=0)
+    assert json.loads((folder / "search.json").read_text()) == recorded
+    assert best_settings(folder).model == MODEL

@@ -270,7 +270,88 @@ print(f"The GRU wins {gru_wins} of {len(by_size)} sizes with 3/4 of the LSTM's r
 # Note 000's advice ("GRU for little data") is about data size; this comparison holds the
 # data fixed and varies the size. Notebook 05 varies the data size. Neither notebook
 # finds a rule that always holds, which is what L11 itself says first.
-#
+
+# %% [markdown]
+# ## Acting on a search: two objectives, weak trials stopped, the winner trained
+# The studies above rank every trial by one number and give each its whole budget. A
+# search you act on weighs more than one thing (a model nearly as good at a quarter of
+# the size may be the one to ship) and does not spend its budget on trials that are
+# clearly lost. Here a grid over `units` and the learning rate, two of whose rates are
+# far too small to learn anything in a few epochs, is ranked on **two objectives**,
+# validation bits per character and the parameter count (lower is better for both), and
+# run with the **median stopping rule** (`zoo.tune.MedianStopping`, the rule of Google
+# Vizier and of Optuna's `MedianPruner`): after each epoch past a warm-up, a trial whose
+# best value so far is worse than the median of the completed trials' values at the
+# same epoch stops there. The command line is `zoo tune text_generator --space
+# units=64,128 --space learning_rate=0.003,0.001,1e-6,1e-7 --objective val_bpc,params
+# --stop-weak-trials --dir DIR`.
+
+# %%
+objectives = zoo.tune.parse_objectives("val_bpc,params", {"val_bpc": "min"})  # the task's metric, then size
+print("ranked by:", ", ".join(f"{o.name} ({o.wording})" for o in objectives))
+rates = zoo.tune.hypermodel(
+    "text_generator",
+    {"units": [8] if SMOKE else [64, 128], "learning_rate": [3e-3, 1e-3, 1e-6, 1e-7]},
+    learning_rate=3e-3, clipnorm=1.0, embedding_dim=64, **data.fixed,
+)  # fmt: skip
+RATE_EPOCHS = 2 if SMOKE else 4  # the rule needs an epoch past its warm-up to act
+zoo.tune.search(
+    rates, data, WORK / "rates", epochs=RATE_EPOCHS, objectives=objectives,
+    stopping=zoo.tune.MedianStopping(warmup_epochs=1), verbose=0,
+)  # fmt: skip
+from zoo.tune.report import print_report
+
+files = print_report(WORK / "rates")
+
+# %% [markdown]
+# In the table, `stopped_at_epoch` marks the trials the rule cut short: they end as
+# completed trials with the epochs they ran, never as failures. The `pareto` column marks
+# the trials no other trial beats on both objectives at once: the best trial of each
+# size, if the larger one is better at all. Both are read from the search folder alone
+# (`results.json`), so the same report comes back with `zoo tune --report DIR`.
+
+# %%
+trials = zoo.tune.read_trials(WORK / "rates")
+stopped = sorted((r["units"], r["learning_rate"], r["stopped_at_epoch"]) for r in trials if "stopped_at_epoch" in r)
+print("stopped early (units, learning rate, epoch):", stopped)
+epochs_saved = len(trials) * RATE_EPOCHS - zoo.tune.total_epochs(trials)
+print(f"{epochs_saved} of {len(trials) * RATE_EPOCHS} epochs saved")
+if not SMOKE:
+    assert stopped and all(rate < 1e-5 for _, rate, _ in stopped), "only the hopeless rates should stop"
+front = zoo.tune.pareto_front([r for r in trials if r["status"] == "COMPLETED"], objectives)
+print("Pareto front:", sorted((r["units"], r["learning_rate"]) for r in trials if r["trial_id"] in front))
+
+# %% [markdown]
+# ### Reading the search
+# Two figures, written beside `results.csv` from the folder alone. **Parameters**: the
+# score against each hyperparameter's value, one panel each, which shows at a glance
+# which of the two decides this search. **Curves**: every trial's per-epoch objective
+# overlaid; the stopped trials' lines end at the epoch the rule stopped them.
+# `importance.json` (printed above) puts a number on the first figure: for each
+# hyperparameter, the share of the score's variance that its value alone explains (the
+# correlation ratio η², the first-order term of a functional ANOVA over a grid).
+
+# %%
+display(Image(filename=str(files["parameters"])))
+display(Image(filename=str(files["curves"])))
+
+# %% [markdown]
+# ### From the search to a trained model
+# `zoo.tune.best_settings` reads the best trial's settings back (by the first objective),
+# and the report printed the command that trains them with a budget of yours. The same
+# settings build the same model: its parameter count matches the trial's.
+
+# %%
+best = zoo.tune.best_settings(WORK / "rates")
+print(f"trial {best.trial_id}: {best.model_args}, learning rate {best.learning_rate}, "
+      f"{best.scores['val_bpc']:.3f} bits per character")  # fmt: skip
+print(best.command("--epochs 20"))
+winner = zoo.create_model(best.model, vocabulary=vocabulary, **best.model_args)
+winner.build((None, None))
+assert winner.count_params() == best.scores["params"]
+print(f"rebuilt: {winner.count_params():,} parameters, as the trial had")
+
+# %% [markdown]
 # ## Searches that survive, and searches spread over processes
 # - **Resume**: a search killed at any point (even `kill -9`) and started again with the
 #   same `--dir` keeps every completed trial and reruns only the unfinished one. The grid
@@ -283,7 +364,7 @@ print(f"The GRU wins {gru_wins} of {len(by_size)} sizes with 3/4 of the LSTM's r
 #   on this machine over gRPC; across machines, set `KERASTUNER_TUNER_ID`,
 #   `KERASTUNER_ORACLE_IP` and `KERASTUNER_ORACLE_PORT` by hand (README).
 # - **TensorBoard**: `tensorboard --logdir DIR/tensorboard` shows every trial in the
-#   HParams tab.
+#   HParams tab, on every backend.
 
 # %%
 print(sorted(p.name for p in (WORK / "study").iterdir()))

@@ -49,7 +49,7 @@ def print_report(directory, model=None) -> dict:
     done = [r for r in rows if r["status"] == "COMPLETED"]
     early = f" ({len(stopped)} stopped early by the median rule)" if stopped else ""
     print(f"\n{len(done)} of {len(rows)} trials completed{early}, {total_epochs(rows)} epochs trained in all")
-    if done:
+    if done and "model" in settings:  # a search of zoo.tune's hypermodels, which name their model
         print("train the best trial's settings with a budget of yours: " + best_settings(directory).command())
     files = write_results(rows, directory)
     files["scores"] = directory / "scores.png"

@@ -296,21 +296,42 @@ def scene_search_data(
 
 
 # -- running ------------------------------------------------------------------
+#: What `search` records of a `ZooHyperModel` beside the caller's settings, so that `best_settings` can read a
+#: search made from Python as it reads one `zoo tune` made: `{key: attribute}`.
+RECORDED_FROM_HYPERMODEL = {"model": "model_name", "fixed": "fixed", "learning_rate": "learning_rate"}
+
+
 def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
     path = directory / "search.json"
     if path.exists():
         saved = read_json(path, hint="it describes the search in this folder: give a new --dir to start another")
-        saved.setdefault("objective", objectives_text(read_objectives(None)))  # a search made before objectives
-        saved.setdefault("stopping", None)  # and before the stopping rule
-        if saved != settings:
-            changed = sorted(k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k))
+        recorded = dict(saved)
+        recorded.setdefault("objective", objectives_text(read_objectives(None)))  # a search made before objectives
+        recorded.setdefault("stopping", None)  # and before the stopping rule
+        for key in RECORDED_FROM_HYPERMODEL:  # and a search made from Python before it recorded its model
+            if key in settings and key not in recorded:
+                recorded[key] = settings[key]
+        if recorded != settings:
+            changed = sorted(k for k in set(recorded) | set(settings) if recorded.get(k) != settings.get(k))
             raise InputError(
                 f"{directory} holds a different search (changed: {', '.join(changed)}). "
                 "Use another directory, or delete that one to start over."
             )
+        if recorded != saved:
+            write_json_atomically(path, recorded)  # the same search, now described in full
     else:
         directory.mkdir(parents=True, exist_ok=True)
         write_json_atomically(path, settings)
+
+
+def _hypermodel_settings(hypermodel) -> dict:
+    """The model, fixed builder arguments (less a text's vocabulary, which its corpus gives) and learning rate of
+    a `ZooHyperModel`; nothing for another hypermodel."""
+    if not all(hasattr(hypermodel, attribute) for attribute in RECORDED_FROM_HYPERMODEL.values()):
+        return {}
+    found = {key: getattr(hypermodel, attribute) for key, attribute in RECORDED_FROM_HYPERMODEL.items()}
+    found["fixed"] = {k: v for k, v in found["fixed"].items() if k != "vocabulary"}
+    return found
 
 
 def search(
@@ -343,7 +364,8 @@ def search(
             (on every backend: Keras writes them through TensorFlow, which zoo installs).
         callbacks: more Keras callbacks for every trial (deep-copied per trial).
         settings: a JSON-able description of the search; a restart whose
-            settings differ is refused.
+            settings differ is refused. The tuner, epochs, space, objectives and stopping rule are added, and
+            for a `ZooHyperModel` its model, fixed builder arguments and learning rate (`best_settings` reads them).
         objectives: what the trials are ranked by (`zoo.tune.objectives`; default: validation loss),
             recorded in `search.json`.
         stopping: stop weak trials early by the median rule (`zoo.tune.stopping`; not with Hyperband,
@@ -357,6 +379,8 @@ def search(
     settings.setdefault("tuner", tuner)
     settings.setdefault("epochs", epochs)
     settings.setdefault("space", getattr(hypermodel, "space", {}))
+    for key, value in _hypermodel_settings(hypermodel).items():
+        settings.setdefault(key, value)
     objectives = tuple(objectives) or read_objectives(None)
     settings["objective"] = objectives_text(objectives)
     settings["stopping"] = None if stopping is None else str(stopping)

@@ -122,8 +122,8 @@ def best_settings(directory: str | os.PathLike, trial: str | None = None) -> Bes
         The trial's `BestSettings`.
 
     Raises:
-        InputError: the folder holds no search, the trial is unknown or did not complete, or no trial
-            completed yet.
+        InputError: the folder holds no search or one that names no model, the trial is unknown or did not
+            complete, or no trial completed yet.
 
     Example:
         ```python
@@ -135,6 +135,9 @@ def best_settings(directory: str | os.PathLike, trial: str | None = None) -> Bes
     if not (directory / "search.json").is_file():
         raise InputError(f"{str(directory)!r} holds no search (no search.json); give a folder zoo tune --dir made.")
     search = read_json(directory / "search.json", hint="give a new --dir to search again")
+    if "model" not in search:
+        raise InputError(f"the search in {directory} does not name its model (its hypermodel was not zoo.tune's); "
+                         "its trials are in results.csv.")  # fmt: skip
     rows = {r["trial_id"]: r for r in read_trials(directory)}
     goal = read_objectives(search.get("objective"))[0]
     completed = [r for r in sorted_trials(list(rows.values()), goal) if r["status"] == "COMPLETED" and goal.name in r]
