@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zoo.presets import list_presets, load_preset, preset
+from zoo.presets import is_preset_folder, list_presets, load_preset, preset, preset_card
 from zoo.registry import BadArgumentError, accepted_arguments, check_argument_names, default_registry, model_info
 
 if TYPE_CHECKING:
@@ -21,8 +21,9 @@ def create_model(name: str, *, weights: str | None = None, **overrides: object) 
 
     Args:
         name: a registered model (`zoo list`).
-        weights: a preset of `name` (`zoo list --pretrained`): the model is then the preset's, with its
-            pretrained weights (its files' SHA-256 checked first), and takes no overrides. A builder with a
+        weights: a preset of `name` (`zoo list --pretrained`) or the folder of one you saved (`zoo preset
+            save`): the model is then the preset's, with its pretrained weights (its files' SHA-256 checked
+            first), and takes no overrides. A builder with a
             `weights` argument of its own (the CNNs' `"imagenet"` or a weights file, as
             keras.applications) gets any other value.
         **overrides: builder arguments replacing its defaults.
@@ -40,7 +41,7 @@ def create_model(name: str, *, weights: str | None = None, **overrides: object) 
     """
     model_info(name)
     if weights is not None:
-        if weights in list_presets() or "weights" not in accepted_arguments(name):
+        if weights in list_presets() or is_preset_folder(weights) or "weights" not in accepted_arguments(name):
             return _from_preset(name, weights, overrides)
         overrides["weights"] = weights  # the builder's own: "imagenet", a file
     check_argument_names(name, overrides)
@@ -48,11 +49,11 @@ def create_model(name: str, *, weights: str | None = None, **overrides: object) 
 
 
 def _from_preset(name: str, weights: str, overrides: dict):
-    found = preset(weights)
-    if found.model != name:
+    model = preset_card(weights)["model"] if is_preset_folder(weights) else preset(weights).model
+    if model != name:
         yours = list_presets(name)
         raise BadArgumentError(
-            f"weights={weights!r} is a preset of {found.model}, not of {name}; "
+            f"weights={str(weights)!r} is a preset of {model}, not of {name}; "
             + (f"{name}'s presets: {', '.join(yours)}." if yours else f"{name} has no preset.")
         )
     if overrides:

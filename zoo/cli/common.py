@@ -154,11 +154,12 @@ def fixed_model_args(args, recipe, searched=None) -> dict:
 
 
 def model_source(source: str, command: str) -> str:
-    """What a command's model argument names, checked without importing Keras: `"preset"`,
-    `"file"` (a whole `.keras` archive) or, for zoo export, `"name"` (a registered model)."""
-    from zoo.presets import list_presets
+    """What a command's model argument names, checked without importing Keras: `"preset"` (shipped, or a
+    folder `zoo preset save` wrote), `"file"` (a whole `.keras` archive) or, for zoo export, `"name"` (a
+    registered model)."""
+    from zoo.presets import is_preset_folder, list_presets
 
-    if source in list_presets():
+    if source in list_presets() or is_preset_folder(source):
         return "preset"
     if os.path.exists(source) or source.endswith(".keras") or os.sep in source:
         from zoo.saving import check_keras_file

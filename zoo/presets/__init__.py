@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import pathlib
 from typing import TYPE_CHECKING
 
-from zoo.errors import ZooError
+from zoo.errors import InputError, ZooError
 from zoo.json_files import read_json
 from zoo.registry import builtin_metadata_modules
 from zoo.registry.entries import Preset
@@ -36,12 +37,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Preset",
     "UnknownPresetError",
+    "is_preset_folder",
     "list_presets",
     "load_preset",
     "preset",
     "preset_card",
     "preset_folder",
     "preset_inputs",
+    "preset_location",
     "preset_scorer",
 ]
 
@@ -114,15 +117,42 @@ def preset_inputs(name: str) -> list | None:
     return [InputSpec(tuple(layers[n]["batch_shape"][1:]), layers[n].get("dtype", "float32")) for n in order]
 
 
-def preset_card(name: str) -> dict:
-    """Preset `name`'s `metadata.json`: its model card and file hashes."""
-    path = preset_folder(name) / CARD
+def preset_card(name: str | os.PathLike) -> dict:
+    """The `metadata.json` of preset `name` (a shipped preset's name or a saved preset's folder): its model
+    card and file hashes."""
+    folder = preset_location(name)
+    path = folder / CARD
     if not path.is_file():
         raise FileNotFoundError(
-            f"preset {name!r} has no {CARD} in {path.parent}: it was never built or the install is broken "
+            f"preset {str(name)!r} has no {CARD} in {folder}: it was never built or the install is broken "
             "(python -m zoo.presets.rebuild builds it)."
         )
     return read_json(path)
+
+
+def is_preset_folder(source: str | os.PathLike) -> bool:
+    """Whether `source` is a folder holding a preset's card (`zoo preset save`), not a shipped preset's name."""
+    return str(source) not in _declared() and (pathlib.Path(source) / CARD).is_file()
+
+
+def preset_location(source: str | os.PathLike) -> pathlib.Path:
+    """The folder of `source`: a shipped preset's name or a saved preset's folder.
+
+    Args:
+        source: a shipped preset's name, or the path of a folder `zoo preset save` wrote.
+
+    Returns:
+        The folder holding its files.
+
+    Raises:
+        UnknownPresetError: `source` is neither; the message lists close matches among the shipped ones.
+        InputError: a folder without a preset's `metadata.json`.
+    """
+    if is_preset_folder(source):
+        return pathlib.Path(source)
+    if str(source) not in _declared() and pathlib.Path(source).is_dir():
+        raise InputError(f"{str(source)!r} is a folder but not a preset (no {CARD}); zoo preset save writes one.")
+    return preset_folder(str(source))
 
 
 def _lookup(name: str):
@@ -131,27 +161,33 @@ def _lookup(name: str):
         close = difflib.get_close_matches(str(name), declared, n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownPresetError(
-            f"Unknown preset {name!r}.{hint} Shipped presets: {', '.join(sorted(declared)) or 'none'} "
-            "(zoo list --pretrained)."
+            f"Unknown preset {name!r}, and no preset folder of that path.{hint} Shipped presets: "
+            f"{', '.join(sorted(declared)) or 'none'} (zoo list --pretrained)."
         )
     return declared[name]
 
 
-def load_preset(name: str, *, compile: bool = False) -> keras.Model:
-    """Build preset `name`'s model with its pretrained weights (after checking every file's SHA-256).
+def load_preset(name: str | os.PathLike, *, compile: bool = False) -> keras.Model:
+    """Build a preset's model with its pretrained weights (after checking every file's SHA-256).
+
+    As keras-hub's `from_preset`, `name` is a shipped preset's name or the path of a preset folder.
 
     Args:
-        name: a preset (`zoo list --pretrained`, `list_presets`).
+        name: a shipped preset (`zoo list --pretrained`, `list_presets`), or a folder `zoo preset save`
+            (`zoo.presets.saving.save_preset`) wrote.
         compile: compile it as its recipe trains it (to evaluate or fine-tune).
 
     Returns:
         The model, its weights the preset's.
 
     Raises:
-        UnknownPresetError: no preset has that name; the message lists close matches.
+        UnknownPresetError: no shipped preset has that name and no preset folder that path; the message
+            lists close matches.
+        InputError: a file does not match the SHA-256 its card records (the message names it).
 
     Example:
         >>> model = zoo.load_preset("text_generator_stdlib")  # doctest: +SKIP
+        >>> mine = zoo.load_preset("presets/my_forecaster")  # doctest: +SKIP
     """
     from zoo.presets.loading import load_preset as load
 

@@ -16,7 +16,7 @@ import keras
 from zoo._keras_hook import register_keras_objects
 from zoo.errors import InputError
 from zoo.json_files import read_json
-from zoo.presets import FILES, preset_card, preset_folder
+from zoo.presets import FILES, preset_card, preset_location
 
 
 def sha256_of(path) -> str:
@@ -28,34 +28,37 @@ def sha256_of(path) -> str:
     return digest.hexdigest()
 
 
-def verify_files(name: str) -> dict:
-    """Preset `name`'s card, after checking that each of its files matches the card's SHA-256."""
+def verify_files(name) -> dict:
+    """Preset `name`'s card (a shipped name or a saved folder), after checking that each file the card hashes
+    matches its SHA-256 (a shipped preset's two files; a saved one's model card too)."""
     card = preset_card(name)
-    folder = preset_folder(name)
-    for file in FILES:
+    folder = preset_location(name)
+    for file in dict.fromkeys([*FILES, *card["sha256"]]):
         path = folder / file
         expected = card["sha256"].get(file)
         if not path.is_file():
-            raise FileNotFoundError(f"preset {name!r} is missing {file} in {folder}.")
+            raise FileNotFoundError(f"preset {str(name)!r} is missing {file} in {folder}.")
         actual = sha256_of(path)
         if actual != expected:
             raise InputError(
-                f"preset {name!r}: {file} has SHA-256 {actual[:12]}..., its card says {str(expected)[:12]}...; "
-                "the file is damaged or was changed (reinstall keras-study-zoo)."
+                f"preset {str(name)!r}: {file} has SHA-256 {actual[:12]}..., its card says {str(expected)[:12]}...; "
+                "the file is damaged or was changed (reinstall keras-study-zoo, or save the preset again)."
             )
     return card
 
 
-def load_preset(name: str, *, compile: bool = False):
+def load_preset(name, *, compile: bool = False):
     """Preset `name`'s model with its weights, after `verify_files`; compiled for its task when asked."""
     card = verify_files(name)
     register_keras_objects()
-    folder = preset_folder(name)
+    folder = preset_location(name)
     model = keras.saving.deserialize_keras_object(read_json(folder / "config.json"), safe_mode=True)
     model.load_weights(folder / "model.weights.h5")
     if compile:
         from zoo.registry import model_info
         from zoo.training.compiling import compile_for_task
 
-        compile_for_task(model, model_info(card["model"]).task, card["recipe"]["learning_rate"])
+        info = model_info(card["model"])
+        rate = card["recipe"].get("learning_rate") or info.recipe.learning_rate
+        compile_for_task(model, info.task, rate)
     return model
