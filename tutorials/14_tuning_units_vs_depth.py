@@ -309,6 +309,14 @@ files = print_report(WORK / "rates")
 # the trials no other trial beats on both objectives at once: the best trial of each
 # size, if the larger one is better at all. Both are read from the search folder alone
 # (`results.json`), so the same report comes back with `zoo tune --report DIR`.
+#
+# The rule is not free. At a given epoch it compares a trial with the median of the
+# trials that *reached* that epoch, and the stopped ones did not: once the hopeless
+# rates are gone, the bar is the median of the good trials alone. A trial that learns
+# more slowly at first (a larger model, a smaller rate) can then be stopped although it
+# would have caught up; the second list below names any this search stopped. That is the
+# price of Optuna's `MedianPruner` too; a longer `warmup_epochs` or a larger `min_trials`
+# (the number of finished trials the rule waits for) makes it more patient.
 
 # %%
 trials = zoo.tune.read_trials(WORK / "rates")
@@ -316,8 +324,11 @@ stopped = sorted((r["units"], r["learning_rate"], r["stopped_at_epoch"]) for r i
 print("stopped early (units, learning rate, epoch):", stopped)
 epochs_saved = len(trials) * RATE_EPOCHS - zoo.tune.total_epochs(trials)
 print(f"{epochs_saved} of {len(trials) * RATE_EPOCHS} epochs saved")
+hopeless = [(r["units"], r["learning_rate"]) for r in trials if r["learning_rate"] < 1e-5]
+also = [(units, rate, epoch) for units, rate, epoch in stopped if rate >= 1e-5]
 if not SMOKE:
-    assert stopped and all(rate < 1e-5 for _, rate, _ in stopped), "only the hopeless rates should stop"
+    assert {(units, rate) for units, rate, _ in stopped} >= set(hopeless), "every hopeless rate should stop"
+print("stopped although its rate can learn:", also or "none")
 front = zoo.tune.pareto_front([r for r in trials if r["status"] == "COMPLETED"], objectives)
 print("Pareto front:", sorted((r["units"], r["learning_rate"]) for r in trials if r["trial_id"] in front))
 

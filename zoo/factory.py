@@ -23,7 +23,8 @@ def create_model(name: str, *, weights: str | None = None, **overrides: object) 
         name: a registered model (`zoo list`).
         weights: a preset of `name` (`zoo list --pretrained`) or the folder of one you saved (`zoo preset
             save`): the model is then the preset's, with its pretrained weights (its files' SHA-256 checked
-            first), and takes no overrides. A builder with a
+            first). With `num_classes` and/or `input_shape` it is built for that new task instead: every
+            layer takes the preset's weights but the classifier, which starts new (`zoo.transfer`). A builder with a
             `weights` argument of its own (the CNNs' `"imagenet"` or a weights file, as
             keras.applications) gets any other value.
         **overrides: builder arguments replacing its defaults.
@@ -57,8 +58,12 @@ def _from_preset(name: str, weights: str, overrides: dict):
             + (f"{name}'s presets: {', '.join(yours)}." if yours else f"{name} has no preset.")
         )
     if overrides:
+        from zoo.transfer import TASK_ARGUMENTS, transfer_model
+
+        if set(overrides) <= set(TASK_ARGUMENTS):  # a new task: the preset's backbone, a new head
+            return transfer_model(name, weights, **overrides)[0]
         raise BadArgumentError(
-            f"a preset fixes the model's arguments; create_model({name!r}, weights={weights!r}) takes no "
-            f"overrides, got {', '.join(sorted(overrides))}."
+            f"a preset fixes the model's arguments; create_model({name!r}, weights={weights!r}) takes only "
+            f"{' and '.join(TASK_ARGUMENTS)} (a new head for a new task), got {', '.join(sorted(overrides))}."
         )
     return load_preset(weights)

@@ -43,6 +43,16 @@ class ImageData:
     def num_classes(self) -> int:
         return len(self.class_names)
 
+    def fingerprint(self) -> str:
+        """A short SHA-256 of the training images and labels: the data identity a run records."""
+        from zoo.run_folder import fingerprint
+
+        return fingerprint(self.x_train, self.y_train)
+
+    def as_pixels(self, dataset):
+        """`dataset` itself: its images are pixels already (`zoo.data.image_folder.ImageFiles` reads files)."""
+        return dataset
+
     def __repr__(self) -> str:
         return (
             f"ImageData({self.name!r}, train={self.x_train.shape}, test={self.x_test.shape}, "

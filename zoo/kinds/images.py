@@ -2,27 +2,98 @@
 
 from __future__ import annotations
 
+from zoo.errors import InputError
 from zoo.kinds import DataKind, Flag, budget_text, flag_value, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
 
 class ImageKind(DataKind):
-    """An image classifier on digits, faces, MNIST or CIFAR-10, split into training, validation and test."""
+    """An image classifier on digits, faces, MNIST, CIFAR-10 or your own images (a folder of class subfolders
+    or a CSV of path,label), split into training, validation and test."""
 
     name = "images"
     flags = (
-        Flag("data", "digits", "digits, lfw_faces (face / not a face), mnist or cifar10"),
+        Flag("data", "digits", "digits, lfw_faces (face / not a face), mnist, cifar10, or your own images: a folder "
+             "of class subfolders (ROOT/<class>/<image>) or a CSV of path,label"),  # fmt: skip
+        Flag("image_size", 32, "your own images: resize each to N x N pixels", positive_int_arg),
+        Flag("color", "rgb", "your own images: read as rgb or grayscale", choices=("rgb", "grayscale")),
         Flag("upscale", 1, "enlarge by this integer factor", positive_int_arg),
         Flag("no_augment", False, "no random rotation, zoom, translation", switch=True),
         Flag("train_examples", None, "training images to use (default: all images)", positive_int_arg),
+        Flag("weights", None, "start from a pretrained model of the same architecture: a preset (zoo list "
+             "--pretrained), a preset folder or a .keras file; its classifier is replaced", commands=("train",)),
+        Flag("freeze", "none", "with --weights: train the new classifier only (backbone) or every layer (none)",
+             choices=("none", "backbone"), commands=("train",)),
     )
 
+    def check(self, args, recipe) -> None:
+        """Read your own images' file list (`zoo.data.image_folder`) before TensorFlow starts, so a bad file, an
+        empty class or a missing CSV column is refused at once; refuse `--image-size`/`--color` for a named set."""
+        from zoo.data.image_folder import is_image_files_source
+
+        self._check_weights(args)
+        if is_image_files_source(args.data):
+            files = self._read_files(args)
+            self._check_channels(args, files.channels)
+        elif (args.image_size, args.color) != (32, "rgb"):
+            raise InputError(f"--image-size and --color apply to your own images (a folder or a CSV), not to "
+                             f"{args.data}, whose images keep their own size and colours.")  # fmt: skip
+
+    @staticmethod
+    def _check_weights(args) -> None:
+        import os
+
+        from zoo.presets import is_preset_folder, list_presets
+
+        weights = getattr(args, "weights", None)
+        if weights is None:
+            if getattr(args, "freeze", "none") != "none":
+                raise InputError("--freeze backbone needs --weights: a preset, a preset folder or a .keras file.")
+            return
+        if not (weights in list_presets() or is_preset_folder(weights) or
+                (weights.endswith(".keras") and os.path.isfile(weights))):  # fmt: skip
+            raise InputError(f"--weights {weights!r} is not a preset ({', '.join(list_presets(args.model)) or 'none'} "
+                             f"for {args.model}), a preset folder or a .keras file.")  # fmt: skip
+        if args.model_args:
+            raise InputError(f"--weights fixes {args.model}'s architecture; drop {', '.join(args.model_args)}.")
+
+    @staticmethod
+    def _check_channels(args, channels: int) -> None:
+        from zoo.presets import is_preset_folder, list_presets, preset_inputs
+        from zoo.transfer import channels_hint
+
+        weights = getattr(args, "weights", None)
+        if weights is None or not (weights in list_presets() or is_preset_folder(weights)):
+            return  # a .keras file is checked when it loads
+        inputs = preset_inputs(weights)
+        if inputs and inputs[0].shape[-1] != channels:
+            wanted = inputs[0].shape[-1]
+            raise InputError(f"--weights {weights} takes images with {wanted} channel(s), these have {channels}"
+                             f"{channels_hint(wanted)}.")  # fmt: skip
+
+    @staticmethod
+    def _read_files(args):
+        from zoo.data.image_folder import read_image_files
+
+        if getattr(args, "image_files", None) is None:  # read once per command, by check or by load
+            args.image_files = read_image_files(args.data, image_size=(args.image_size,) * 2, color=args.color,
+                                                seed=args.seed)  # fmt: skip
+            skipped = args.image_files.skipped
+            if skipped:
+                named = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+                print(f"skipped {len(skipped)} file(s) that are not images: {named}", flush=True)
+        return args.image_files
+
     def load(self, args):
-        """The `--data` image set, enlarged by `--upscale`."""
+        """The `--data` image set, enlarged by `--upscale`: a named set, or your own files (`zoo.data.image_folder`),
+        resized to `--image-size` and split by `--seed`."""
         import dataclasses
 
+        from zoo.data.image_folder import is_image_files_source
         from zoo.data.images import load_image_data, upscale
 
+        if is_image_files_source(args.data):
+            return self._read_files(args)
         data = load_image_data(args.data)
         if args.upscale > 1:
             data = dataclasses.replace(
@@ -44,6 +115,8 @@ class ImageKind(DataKind):
             learning_rate=or_recipe(args, recipe, "learning_rate"),
             augment=not args.no_augment,
             train_examples=args.train_examples,
+            weights=args.weights,
+            freeze=args.freeze,
             **args.model_args,
         )
         if result.history:

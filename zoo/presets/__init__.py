@@ -93,19 +93,19 @@ def preset_folder(name: str) -> pathlib.Path:
     return _lookup(name)[1]
 
 
-def preset_inputs(name: str) -> list | None:
+def preset_inputs(name: str | os.PathLike) -> list | None:
     """Preset `name`'s inputs as `InputSpec` (read from its `config.json`,
     without Keras); `None` for a model that declares no input layers (a subclassed model).
 
     Args:
-        name: a preset name.
+        name: a preset name, or a saved preset's folder.
 
     Returns:
         One spec per input layer, in the model's input order, or `None`.
     """
     from zoo.registry.entries import InputSpec
 
-    config = read_json(preset_folder(name) / "config.json", hint="reinstall keras-study-zoo")
+    config = read_json(preset_location(name) / "config.json", hint="reinstall keras-study-zoo")
     inner = config.get("config") if isinstance(config, dict) else None
     layers = {layer["config"]["name"]: layer["config"] for layer in (inner or {}).get("layers", [])
               if layer.get("class_name") == "InputLayer"}  # fmt: skip

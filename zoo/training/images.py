@@ -10,11 +10,12 @@ from zoo.errors import InputError
 from zoo.factory import create_model
 from zoo.registry import check_model_arguments, model_info
 from zoo.registry.recipes import IMAGE_RECIPE
-from zoo.run_folder import fingerprint, settings_of
+from zoo.run_folder import settings_of
 from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_options
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 if TYPE_CHECKING:
+    from zoo.data.image_folder import ImageFiles
     from zoo.data.images import ImageData
 
 
@@ -48,12 +49,62 @@ def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0
 
     train_idx, val_idx = split_indices(data, seed, validation_fraction, train_examples)
     train = tf.data.Dataset.from_tensor_slices((data.x_train[train_idx], data.y_train[train_idx]))
-    train = train.shuffle(len(train_idx), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    train = train.shuffle(len(train_idx), seed=seed, reshuffle_each_iteration=True)
+    train = data.as_pixels(train).batch(batch_size)  # files are read after the shuffle, as they are needed
     if augment:
-        pipeline = augmentation(flip=data.name not in ("digits", "mnist"), seed=seed)
-        train = train.map(lambda x, y: (pipeline(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
-    val = tf.data.Dataset.from_tensor_slices((data.x_train[val_idx], data.y_train[val_idx])).batch(256)
-    return train.prefetch(tf.data.AUTOTUNE), val, len(train_idx)
+        layers = augmentation(flip=data.name not in ("digits", "mnist"), seed=seed).layers
+
+        def augment(x, y):
+            for layer in layers:  # one by one: each switches itself to TensorFlow inside tf.data on any backend,
+                x = layer(x, training=True)  # which a Sequential around them does not (JAX would trace it)
+            return x, y
+
+        train = train.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+    val = data.as_pixels(tf.data.Dataset.from_tensor_slices((data.x_train[val_idx], data.y_train[val_idx])))
+    return train.prefetch(tf.data.AUTOTUNE), val.batch(256), len(train_idx)
+
+
+def held_out_batches(data, batch_size: int = 256):
+    """The test split of `data` (`ImageData` or `ImageFiles`) in batches of `(images, labels)`."""
+    import tensorflow as tf
+
+    return data.as_pixels(tf.data.Dataset.from_tensor_slices((data.x_test, data.y_test))).batch(batch_size)
+
+
+def _files_settings(data) -> dict:
+    """What a run records of images read from files (`ImageFiles`): their classes, size and split."""
+    if not hasattr(data, "skipped"):
+        return {}
+    return {"classes": list(data.class_names), "image_shape": list(data.input_shape),
+            "train_images": len(data.x_train), "test_images": len(data.x_test)}  # fmt: skip
+
+
+def _transfer_settings(weights, freeze: str) -> dict:
+    """What a run records of its pretrained start: the source, the SHA-256 of its weights, what was frozen."""
+    if weights is None:
+        if freeze != "none":
+            raise InputError(f"freeze={freeze!r} needs weights to freeze: a preset, a preset folder or a .keras file.")
+        return {}
+    from zoo.presets import is_preset_folder, list_presets, preset_card
+    from zoo.presets.loading import sha256_of
+
+    preset = str(weights) in list_presets() or is_preset_folder(weights)
+    digest = preset_card(weights)["sha256"]["model.weights.h5"] if preset else sha256_of(weights)
+    return {"weights": str(weights), "weights_sha256": digest[:16], "freeze": freeze}
+
+
+def _new_model(model_name: str, data, weights, freeze: str, model_args: dict):
+    """The model to train: built afresh, or from `weights` with a new head for `data` (layers frozen as asked)."""
+    if weights is None:
+        return create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
+    from zoo.transfer import freeze as freeze_layers
+    from zoo.transfer import transfer_model
+
+    model, moved = transfer_model(model_name, weights, input_shape=data.input_shape, num_classes=data.num_classes,
+                                  **model_args)  # fmt: skip
+    frozen = freeze_layers(model, moved, freeze)
+    print(moved.describe() + (f"; {frozen} of them frozen" if frozen else "; all trained"), flush=True)
+    return model
 
 
 def _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples):
@@ -68,7 +119,7 @@ def _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, 
 
 def train_image_classifier(
     model_name: str,
-    data: str | ImageData = "digits",
+    data: str | ImageData | ImageFiles = "digits",
     *,
     options: RunOptions | None = None,
     batch_size: int | None = None,
@@ -76,14 +127,16 @@ def train_image_classifier(
     augment: bool = True,
     validation_fraction: float = 0.1,
     train_examples: int | None = None,
+    weights: str | None = None,
+    freeze: str = "none",
     **model_args: object,
 ) -> TrainingResult:
     """Train a registered image classifier on an image data set.
 
     Args:
         model_name: any `image-classification` model of the registry.
-        data: an `zoo.data.images.ImageData` or a data set name
-            (`digits`, `lfw_faces`, `mnist`, `cifar10`).
+        data: an `zoo.data.images.ImageData`, your own image files (`zoo.data.image_folder.ImageFiles`,
+            read from disk batch by batch), or a data set name (`digits`, `lfw_faces`, `mnist`, `cifar10`).
         options: the run's `zoo.training.RunOptions` (budget, folder, seed...); the folder holds
             checkpoints, `history.json`, `model.keras` and `curve.png`.
         batch_size: examples per batch (default: the registry's recipe for the
@@ -94,7 +147,11 @@ def train_image_classifier(
             per-epoch validation; the test split is only used at the end.
         train_examples: train on only this many of the training images (the
             first of a seeded shuffle; default: all of them).
-        **model_args: builder arguments (`depth`, `width`, `dropout`...).
+        weights: start from a pretrained model of `model_name` (a preset's name or folder, or a `.keras` file):
+            its backbone's weights, a new head for this data's classes (`zoo.transfer.transfer_model`).
+        freeze: with `weights`, `"backbone"` trains the new head only (the backbone's batch normalisation in
+            inference mode); `"none"` fine-tunes every layer.
+        **model_args: builder arguments (`depth`, `width`, `dropout`...); none with `weights`, which fix them.
 
     Returns:
         A `zoo.training.TrainingResult`; its `scores` are `{"accuracy": ...}` on the test split.
@@ -129,21 +186,23 @@ def train_image_classifier(
         "trainer": "images",
         "model": model_name,
         "data": data.name,
-        "data_sha256": fingerprint(data.x_train, data.y_train),
+        "data_sha256": data.fingerprint(),
         "batch_size": batch_size,
         "learning_rate": learning_rate,
         "augment": augment,
         "validation_fraction": validation_fraction,
         "train_examples": train_examples,
         "model_args": settings_of(model_args),
+        **_files_settings(data),
+        **_transfer_settings(weights, freeze),
     }
     with TrainingRun(settings, options) as run:
-        model = create_model(model_name, input_shape=data.input_shape, num_classes=data.num_classes, **model_args)
+        model = _new_model(model_name, data, weights, freeze, model_args)
         if len(model.outputs) != 1:
             raise InputError(f"{model_name} has {len(model.outputs)} outputs; train it with a single classifier head.")
         run.compile(model, "image-classification", learning_rate)
         train, val, steps = _resumed_batches(run, data, batch_size, augment, seed, validation_fraction, train_examples)
         rows = run.fit(model, train, val, steps_per_epoch=steps)
-        _, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0)
+        _, test_accuracy = model.evaluate(held_out_batches(data), verbose=0)
         curve = (("accuracy", "val_accuracy"), "accuracy")
         return run.result(model, rows, {"accuracy": float(test_accuracy)}, curve=curve)
