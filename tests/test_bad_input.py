@@ -23,6 +23,16 @@ rc = main(json.loads(sys.argv[1]))
 print(json.dumps({"rc": rc, "tensorflow": "tensorflow" in sys.modules, "keras": "keras" in sys.modules}))
 """
 
+
+def refused_early(argv, cwd) -> str:
+    """Run `zoo ARGV` in a fresh process in `cwd`; check that it exited 2 without importing TensorFlow or
+    Keras, and return the last line of its stderr (the one-line reason)."""
+    proc = run_python(REFUSE_EARLY, json.dumps([str(a) for a in argv]), cwd=cwd)
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"rc": 2, "tensorflow": False, "keras": False}, (
+        proc.stderr[-2000:]
+    )
+    return proc.stderr.strip().splitlines()[-1]
+
 CASES = [
     (["train", "text_generator", "--epochs", "1", "--batch-size", "0"], "argument --batch-size: expected a positive integer, got '0'"),
     (["train", "text_generator", "--epochs", "1", "--seq-len", "0"], "argument --seq-len: expected a positive integer, got '0'"),

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import run_python
-from tests.test_bad_input import REFUSE_EARLY
+from tests.test_bad_input import refused_early
 from zoo.cli import main
 from zoo.data.image_folder import read_image_files
 from zoo.errors import InputError
@@ -81,15 +80,10 @@ def test_a_csv_of_paths_and_labels_reads_like_the_folder(photos):
     assert sorted(by_csv.x_test) == sorted(by_folder.x_test)  # the same files, the same seeded split
 
 
-def _refused(tmp_path, argv):
-    proc = run_python(REFUSE_EARLY, json.dumps(argv), cwd=tmp_path)
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"rc": 2, "tensorflow": False, "keras": False}
-    return proc.stderr.strip().splitlines()[-1]
-
 
 def test_a_file_that_is_not_the_image_it_says_is_named_before_tensorflow(photos, tmp_path):
     (photos / "green" / "99.png").write_bytes(b"GIF89a not a png")
-    line = _refused(tmp_path, ["train", "lenet5", "--data", str(photos), "--epochs", "1", "--out", "run"])
+    line = refused_early(["train", "lenet5", "--data", photos, "--epochs", "1", "--out", "run"], tmp_path)
     assert f"{photos / 'green' / '99.png'} is not a PNG image" in line
     assert not (tmp_path / "run").exists()
 
@@ -113,5 +107,6 @@ def test_a_folder_or_csv_that_cannot_train_a_classifier_is_refused_in_one_line(p
 
 
 def test_size_and_colour_flags_are_refused_for_a_named_set(tmp_path):
-    line = _refused(tmp_path, ["train", "lenet5", "--data", "digits", "--image-size", "16", "--epochs", "1"])
+    argv = ["train", "lenet5", "--data", "digits", "--image-size", "16", "--epochs", "1"]
+    line = refused_early(argv, tmp_path)
     assert "--image-size and --color apply to your own images (a folder or a CSV), not to digits" in line

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zoo.cli import export, generate, info, listing, preset, summary, train, tune, tutorials
+from zoo.cli import evaluate, export, generate, info, listing, predict, preset, summary, train, tune, tutorials
 from zoo.cli.common import CommandError, TrialsFailedError, parse_overrides, parse_value
 from zoo.errors import ZooError
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for command in (listing, info, summary, train, tune, generate, export, preset, tutorials):
+    for command in (listing, info, summary, train, tune, evaluate, predict, generate, export, preset, tutorials):
         command.add_parser(sub)
     return parser
 

@@ -143,7 +143,9 @@ def _scan_csv(source: pathlib.Path) -> tuple[list, list, tuple, list]:
 
 def held_out_indices(labels: np.ndarray, test_fraction: float, seed: int) -> np.ndarray:
     """A seeded, stratified test part: `test_fraction` of each class (at least one image of a class with
-    three or more), the rest left for training."""
+    three or more; none at all for a `test_fraction` of 0), the rest left for training."""
+    if test_fraction == 0:
+        return np.zeros(0, dtype=int)
     rng = np.random.default_rng(seed)
     chosen = []
     for label in np.unique(labels):
@@ -167,7 +169,8 @@ def read_image_files(
         source: `ROOT` of `ROOT/<class>/<image>`, or a `.csv` file with a path and a label column.
         image_size: `(height, width)` every image is resized to.
         color: `"rgb"` or `"grayscale"`.
-        test_fraction: the share of each class held out as the test part (seeded).
+        test_fraction: the share of each class held out as the test part (seeded); 0 keeps every file in the
+            training part (`zoo evaluate` scores them all).
         seed: the split's seed.
 
     Returns:

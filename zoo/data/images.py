@@ -90,7 +90,7 @@ def load_digits(upscale_factor: int = 1, test_fraction: float = 0.2, seed: int =
     x_train, x_test, y_train, y_test = model_selection.train_test_split(
         images, digits.target.astype(np.int32), test_size=test_fraction, stratify=digits.target, random_state=seed
     )
-    return ImageData("digits", x_train, y_train, x_test, y_test, tuple(str(i) for i in range(10)))
+    return ImageData("digits", x_train, y_train, x_test, y_test, CLASS_NAMES["digits"])
 
 
 def sample_image_names() -> list:
@@ -117,7 +117,7 @@ def load_lfw_faces(test_fraction: float = 0.25, seed: int = 0) -> ImageData:
     x_train, x_test, y_train, y_test = model_selection.train_test_split(
         images, labels, test_size=test_fraction, stratify=labels, random_state=seed
     )
-    return ImageData("lfw_faces", x_train, y_train, x_test, y_test, ("not a face", "face"))
+    return ImageData("lfw_faces", x_train, y_train, x_test, y_test, CLASS_NAMES["lfw_faces"])
 
 
 def _keras_dataset(name, module, filename, download, class_names):
@@ -147,15 +147,21 @@ def _keras_dataset(name, module, filename, download, class_names):
 
 def load_mnist(download: bool = False) -> ImageData:
     """MNIST through `keras.datasets` (28x28 grey, 10 classes), from the cache unless `download`."""
-    return _keras_dataset("mnist", "mnist", "mnist.npz", download, tuple(str(i) for i in range(10)))
+    return _keras_dataset("mnist", "mnist", "mnist.npz", download, CLASS_NAMES["mnist"])
 
 
 def load_cifar10(download: bool = False) -> ImageData:
     """CIFAR-10 through `keras.datasets` (32x32 RGB, 10 classes), from the cache unless `download`."""
-    names = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-    return _keras_dataset("cifar10", "cifar10", "cifar-10-batches-py", download, names)
+    return _keras_dataset("cifar10", "cifar10", "cifar-10-batches-py", download, CLASS_NAMES["cifar10"])
 
 
+#: Each named image set's class names, in label order (also what `zoo predict` labels with).
+CLASS_NAMES = {
+    "digits": tuple(str(i) for i in range(10)),
+    "lfw_faces": ("not a face", "face"),
+    "mnist": tuple(str(i) for i in range(10)),
+    "cifar10": ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+}
 IMAGE_DATASETS = {"digits": load_digits, "lfw_faces": load_lfw_faces, "mnist": load_mnist, "cifar10": load_cifar10}
 
 

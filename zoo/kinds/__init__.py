@@ -114,6 +114,27 @@ class DataKind:
         """
         raise NotImplementedError(f"the kind of data {self.name!r} has no held-out scorer")
 
+    def prepare_evaluation(self, args, source):
+        """Check `zoo evaluate --data` for the model `source` holds (a `zoo.inference.Source`) before
+        TensorFlow starts; returns what `evaluate` scores. Default: refused, the kind cannot be scored yet."""
+        raise InputError(f"zoo evaluate scores image classifiers so far; {source.model} is a model of "
+                         f"{self.name} data.")  # fmt: skip
+
+    def evaluate(self, args, source, prepared) -> dict:
+        """Score `source`'s model on `prepared` (`prepare_evaluation`'s), print the scores, write them to `args.out`;
+        returns them."""
+        raise NotImplementedError
+
+    def prepare_prediction(self, args, source):
+        """Check `zoo predict`'s inputs for `source`'s model before TensorFlow starts; returns what `predict`
+        labels. Default: refused, the kind cannot be labelled yet."""
+        raise InputError(f"zoo predict labels images so far; {source.model} is a model of {self.name} data.")
+
+    def predict(self, args, source, prepared) -> list:
+        """Label `prepared` with `source`'s model, print the labels, write them to `args.out` if given; returns
+        one record per input."""
+        raise NotImplementedError
+
     def data_label(self, args, recipe) -> str:
         """What `search.json` records as the searched data."""
         return getattr(args, "data", None) or recipe.data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from zoo.errors import InputError
 from zoo.kinds import DataKind, Flag, budget_text, flag_value, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
@@ -87,8 +89,6 @@ class ImageKind(DataKind):
     def load(self, args):
         """The `--data` image set, enlarged by `--upscale`: a named set, or your own files (`zoo.data.image_folder`),
         resized to `--image-size` and split by `--seed`."""
-        import dataclasses
-
         from zoo.data.image_folder import is_image_files_source
         from zoo.data.images import load_image_data, upscale
 
@@ -152,6 +152,98 @@ class ImageKind(DataKind):
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
         return data
+
+    def prepare_evaluation(self, args, source):
+        """Your own images (every file of the folder or CSV, whose classes must be the model's where its run
+        recorded them), or a named set's test split."""
+        from zoo.data.image_folder import is_image_files_source, read_image_files
+
+        if not is_image_files_source(args.data):
+            from zoo.data.images import load_image_data
+
+            return load_image_data(args.data)
+        files = read_image_files(args.data, test_fraction=0)
+        if source.class_names and source.class_names != files.class_names:
+            raise InputError(f"{args.data} has classes {', '.join(files.class_names)}; {source.path} was trained on "
+                             f"{', '.join(source.class_names)} (class folders or CSV labels must match).")  # fmt: skip
+        return dataclasses.replace(files, x_train=files.x_train[:0], y_train=files.y_train[:0], x_test=files.x_train,
+                                   y_test=files.y_train)  # fmt: skip
+
+    def evaluate(self, args, source, prepared) -> dict:
+        """Accuracy, per-class recall and precision and the confusion matrix (`zoo.inference`), printed, with
+        `scores.json` and `confusion.png` written to `args.out`."""
+        from zoo.inference import classification_scores, plot_confusion, predicted_classes
+        from zoo.json_files import write_json_atomically
+        from zoo.training.images import held_out_batches
+
+        model = source.load()
+        data = _fitted(prepared, model.input_shape[1:], source.path)
+        if model.output_shape[-1] != data.num_classes:
+            raise InputError(f"{source.path} tells {model.output_shape[-1]} classes apart; {args.data} has "
+                             f"{data.num_classes}.")  # fmt: skip
+        labels, probabilities = predicted_classes(model, held_out_batches(data))
+        scores = classification_scores(labels, probabilities.argmax(axis=1), data.class_names)
+        print(_scores_table(scores, source, args.data))
+        args.out.mkdir(parents=True)
+        write_json_atomically(args.out / "scores.json", {"model": source.path, "data": str(args.data), **scores})
+        plot_confusion(scores, data.class_names, args.out / "confusion.png")
+        print(f"written: {args.out / 'scores.json'}, {args.out / 'confusion.png'}")
+        return scores
+
+    def prepare_prediction(self, args, source):
+        """The image files `args.inputs` name, checked, and the class names to label them with."""
+        from zoo.data.images import CLASS_NAMES
+        from zoo.inference import image_inputs
+
+        names = source.class_names or CLASS_NAMES.get(source.settings.get("data"))
+        return image_inputs(args.inputs), names
+
+    def predict(self, args, source, prepared) -> list:
+        """The `--top-k` classes of each image with their probabilities, printed and written to `--out`."""
+        import numpy as np
+
+        from zoo.data.image_folder import ImageFiles
+        from zoo.inference import predicted_classes, top_k
+        from zoo.training.images import held_out_batches
+
+        paths, names = prepared
+        model = source.load()
+        names = names or tuple(str(i) for i in range(model.output_shape[-1]))
+        none = np.zeros(0, dtype=np.int32)
+        files = ImageFiles("inputs", np.asarray([], dtype=str), none, np.asarray([str(p) for p in paths]),
+                           np.zeros(len(paths), dtype=np.int32), tuple(names))  # fmt: skip
+        fitted = _fitted(files, model.input_shape[1:], source.path)
+        _, probabilities = predicted_classes(model, held_out_batches(fitted))
+        best = top_k(probabilities, names, args.top_k)
+        records = [{"input": str(p), "top": top} for p, top in zip(paths, best, strict=True)]
+        for r in records:
+            print(f"{r['input']}: " + ", ".join(f"{name} {p:.3f}" for name, p in r["top"]))
+        return records
+
+
+def _fitted(data, input_shape: tuple, source: str):
+    """`data` at the model's input shape: your own files resized (and read in its colours), a named set's images
+    enlarged by the integer factor that fits; anything else refused."""
+    from zoo.data.image_folder import ImageFiles
+    from zoo.data.images import upscale
+
+    height, width, channels = input_shape
+    if isinstance(data, ImageFiles):
+        return dataclasses.replace(data, image_size=(height, width), channels=channels)
+    have = data.x_test.shape[1:]
+    factor = height // have[0]
+    if have[2] != channels or factor * have[0] != height or factor * have[1] != width:
+        raise InputError(f"{source} takes images of shape {tuple(input_shape)}; {data.name}'s are {have}.")
+    return dataclasses.replace(data, x_test=upscale(data.x_test, factor)) if factor > 1 else data
+
+
+def _scores_table(scores: dict, source, data) -> str:
+    lines = [f"{source.path} on {data}: accuracy {scores['accuracy']:.4f} ({scores['examples']} images)",
+             f"{'class':>16} {'images':>7} {'recall':>7} {'precision':>9}"]  # fmt: skip
+    for name, c in scores["per_class"].items():
+        cell = [f"{v:.3f}" if v is not None else "-" for v in (c["recall"], c["precision"])]
+        lines.append(f"{name:>16} {c['examples']:>7} {cell[0]:>7} {cell[1]:>9}")
+    return "\n".join(lines)
 
 
 KINDS = (ImageKind(),)
