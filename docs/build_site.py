@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 # The API reference: one page per area, each documenting these modules (where the names are defined,
 # since the packages export them lazily).
 API_PAGES = {
-    "zoo": ["zoo", "zoo.factory", "zoo.registry", "zoo.errors"],
+    "zoo": ["zoo", "zoo.factory", "zoo.transfer", "zoo.inference", "zoo.registry", "zoo.errors"],
     "models": [
         "zoo.models",
         "zoo.models.rnn.char_rnn",
@@ -72,6 +72,7 @@ API_PAGES = {
         "zoo.data.windows",
         "zoo.data.series",
         "zoo.data.images",
+        "zoo.data.image_folder",
         "zoo.data.scenes",
         "zoo.data.scene_words",
         "zoo.data.voc",
@@ -110,7 +111,7 @@ API_PAGES = {
     ],
     "decoding": ["zoo.decoding.generation", "zoo.decoding.conditional"],
     "metrics": ["zoo.metrics.language", "zoo.metrics.bleu", "zoo.metrics.segmentation", "zoo.metrics.detection"],
-    "presets": ["zoo.presets", "zoo.presets.loading"],
+    "presets": ["zoo.presets", "zoo.presets.loading", "zoo.presets.saving"],
     "exporting": ["zoo.exporting"],
     "studies": [
         "zoo.studies.sequence_models",

@@ -15,8 +15,14 @@ import json
 import os
 import pathlib
 import zipfile
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import keras
+    import tensorflow as tf
 
 from zoo.errors import InputError
 
@@ -43,7 +49,7 @@ class Source:
         names = self.settings.get("classes")
         return tuple(names) if names else None
 
-    def load(self):
+    def load(self) -> keras.Model:
         """The model, weights and all (a preset's files checked against its card first)."""
         if self.kind == "preset":
             from zoo.presets import load_preset
@@ -82,7 +88,7 @@ def read_source(source: str | os.PathLike) -> Source:
     return Source(str(path), "file", name, settings)
 
 
-def classification_scores(labels, predicted, class_names) -> dict:
+def classification_scores(labels: Sequence[int], predicted: Sequence[int], class_names: Sequence[str]) -> dict:
     """Accuracy, the confusion matrix and each class's recall and precision.
 
     Args:
@@ -114,7 +120,7 @@ def classification_scores(labels, predicted, class_names) -> dict:
     }
 
 
-def plot_confusion(scores: dict, class_names, path: str | os.PathLike) -> None:
+def plot_confusion(scores: dict, class_names: Sequence[str], path: str | os.PathLike) -> None:
     """Draw `classification_scores`' confusion matrix, counts in the cells, into `path` (a PNG)."""
     from matplotlib.figure import Figure
 
@@ -137,7 +143,7 @@ def plot_confusion(scores: dict, class_names, path: str | os.PathLike) -> None:
     save_figure(fig, path)
 
 
-def predicted_classes(model, dataset) -> tuple[np.ndarray, np.ndarray]:
+def predicted_classes(model: keras.Model, dataset: tf.data.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """`(labels, probabilities)` of a batched `(images, labels)` dataset, in its order."""
     labels, probabilities = [], []
     for x, y in dataset.as_numpy_iterator():
@@ -146,7 +152,7 @@ def predicted_classes(model, dataset) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(labels), np.concatenate(probabilities)
 
 
-def image_inputs(inputs) -> list[pathlib.Path]:
+def image_inputs(inputs: Sequence[str | os.PathLike]) -> list[pathlib.Path]:
     """The image files `inputs` name (files, or folders searched for images), each checked to be an image.
 
     Raises:
@@ -171,7 +177,7 @@ def image_inputs(inputs) -> list[pathlib.Path]:
     return found
 
 
-def top_k(probabilities: np.ndarray, class_names, k: int) -> list[list]:
+def top_k(probabilities: np.ndarray, class_names: Sequence[str], k: int) -> list[list]:
     """For each row of class probabilities, its `k` most probable `[class name, probability]`, best first."""
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
     return [[[class_names[j], float(row[j])] for j in best] for row, best in zip(probabilities, order, strict=True)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import TYPE_CHECKING
 
 from zoo.errors import InputError
 from zoo.registry import BadArgumentError, default_registry, model_info
@@ -18,6 +19,9 @@ from zoo.registry import BadArgumentError, default_registry, model_info
 #: The builder arguments a new task sets; every other one is the pretrained model's.
 TASK_ARGUMENTS = ("num_classes", "input_shape")
 FREEZE = ("none", "backbone")
+
+if TYPE_CHECKING:
+    import keras
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Transfer:
                 f"{', '.join(self.new) or 'none'}")  # fmt: skip
 
 
-def pretrained(name: str, weights: str | os.PathLike):
+def pretrained(name: str, weights: str | os.PathLike) -> tuple[keras.Model, dict]:
     """`(model, builder_args)` of `weights` for the registered model `name`: a preset (name or folder), whose
     card gives the builder arguments it was trained with, or a `.keras` file (the registry's defaults)."""
     from zoo.presets import is_preset_folder, list_presets, load_preset, preset_card
@@ -59,7 +63,7 @@ def pretrained(name: str, weights: str | os.PathLike):
     raise InputError(f"weights={str(weights)!r} is not a preset of {name}, a preset folder or a .keras file.")
 
 
-def copy_matching_weights(source, target) -> tuple[tuple, tuple]:
+def copy_matching_weights(source: keras.Model, target: keras.Model) -> tuple[tuple, tuple]:
     """Give each layer of `target` the weights of `source`'s layer of the same name, where their shapes match.
 
     Args:
@@ -84,7 +88,7 @@ def copy_matching_weights(source, target) -> tuple[tuple, tuple]:
     return tuple(loaded), tuple(new)
 
 
-def _check_only_the_head_is_new(target, new: tuple, source) -> None:
+def _check_only_the_head_is_new(target: keras.Model, new: tuple, source: keras.Model) -> None:
     with_weights = [layer.name for layer in target.layers if layer.weights]
     backbone_new = [n for n in new if n != with_weights[-1]]
     if backbone_new:
@@ -103,7 +107,7 @@ def channels_hint(channels: int) -> str:
     return {1: " (zoo train: --color grayscale)", 3: " (zoo train: --color rgb)"}.get(channels, "")
 
 
-def transfer_model(name: str, weights: str | os.PathLike, **task_args: object):
+def transfer_model(name: str, weights: str | os.PathLike, **task_args: object) -> tuple[keras.Model, Transfer]:
     """The registered model `name` for a new task, its backbone `weights`' and its head new.
 
     Args:
@@ -131,7 +135,7 @@ def transfer_model(name: str, weights: str | os.PathLike, **task_args: object):
     return target, Transfer(str(weights), loaded, new)
 
 
-def freeze(model, transfer: Transfer, what: str) -> int:
+def freeze(model: keras.Model, transfer: Transfer, what: str) -> int:
     """Freeze the layers `transfer` loaded (`what="backbone"`; `"none"` leaves all trainable); returns how many
     layers were frozen. A frozen batch normalisation layer runs in inference mode in Keras 3, as the keras.io
     fine-tuning guide requires."""

@@ -13,6 +13,7 @@ from zoo.cli.common import (
     fixed_model_args,
 )
 from zoo.kinds import data_kind, known_settings
+from zoo.training.runs import DTYPE_POLICIES
 
 
 def add_parser(subparsers) -> None:
@@ -61,6 +62,10 @@ def add_parser(subparsers) -> None:
         "in DIR; flags given here win over them",
     )
     p.add_argument("--trial", metavar="ID", help="with --from-search: this trial's settings instead of the best's")
+    p.add_argument("--tensorboard", metavar="DIR", help="also write TensorBoard logs of every epoch to DIR "
+                   "(tensorboard --logdir DIR); a resumed run appends")  # fmt: skip
+    p.add_argument("--dtype-policy", choices=DTYPE_POLICIES, help="train in mixed precision: mixed_bfloat16 "
+                   "(CPUs, TPUs, recent GPUs) or mixed_float16 (GPUs; loss scaled); default float32")  # fmt: skip
     p.set_defaults(func=run)
 
 

@@ -20,11 +20,15 @@ import csv
 import dataclasses
 import os
 import pathlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zoo.data.images import ImageData
 from zoo.errors import InputError
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 #: The formats Keras's image loader reads, with the first bytes of each (`tf.image.decode_image` reads these).
 SIGNATURES = {
@@ -67,7 +71,7 @@ class ImageFiles(ImageData):
         listing = "\n".join(f"{pathlib.Path(p).name}\t{os.path.getsize(p)}" for p in files)
         return fingerprint(listing, np.concatenate([self.y_train, self.y_test]))
 
-    def as_pixels(self, dataset):
+    def as_pixels(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
         """`dataset` of `(path, label)` as `(image, label)`, each image read, decoded and resized."""
         import tensorflow as tf
 

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zoo.errors import InputError, MissingDependencyError
 from zoo.validation import check_positive_int
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +53,7 @@ class ImageData:
 
         return fingerprint(self.x_train, self.y_train)
 
-    def as_pixels(self, dataset):
+    def as_pixels(self, dataset: tf.data.Dataset) -> tf.data.Dataset:
         """`dataset` itself: its images are pixels already (`zoo.data.image_folder.ImageFiles` reads files)."""
         return dataset
 

@@ -141,12 +141,13 @@ class DataKind:
 
 
 def run_options(args):
-    """The `zoo.training.RunOptions` `zoo train` gives every trainer: budget, folder, seed, verbosity."""
+    """The `zoo.training.RunOptions` `zoo train` gives every trainer: budget, folder, seed, verbosity,
+    TensorBoard logs and dtype policy."""
     from zoo.training.runs import RunOptions
 
     return RunOptions(
         epochs=args.epochs, minutes=args.minutes, out_dir=args.out, seed=args.seed, verbose=args.verbose,
-        overwrite=args.overwrite, extend=args.extend,
+        overwrite=args.overwrite, extend=args.extend, tensorboard=args.tensorboard, dtype_policy=args.dtype_policy,
     )  # fmt: skip
 
 

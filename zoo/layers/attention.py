@@ -111,9 +111,10 @@ class MultiHeadAttention(keras.layers.Layer):
 
     @staticmethod
     def _project(x, kernel, bias):
-        """(B, T, width) -> (B, heads, T, head_dim)."""
-        y = ops.einsum("btd,dhk->bhtk", x, kernel)
-        return y if bias is None else y + bias[None, :, None, :]
+        """(B, T, width) -> (B, heads, T, head_dim), in `x`'s dtype (Keras casts the weights so inside `call`
+        under mixed precision; the cached path, called directly, needs the cast here)."""
+        y = ops.einsum("btd,dhk->bhtk", x, ops.cast(kernel, x.dtype))
+        return y if bias is None else y + ops.cast(bias, x.dtype)[None, :, None, :]
 
     def call(
         self,
@@ -156,9 +157,9 @@ class MultiHeadAttention(keras.layers.Layer):
         query_positions = position + ops.arange(x.shape[1], dtype="int32")
         visible = ops.arange(keys.shape[2], dtype="int32")[None, :] <= query_positions[:, None]
         heads = ops.matmul(attention_weights(q, keys, mask=visible[None, None]), values)
-        out = ops.einsum("bhtv,hvo->bto", heads, self.output_kernel)
+        out = ops.einsum("bhtv,hvo->bto", heads, ops.cast(self.output_kernel, heads.dtype))
         if self.output_bias is not None:
-            out = out + self.output_bias
+            out = out + ops.cast(self.output_bias, out.dtype)
         return out, (keys, values)
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):

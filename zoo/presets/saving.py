@@ -19,10 +19,14 @@ import os
 import pathlib
 import shutil
 import tempfile
+from typing import TYPE_CHECKING
 
 from zoo.errors import InputError
 from zoo.json_files import read_json, write_atomically, write_json_atomically
 from zoo.presets import CARD, FILES
+
+if TYPE_CHECKING:
+    import keras
 
 #: The files a saved preset's card hashes: the model's two and the card a person reads.
 HASHED = (*FILES, "README.md")
@@ -71,7 +75,7 @@ def check_save(source: str | os.PathLike, folder: str | os.PathLike) -> tuple[pa
     return found
 
 
-def _model_name(model, settings: dict) -> str:
+def _model_name(model: keras.Model, settings: dict) -> str:
     """The registered model a preset holds: the run's, or a `.keras` file's model's own name (zoo's builders
     name their models after themselves)."""
     from zoo.registry import list_models
@@ -121,7 +125,9 @@ def save_preset(source: str | os.PathLike, folder: str | os.PathLike, *, name: s
     return card
 
 
-def preset_card_data(name: str, model_name: str, model, settings: dict, history: list, source) -> dict:
+def preset_card_data(
+    name: str, model_name: str, model: keras.Model, settings: dict, history: list, source: str | os.PathLike
+) -> dict:
     """The card of a preset saved from a run: what `metadata.json` holds, less the files' SHA-256."""
     import keras
 
@@ -148,7 +154,7 @@ def preset_card_data(name: str, model_name: str, model, settings: dict, history:
     }
 
 
-def _write_files(model, folder: pathlib.Path, card: dict) -> dict:
+def _write_files(model: keras.Model, folder: pathlib.Path, card: dict) -> dict:
     import keras
 
     from zoo.presets.loading import sha256_of

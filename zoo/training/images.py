@@ -15,6 +15,8 @@ from zoo.training.runs import RunOptions, TrainingResult, TrainingRun, checked_o
 from zoo.validation import check_number, check_positive_int, check_positive_number
 
 if TYPE_CHECKING:
+    import tensorflow as tf
+
     from zoo.data.image_folder import ImageFiles
     from zoo.data.images import ImageData
 
@@ -64,7 +66,7 @@ def image_datasets(data, batch_size, augment=True, seed=0, validation_fraction=0
     return train.prefetch(tf.data.AUTOTUNE), val.batch(256), len(train_idx)
 
 
-def held_out_batches(data, batch_size: int = 256):
+def held_out_batches(data: ImageData, batch_size: int = 256) -> tf.data.Dataset:
     """The test split of `data` (`ImageData` or `ImageFiles`) in batches of `(images, labels)`."""
     import tensorflow as tf
 

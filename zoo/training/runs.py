@@ -49,6 +49,11 @@ class RunOptions:
             model, the same settings, the new budget.
         callbacks: your own Keras callbacks, run after zoo's.
         lr_decay: lower the learning rate linearly to a tenth over the budget.
+        tensorboard: also write TensorBoard logs (Keras's `TensorBoard` callback: each epoch's losses and
+            metrics, `train/` and `validation/`) to this folder, on every backend; a resumed run appends to them.
+        dtype_policy: train under this Keras dtype policy (`mixed_float16`, `mixed_bfloat16`: float32
+            variables, half-precision computation; Keras scales the float16 loss itself); `None` is float32.
+            The process's global policy is set for the run and restored after it.
 
     Example:
         ```python
@@ -65,6 +70,8 @@ class RunOptions:
     extend: bool = False
     callbacks: Sequence = ()
     lr_decay: bool = True
+    tensorboard: str | os.PathLike | None = None
+    dtype_policy: str | None = None
 
     def check(self) -> None:
         """Refuse a missing or bad budget, seed or verbosity before any work.
@@ -80,10 +87,17 @@ class RunOptions:
             raise InputError(f"verbose must be 0, 1 or 2, got {self.verbose!r}.")
         if (self.overwrite or self.extend) and self.out_dir is None:
             raise InputError("overwrite and extend (--continue) need an output folder (out_dir).")
+        if self.dtype_policy not in (None, *DTYPE_POLICIES):
+            raise InputError(f"dtype_policy must be one of {', '.join(DTYPE_POLICIES)}, got {self.dtype_policy!r}.")
 
     def settings(self) -> dict:
         """What a run folder records of these options (and compares when a run resumes)."""
-        return {"epochs": self.epochs, "minutes": self.minutes, "lr_decay": self.lr_decay, "seed": self.seed}
+        policy = {} if self.dtype_policy in (None, "float32") else {"dtype_policy": self.dtype_policy}
+        return {"epochs": self.epochs, "minutes": self.minutes, "lr_decay": self.lr_decay, "seed": self.seed, **policy}
+
+
+#: The Keras dtype policies a run may train under (`RunOptions.dtype_policy`, `zoo train --dtype-policy`).
+DTYPE_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 #: The names of `RunOptions`' fields: given to a trainer as builder arguments, they are refused with a hint.
@@ -153,9 +167,15 @@ class TrainingRun:
         self._context = open_run(options.out_dir, self.settings, overwrite=options.overwrite, extend=options.extend)
         self.folder = self._context.__enter__()
         keras.utils.set_random_seed(options.seed)
+        self._policy = keras.config.dtype_policy()
+        if options.dtype_policy is not None:
+            keras.config.set_dtype_policy(options.dtype_policy)  # before the trainer builds the model
         return self
 
     def __exit__(self, kind, error, traceback):
+        import keras
+
+        keras.config.set_dtype_policy(self._policy)  # the caller's policy again
         return self._context.__exit__(kind, error, traceback)
 
     def start_epoch(self) -> int:
@@ -181,6 +201,11 @@ class TrainingRun:
         from zoo.training.fit import fit_resumable
 
         o = self.options
+        if o.tensorboard is not None:
+            import keras
+
+            board = keras.callbacks.TensorBoard(str(o.tensorboard), write_graph=False, profile_batch=0)
+            extra_callbacks = (*extra_callbacks, board)  # after the task's scorers, whose figures it then logs
         return fit_resumable(
             model, train, validation, epochs=o.epochs, minutes=o.minutes, steps_per_epoch=steps_per_epoch,
             lr_decay=o.lr_decay, run=self.folder, verbose=o.verbose, extra_callbacks=extra_callbacks,

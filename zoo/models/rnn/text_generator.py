@@ -115,14 +115,16 @@ class TextGenerator(keras.Model):
         self.cell = cell
         self.dropout = float(dropout)
 
-        self.embedding = keras.layers.Embedding(resolved_size, embedding_dim, name="embedding")
+        policy = self.dtype_policy  # the model's own (mixed precision): its layers compute as it does, saved or not
+        self.embedding = keras.layers.Embedding(resolved_size, embedding_dim, name="embedding", dtype=policy)
         layer_cls = RECURRENT_LAYERS[cell]
         self.recurrent_layers = [
-            layer_cls(units, return_sequences=True, return_state=True, name=f"{cell}_{i + 1}")
+            layer_cls(units, return_sequences=True, return_state=True, name=f"{cell}_{i + 1}", dtype=policy)
             for i in range(num_layers)
         ]
-        self.dropout_layers = [keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}") for i in range(num_layers)]
-        self.head = keras.layers.Dense(resolved_size, name="logits")
+        self.dropout_layers = [keras.layers.Dropout(self.dropout, name=f"dropout_{i + 1}", dtype=policy)
+                               for i in range(num_layers)]  # fmt: skip
+        self.head = keras.layers.Dense(resolved_size, name="logits", dtype=policy)
         # Built at once (any batch, any length), so the model always has its weights: one used only
         # through zoo.generate, never called by Keras, still saves them.
         self.build((None, None))
@@ -163,15 +165,17 @@ class TextGenerator(keras.Model):
 
     def initial_states(self, batch):
         """Zero states for `batch` sequences, in the layout `step` takes."""
-        return [[keras.ops.zeros((batch, self.units))] * self.state_size for _ in range(self.num_layers)]
+        zeros = keras.ops.zeros((batch, self.units), dtype=self.compute_dtype)  # the cells' (mixed precision)
+        return [[zeros] * self.state_size for _ in range(self.num_layers)]
 
     def prefill(self, token_ids):
         """Read a (batch, time) prompt at once: `(last logits, states)` for `step` to continue from."""
         logits, states = self(token_ids, training=False, return_state=True)
-        return logits[:, -1, :], states
+        return keras.ops.cast(logits[:, -1, :], "float32"), states  # float32 logits under any dtype policy
 
     def step(self, token_ids, states, direct=False):
-        """Advance one token: `(batch,)` ids and the states -> `(logits, states)`.
+        """Advance one token: `(batch,)` ids and the states -> `(logits, states)`, the logits float32 (the states
+        in the model's compute dtype, as `initial_states` makes them).
 
         Calls the recurrent cells directly (no loop over time), which is what
         makes token-by-token generation fast. Inference only: no dropout.
@@ -189,12 +193,14 @@ class TextGenerator(keras.Model):
         for layer, layer_states in zip(self.recurrent_layers, states, strict=True):
             x, cell_states = run(layer.cell)(x, list(layer_states), training=False)
             new_states.append(list(cell_states) if isinstance(cell_states, (list, tuple)) else [cell_states])
-        return run(self.head)(x), new_states
+        return keras.ops.cast(run(self.head)(x), "float32"), new_states
 
     def get_config(self):
+        policy = {} if self.dtype_policy.name == "float32" else {"dtype": self.dtype_policy.name}
         return {
             "name": self.name,
             "trainable": self.trainable,
+            **policy,  # a mixed-precision model loads as one (float32, the default, is left out as before)
             "vocab_size": self._vocab_size_arg,
             "vocabulary": self._vocabulary_arg,
             "embedding_dim": self.embedding_dim,

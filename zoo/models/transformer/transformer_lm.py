@@ -139,19 +139,21 @@ class TransformerLM(keras.Model):
     def initial_states(self, batch):
         """An empty cache for `batch` sequences: `[position, [keys, values] per block]`."""
         shape = (batch, self.num_heads, self.max_length, self.head_dim)
-        return [ops.zeros((), "int32"), *([ops.zeros(shape), ops.zeros(shape)] for _ in self.blocks)]
+        zeros = ops.zeros(shape, dtype=self.compute_dtype)  # the attention's keys and values (mixed precision)
+        return [ops.zeros((), "int32"), *([zeros, zeros] for _ in self.blocks)]
 
     def _cached(self, token_ids, states):
         """Read (batch, T) tokens after the cached ones: `(logits (batch, T, vocab), states)`."""
         position, *caches = states
         length = token_ids.shape[1]
         positions = position + ops.arange(length, dtype="int32")
-        x = self.embedding(token_ids) * self.embed_dim**0.5 + self.positions.codes(positions)[None]
+        x = self.embedding(token_ids) * self.embed_dim**0.5
+        x = x + ops.cast(self.positions.codes(positions), x.dtype)[None]  # the codes are float32 (mixed precision)
         new_caches = []
         for block, cache in zip(self.blocks, caches, strict=True):
             x, cache = block.call_cached(x, cache, position)
             new_caches.append(list(cache))
-        return self.head(x), [position + length, *new_caches]
+        return ops.cast(self.head(x), "float32"), [position + length, *new_caches]  # float32 logits, any policy
 
     def prefill(self, token_ids):
         """Read a (batch, time) prompt at once, filling the cache: `(last logits, states)`."""
