@@ -110,3 +110,10 @@ def test_size_and_colour_flags_are_refused_for_a_named_set(tmp_path):
     argv = ["train", "lenet5", "--data", "digits", "--image-size", "16", "--epochs", "1"]
     line = refused_early(argv, tmp_path)
     assert "--image-size and --color apply to your own images (a folder or a CSV), not to digits" in line
+
+
+def test_an_unknown_named_set_points_to_your_own_files():
+    from zoo.data.images import load_image_data
+
+    with pytest.raises(InputError, match="Unknown image data set 'digitz'; choose one of digits, .* or give a folder"):
+        load_image_data("digitz")

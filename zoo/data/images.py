@@ -172,7 +172,8 @@ IMAGE_DATASETS = {"digits": load_digits, "lfw_faces": load_lfw_faces, "mnist": l
 def load_image_data(name: str, **kwargs) -> ImageData:
     """Load an image data set by name (one of `IMAGE_DATASETS`)."""
     if name not in IMAGE_DATASETS:
-        raise InputError(f"Unknown image data set {name!r}; choose one of {', '.join(IMAGE_DATASETS)}.")
+        raise InputError(f"Unknown image data set {name!r}; choose one of {', '.join(IMAGE_DATASETS)}, or give a "
+                         "folder of class subfolders or a CSV of path,label (zoo.data.image_folder).")  # fmt: skip
     return IMAGE_DATASETS[name](**kwargs)
 
 
