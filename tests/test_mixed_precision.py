@@ -48,6 +48,30 @@ def test_generation_runs_under_bfloat16(mixed_bfloat16):
         assert isinstance(text, str) and len(text) == 12  # untrained: any 12 tokens (an unknown one shows as U+FFFD)
 
 
+@pytest.mark.parametrize("name, args", [
+    ("text_generator", {"units": 16, "embedding_dim": 8}),
+    ("transformer_lm", {"max_length": 32, "embed_dim": 16, "num_heads": 2, "ff_dim": 16, "num_layers": 1}),
+])  # fmt: skip
+def test_a_mixed_precision_language_model_loads_as_one_in_a_fresh_process(name, args, tmp_path, mixed_bfloat16):
+    model = zoo.create_model(name, vocabulary=list("abcdefgh "), **args)
+    model.save(tmp_path / "lm.keras")
+    x = np.arange(24, dtype="int32").reshape(2, 12) % 9 + 1
+    here = np.asarray(model(x), dtype="float32")
+    code = (
+        "import sys, keras, numpy as np, zoo\n"
+        "m = zoo.load_model(sys.argv[1], compile=False)\n"
+        "x = np.arange(24, dtype='int32').reshape(2, 12) % 9 + 1\n"
+        "layers = m._flatten_layers()  # the model, its layers and theirs\n"
+        "print(sorted({w.dtype for w in m.trainable_weights}), sorted({l.dtype_policy.name for l in layers}))\n"
+        "np.save(sys.argv[2], np.asarray(m(x), dtype='float32'))"
+    )
+    proc = run_python(code, str(tmp_path / "lm.keras"), str(tmp_path / "out.npy"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    # float32 weights; every layer, nested ones too, computing in bfloat16 in a process whose policy is float32
+    assert proc.stdout.strip().splitlines()[-1] == "['float32'] ['mixed_bfloat16']"
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), here)
+
+
 def test_zoo_train_in_mixed_bfloat16_with_carried_states_and_tensorboard(tmp_path):
     out, board = tmp_path / "run", tmp_path / "board"
     argv = ["train", "text_generator", "--epochs", "2", *TINY_TEXT, "--dtype-policy", "mixed_bfloat16", "--out",

@@ -81,7 +81,7 @@ class MultiHeadAttention(keras.layers.Layer):
         self.dropout = dropout
         self.use_bias = use_bias
         self.output_dim = output_dim
-        self.dropout_layer = keras.layers.Dropout(dropout)
+        self.dropout_layer = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
 
     def _projection(self, name, width, head_dim):
         kernel = self.add_weight(
@@ -260,19 +260,20 @@ class TransformerEncoderBlock(keras.layers.Layer):
         width = input_shape[-1]
         if width % self.num_heads:
             raise InputError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
+        policy = self.dtype_policy  # the block's own, for every sublayer (mixed precision, saved or not)
         self.attention = MultiHeadAttention(
-            self.num_heads, width // self.num_heads, dropout=self.dropout, name="attention"
+            self.num_heads, width // self.num_heads, dropout=self.dropout, name="attention", dtype=policy
         )
         self.attention.build(input_shape, input_shape)
-        self.norm1 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm1")
+        self.norm1 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm1", dtype=policy)
         self.norm1.build(input_shape)
-        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1")
+        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1", dtype=policy)
         self.ff1.build(input_shape)
-        self.ff2 = keras.layers.Dense(width, name="ff2")
+        self.ff2 = keras.layers.Dense(width, name="ff2", dtype=policy)
         self.ff2.build((*input_shape[:-1], self.ff_dim))
-        self.norm2 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm2")
+        self.norm2 = keras.layers.LayerNormalization(epsilon=1e-5, name="norm2", dtype=policy)
         self.norm2.build(input_shape)
-        self.drop = keras.layers.Dropout(self.dropout)
+        self.drop = keras.layers.Dropout(self.dropout, dtype=policy)
 
     def call(self, x, padding_mask=None, return_attention_scores=False, training=None):
         mask = None if padding_mask is None else ops.expand_dims(ops.cast(padding_mask, "bool"), 1)
@@ -324,18 +325,21 @@ class TransformerDecoderBlock(keras.layers.Layer):
         if width % self.num_heads:
             raise InputError(f"{self.name}: the model width {width} must be divisible by num_heads={self.num_heads}.")
         head = width // self.num_heads
-        self.self_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="self_attention")
+        policy = self.dtype_policy  # the block's own, for every sublayer (mixed precision, saved or not)
+        self.self_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="self_attention",
+                                                 dtype=policy)  # fmt: skip
         self.self_attention.build(input_shape, input_shape)
-        self.cross_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="cross_attention")
+        self.cross_attention = MultiHeadAttention(self.num_heads, head, dropout=self.dropout, name="cross_attention",
+                                                  dtype=policy)  # fmt: skip
         self.cross_attention.build(input_shape, memory_shape)
-        self.norms = [keras.layers.LayerNormalization(epsilon=1e-5, name=f"norm{i}") for i in (1, 2, 3)]
+        self.norms = [keras.layers.LayerNormalization(epsilon=1e-5, name=f"norm{i}", dtype=policy) for i in (1, 2, 3)]
         for norm in self.norms:
             norm.build(input_shape)
-        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1")
+        self.ff1 = keras.layers.Dense(self.ff_dim, activation="relu", name="ff1", dtype=policy)
         self.ff1.build(input_shape)
-        self.ff2 = keras.layers.Dense(width, name="ff2")
+        self.ff2 = keras.layers.Dense(width, name="ff2", dtype=policy)
         self.ff2.build((*input_shape[:-1], self.ff_dim))
-        self.drop = keras.layers.Dropout(self.dropout)
+        self.drop = keras.layers.Dropout(self.dropout, dtype=policy)
 
     def call(self, x, memory, memory_mask=None, training=None):
         x = self.norms[0](

@@ -83,14 +83,16 @@ class TransformerLM(keras.Model):
         self.dropout = float(dropout)
         self.positional = positional
 
-        self.embedding = keras.layers.Embedding(resolved_size, embed_dim, name="embedding")
-        self.positions = POSITIONS[positional](max_length, name="positions")
+        policy = self.dtype_policy  # the model's own (mixed precision): its layers compute as it does, saved or not
+        self.embedding = keras.layers.Embedding(resolved_size, embed_dim, name="embedding", dtype=policy)
+        self.positions = POSITIONS[positional](max_length, name="positions", dtype=policy)
         self.blocks = [
-            TransformerEncoderBlock(num_heads, ff_dim, dropout=self.dropout, causal=True, name=f"block_{i + 1}")
+            TransformerEncoderBlock(num_heads, ff_dim, dropout=self.dropout, causal=True, name=f"block_{i + 1}",
+                                    dtype=policy)  # fmt: skip
             for i in range(num_layers)
         ]
-        self.embedding_dropout = keras.layers.Dropout(self.dropout)
-        self.head = keras.layers.Dense(resolved_size, name="logits")
+        self.embedding_dropout = keras.layers.Dropout(self.dropout, dtype=policy)
+        self.head = keras.layers.Dense(resolved_size, name="logits", dtype=policy)
         self.build((None, None))  # weights from the start, so saving never loses them
 
     @property
@@ -171,9 +173,11 @@ class TransformerLM(keras.Model):
         return logits[:, 0, :], states
 
     def get_config(self):
+        policy = {} if self.dtype_policy.name == "float32" else {"dtype": self.dtype_policy.name}
         return {
             "name": self.name,
             "trainable": self.trainable,
+            **policy,  # a mixed-precision model loads as one (float32, the default, is left out as before)
             "vocab_size": self._vocab_size_arg,
             "vocabulary": self._vocabulary_arg,
             "max_length": self.max_length,
