@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zoo.presets import is_preset_folder, list_presets, load_preset, preset, preset_card
+from zoo.presets import is_preset, is_preset_folder, list_presets, load_preset, preset, preset_card
 from zoo.registry import BadArgumentError, accepted_arguments, check_argument_names, default_registry, model_info
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def create_model(name: str, *, weights: str | None = None, **overrides: object) 
     """
     model_info(name)
     if weights is not None:
-        if weights in list_presets() or is_preset_folder(weights) or "weights" not in accepted_arguments(name):
+        if is_preset(weights) or "weights" not in accepted_arguments(name):
             return _from_preset(name, weights, overrides)
         overrides["weights"] = weights  # the builder's own: "imagenet", a file
     check_argument_names(name, overrides)

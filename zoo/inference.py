@@ -66,10 +66,10 @@ def read_source(source: str | os.PathLike) -> Source:
     Raises:
         InputError: `source` is none of these, or a `.keras` file of a model the registry does not know.
     """
-    from zoo.presets import is_preset_folder, list_presets, preset_card
+    from zoo.presets import is_preset, list_presets, preset_card
     from zoo.registry import list_models
 
-    if str(source) in list_presets() or is_preset_folder(source):
+    if is_preset(source):
         card = preset_card(source)
         return Source(str(source), "preset", card["model"], dict(card.get("recipe", {})))
     path = pathlib.Path(source)

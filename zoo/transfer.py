@@ -47,9 +47,9 @@ class Transfer:
 def pretrained(name: str, weights: str | os.PathLike) -> tuple[keras.Model, dict]:
     """`(model, builder_args)` of `weights` for the registered model `name`: a preset (name or folder), whose
     card gives the builder arguments it was trained with, or a `.keras` file (the registry's defaults)."""
-    from zoo.presets import is_preset_folder, list_presets, load_preset, preset_card
+    from zoo.presets import is_preset, load_preset, preset_card
 
-    if str(weights) in list_presets() or is_preset_folder(weights):
+    if is_preset(weights):
         card = preset_card(weights)
         if card["model"] != name:
             raise BadArgumentError(f"weights={str(weights)!r} is a preset of {card['model']}, not of {name}.")

@@ -157,9 +157,9 @@ def model_source(source: str, command: str) -> str:
     """What a command's model argument names, checked without importing Keras: `"preset"` (shipped, or a
     folder `zoo preset save` wrote), `"file"` (a whole `.keras` archive) or, for zoo export, `"name"` (a
     registered model)."""
-    from zoo.presets import is_preset_folder, list_presets
+    from zoo.presets import is_preset, list_presets
 
-    if source in list_presets() or is_preset_folder(source):
+    if is_preset(source):
         return "preset"
     if os.path.exists(source) or source.endswith(".keras") or os.sep in source:
         from zoo.saving import check_keras_file

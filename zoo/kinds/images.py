@@ -45,14 +45,14 @@ class ImageKind(DataKind):
     def _check_weights(args) -> None:
         import os
 
-        from zoo.presets import is_preset_folder, list_presets
+        from zoo.presets import is_preset, list_presets
 
         weights = getattr(args, "weights", None)
         if weights is None:
             if getattr(args, "freeze", "none") != "none":
                 raise InputError("--freeze backbone needs --weights: a preset, a preset folder or a .keras file.")
             return
-        if not (weights in list_presets() or is_preset_folder(weights) or
+        if not (is_preset(weights) or
                 (weights.endswith(".keras") and os.path.isfile(weights))):  # fmt: skip
             raise InputError(f"--weights {weights!r} is not a preset ({', '.join(list_presets(args.model)) or 'none'} "
                              f"for {args.model}), a preset folder or a .keras file.")  # fmt: skip
@@ -61,11 +61,11 @@ class ImageKind(DataKind):
 
     @staticmethod
     def _check_channels(args, channels: int) -> None:
-        from zoo.presets import is_preset_folder, list_presets, preset_inputs
+        from zoo.presets import is_preset, preset_inputs
         from zoo.transfer import channels_hint
 
         weights = getattr(args, "weights", None)
-        if weights is None or not (weights in list_presets() or is_preset_folder(weights)):
+        if weights is None or not is_preset(weights):
             return  # a .keras file is checked when it loads
         inputs = preset_inputs(weights)
         if inputs and inputs[0].shape[-1] != channels:

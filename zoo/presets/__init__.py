@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Preset",
     "UnknownPresetError",
+    "is_preset",
     "is_preset_folder",
     "list_presets",
     "load_preset",
@@ -133,6 +134,11 @@ def preset_card(name: str | os.PathLike) -> dict:
 def is_preset_folder(source: str | os.PathLike) -> bool:
     """Whether `source` is a folder holding a preset's card (`zoo preset save`), not a shipped preset's name."""
     return str(source) not in _declared() and (pathlib.Path(source) / CARD).is_file()
+
+
+def is_preset(source: str | os.PathLike) -> bool:
+    """Whether `source` names a preset: a shipped one by its name, or a folder `zoo preset save` wrote."""
+    return str(source) in _declared() or is_preset_folder(source)
 
 
 def preset_location(source: str | os.PathLike) -> pathlib.Path:

@@ -87,10 +87,10 @@ def _transfer_settings(weights, freeze: str) -> dict:
         if freeze != "none":
             raise InputError(f"freeze={freeze!r} needs weights to freeze: a preset, a preset folder or a .keras file.")
         return {}
-    from zoo.presets import is_preset_folder, list_presets, preset_card
+    from zoo.presets import is_preset, preset_card
     from zoo.presets.loading import sha256_of
 
-    preset = str(weights) in list_presets() or is_preset_folder(weights)
+    preset = is_preset(weights)
     digest = preset_card(weights)["sha256"]["model.weights.h5"] if preset else sha256_of(weights)
     return {"weights": str(weights), "weights_sha256": digest[:16], "freeze": freeze}
 
