@@ -73,6 +73,7 @@ API_PAGES = {
         "zoo.data.series",
         "zoo.data.images",
         "zoo.data.image_folder",
+        "zoo.data.task_files",
         "zoo.data.scenes",
         "zoo.data.scene_words",
         "zoo.data.voc",

@@ -85,6 +85,6 @@ def test_train_command_for_images(tmp_path, capsys):
     assert "test accuracy:" in capsys.readouterr().out and (tmp_path / "model.keras").exists()
     proc = run_zoo("train", "lenet5", "--data", "digits", "--epochs", "1", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2 and "at least 16, got (8, 8, 1)" in proc.stderr
-    proc = run_zoo("train", "autoregressive_forecaster", "--epochs", "1", "--data", "digits", cwd=tmp_path)
+    proc = run_zoo("train", "video_classifier", "--epochs", "1", "--data", "digits", cwd=tmp_path)
     assert proc.returncode == 2 and not (tmp_path / "runs").exists()
-    assert "--data does not apply to autoregressive_forecaster, a model trained on series data" in proc.stderr
+    assert "--data does not apply to video_classifier, a model trained on clips data" in proc.stderr

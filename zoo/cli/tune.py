@@ -128,7 +128,7 @@ def run(args) -> None:
     space = _tune_space(args, fixed)
     from zoo.tune.objectives import parse_objectives
 
-    args.epoch_metrics = kind.epoch_metrics(args.model, fixed)
+    args.epoch_metrics = kind.epoch_metrics(args.model, fixed, getattr(args, "data", None))
     args.objectives = parse_objectives(args.objective, args.epoch_metrics)
     cores = os.cpu_count() or 1
     if args.workers > cores and not args.force_workers:  # the chief only serves the oracle: workers train
@@ -254,6 +254,7 @@ def _search_settings(args, kind, recipe, fixed: dict, learning_rate: float) -> d
     return {
         "model": args.model,
         "data": kind.data_label(args, recipe),
+        "data_flags": kind.data_flags(args),
         "train_examples": getattr(args, "train_examples", None),
         "fixed": {k: v for k, v in fixed.items() if k != "vocabulary"},
         "steps_per_epoch": args.steps_per_epoch,

@@ -46,6 +46,8 @@ class Flag:
         choices: the accepted values.
         switch: an on/off flag (`store_true`).
         commands: the commands that take it.
+        reads_data: it says which data is read, or how (`--corpus`, `--image-size`): a search records it, and
+            the command that trains its best trial repeats it (`DataKind.data_flags`).
     """
 
     dest: str
@@ -55,6 +57,7 @@ class Flag:
     choices: tuple | None = None
     switch: bool = False
     commands: tuple = ("train", "tune")
+    reads_data: bool = False
 
     @property
     def option(self) -> str:
@@ -94,10 +97,10 @@ class DataKind:
         """
         raise NotImplementedError
 
-    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
-        """`{name: "min" | "max"}`: what a `zoo tune` trial of `model_name` (built with `model_args`) logs on
-        its validation data every epoch beyond the loss, the task's headline first (`zoo.tune.objectives`).
-        Default: nothing more."""
+    def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
+        """`{name: "min" | "max"}`: what a `zoo tune` trial of `model_name` (built with `model_args`, on `--data`
+        `data` where given) logs on its validation data every epoch beyond the loss, the task's headline first
+        (`zoo.tune.objectives`). Default: nothing more."""
         return {}
 
     def search_data(self, args, recipe, fixed: dict):
@@ -134,6 +137,16 @@ class DataKind:
         """Label `prepared` with `source`'s model, print the labels, write them to `args.out` if given; returns
         one record per input."""
         raise NotImplementedError
+
+    def data_flags(self, args) -> list:
+        """The flags given (not left at their defaults) that say which data `args` reads and how, as typed:
+        `["--data", "photos/", "--image-size", "64"]`."""
+        given = []
+        for flag in self.flags:
+            value = getattr(args, flag.dest, None)
+            if flag.reads_data and "train" in flag.commands and value is not None and value != flag.default:
+                given += [flag.option] if flag.switch else [flag.option, str(value)]
+        return given
 
     def data_label(self, args, recipe) -> str:
         """What `search.json` records as the searched data."""

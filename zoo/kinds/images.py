@@ -16,12 +16,13 @@ class ImageKind(DataKind):
     name = "images"
     flags = (
         Flag("data", "digits", "digits, lfw_faces (face / not a face), mnist, cifar10, or your own images: a folder "
-             "of class subfolders (ROOT/<class>/<image>) or a CSV of path,label"),  # fmt: skip
-        Flag("image_size", 32, "your own images: resize each to N x N pixels", positive_int_arg),
-        Flag("color", "rgb", "your own images: read as rgb or grayscale", choices=("rgb", "grayscale")),
-        Flag("upscale", 1, "enlarge by this integer factor", positive_int_arg),
+             "of class subfolders (ROOT/<class>/<image>) or a CSV of path,label", reads_data=True),  # fmt: skip
+        Flag("image_size", 32, "your own images: resize each to N x N pixels", positive_int_arg, reads_data=True),
+        Flag("color", "rgb", "your own images: read as rgb or grayscale", choices=("rgb", "grayscale"),
+             reads_data=True),
+        Flag("upscale", 1, "enlarge by this integer factor", positive_int_arg, reads_data=True),
         Flag("no_augment", False, "no random rotation, zoom, translation", switch=True),
-        Flag("train_examples", None, "training images to use (default: all images)", positive_int_arg),
+        Flag("train_examples", None, "training images to use (default: all images)", positive_int_arg, reads_data=True),
         Flag("weights", None, "start from a pretrained model of the same architecture: a preset (zoo list "
              "--pretrained), a preset folder or a .keras file; its classifier is replaced", commands=("train",)),
         Flag("freeze", "none", "with --weights: train the new classifier only (backbone) or every layer (none)",
@@ -134,7 +135,7 @@ class ImageKind(DataKind):
 
         return functools.partial(test_accuracy, data=flag_value(self, train_args, "data"))
 
-    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+    def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
         """Accuracy on the held-out images (Keras's compiled metric)."""
         return {"val_accuracy": "max"}
 

@@ -11,9 +11,9 @@ class SceneKind(DataKind):
 
     name = "scenes"
     flags = (
-        Flag("scenes", 4000, "training scenes to make", positive_int_arg),
-        Flag("image_size", 64, "height and width in pixels", positive_int_arg),
-        Flag("validation_scenes", 200, "held out, scored every epoch", positive_int_arg),
+        Flag("scenes", 4000, "training scenes to make", positive_int_arg, reads_data=True),
+        Flag("image_size", 64, "height and width in pixels", positive_int_arg, reads_data=True),
+        Flag("validation_scenes", 200, "held out, scored every epoch", positive_int_arg, reads_data=True),
         Flag("test_scenes", 500, "held out, scored at the end", positive_int_arg),
     )
 
@@ -55,7 +55,7 @@ class SceneKind(DataKind):
 
         return scene_mean_iou if model_info(model_name).task == "semantic-segmentation" else scene_map
 
-    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+    def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
         """A segmenter's mean IoU (Keras's `MeanIoU`), or a detector's mAP@0.5 by Pascal VOC's rule
         (`zoo.training.scenes.ValidationMAP`), on the validation scenes."""
         from zoo.registry import model_info

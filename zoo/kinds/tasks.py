@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from zoo.errors import InputError
 from zoo.kinds import DataKind, Flag, budget_text, or_recipe, run_options, saved_line
 from zoo.validation import positive_int_arg
 
@@ -20,26 +21,75 @@ HEADLINES = {
 }
 
 
-class TaskKind(DataKind):
-    """A sequence task trained by `zoo.training.tasks.train_task` on data it makes itself."""
+#: The flags of the kinds that read your own files too (`zoo.data.task_files`, `zoo.training.tasks.FILE_MAKERS`).
+FILE_FLAGS = {
+    "reviews": (
+        Flag("data", None, "your own texts: a CSV/TSV with text and label columns, or a folder of class "
+             "subfolders of .txt files", reads_data=True),  # fmt: skip
+        Flag("text_column", None, "your own CSV/TSV: the text column (default: text, review, sentence...)",
+             reads_data=True),  # fmt: skip
+        Flag("label_column", None, "your own CSV/TSV: the label column (default: label, sentiment, class...)",
+             reads_data=True),  # fmt: skip
+    ),
+    "dates": (Flag("data", None, "your own translation pairs: a tab-separated file of source<TAB>target lines",
+                   reads_data=True),),  # fmt: skip
+    "series": (
+        Flag("data", None, "your own series: a CSV file with a header, one row per time step", reads_data=True),
+        Flag("series_column", None, "your own CSV: the series' column (default: the last)", reads_data=True),
+    ),
+}
+#: Each file flag's argument of `zoo.data.task_files`' readers.
+READER_ARGUMENTS = {"text_column": "text_column", "label_column": "label_column", "series_column": "column"}
 
-    flags = (Flag("train_examples", None, "training examples to make (default: the task's own)", positive_int_arg),)
+
+class TaskKind(DataKind):
+    """A sequence task trained by `zoo.training.tasks.train_task` on data it makes itself, or, for the kinds of
+    `FILE_FLAGS`, on your own file (`--data`)."""
 
     def __init__(self, name: str):
         self.name = name
+        self.flags = (
+            Flag("train_examples", None, "training examples to make (default: the task's own)", positive_int_arg,
+                 reads_data=True),  # fmt: skip
+            *FILE_FLAGS.get(name, ()),
+        )
+
+    def data_options(self, args) -> dict:
+        """The column names given for your own file, as `zoo.data.task_files`' readers take them."""
+        return {READER_ARGUMENTS[k]: getattr(args, k) for k in READER_ARGUMENTS if getattr(args, k, None) is not None}
+
+    def check(self, args, recipe) -> None:
+        """Read your own file (`--data`) before TensorFlow starts, so a bad file or column is refused at once; refuse
+        the column flags without it."""
+        from zoo.data import task_files
+
+        options = self.data_options(args)
+        if getattr(args, "data", None) is None:
+            if options:
+                raise InputError(f"{', '.join('--' + k.replace('_', '-') for k in options)} name columns of your "
+                                 f"own file; give it with --data.")  # fmt: skip
+            return
+        reader = {"reviews": task_files.read_labelled_texts, "dates": task_files.read_text_pairs,
+                  "series": task_files.read_series}[self.name]  # fmt: skip
+        read = reader(args.data, **options)
+        skipped = getattr(read, "skipped", ())
+        if skipped:
+            print(f"skipped {len(skipped)} file(s) that are not .txt files: {', '.join(skipped[:3])}", flush=True)
 
     def train(self, args, recipe):
         """Train with `zoo.training.tasks.train_task`; print the validation headline and the test scores."""
         from zoo.training.tasks import train_task
 
-        print(f"training {args.model} on its {recipe.data} data for {budget_text(args)}; output in {args.out}",
-              flush=True)  # fmt: skip
+        data = getattr(args, "data", None) or f"its {recipe.data} data"
+        print(f"training {args.model} on {data} for {budget_text(args)}; output in {args.out}", flush=True)
         result = train_task(
             args.model,
             options=run_options(args),
             batch_size=args.batch_size,
             learning_rate=args.learning_rate,
             train_examples=args.train_examples,
+            data=getattr(args, "data", None),
+            data_options=self.data_options(args),
             **args.model_args,
         )
         rows, scores = result.history, result.scores
@@ -57,9 +107,12 @@ class TaskKind(DataKind):
 
         return task_score
 
-    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
-        """The task's headline on its validation split (`HEADLINES`, `zoo.training.tasks.ValidationScore`)."""
+    def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
+        """The task's headline on its validation split (`HEADLINES`, `zoo.training.tasks.ValidationScore`); a series
+        of your own (`data`) is scored as `mae_series`, in its own units."""
         name, direction = HEADLINES[self.name]
+        if self.name == "series" and data is not None:
+            name = "mae_series"
         if self.name == "clips" and model_args.get("per_frame"):
             name = "frame_accuracy"
         return {f"val_{name}": direction}
@@ -75,6 +128,8 @@ class TaskKind(DataKind):
             train_examples=args.train_examples,
             seed=args.seed,
             model_args=fixed,
+            data=getattr(args, "data", None),
+            data_options=self.data_options(args),
         )
         data.fit_kwargs["steps_per_epoch"] = min(data.fit_kwargs["steps_per_epoch"], args.steps_per_epoch)
         return data

@@ -15,10 +15,10 @@ class TextKind(DataKind):
 
     name = "text"
     flags = (
-        Flag("corpus", "stdlib", "stdlib, pydoc, or a file, folder or glob"),
-        Flag("max_chars", 2_000_000, "read at most this many characters", int_at_least(2)),
-        Flag("tokens", "char", "character or word tokens", choices=("char", "word")),
-        Flag("max_tokens", None, "vocabulary size cap", positive_int_arg),
+        Flag("corpus", "stdlib", "stdlib, pydoc, or a file, folder or glob", reads_data=True),
+        Flag("max_chars", 2_000_000, "read at most this many characters", int_at_least(2), reads_data=True),
+        Flag("tokens", "char", "character or word tokens", choices=("char", "word"), reads_data=True),
+        Flag("max_tokens", None, "vocabulary size cap", positive_int_arg, reads_data=True),
         Flag("units", None, "hidden units per recurrent layer", positive_int_arg),
         Flag("layers", None, "number of stacked recurrent layers", positive_int_arg),
         Flag("cell", None, "recurrent cell", choices=("lstm", "gru", "rnn")),
@@ -90,7 +90,7 @@ class TextKind(DataKind):
         print(f"\n--- sample (temperature {args.temperature}) ---\n{args.prompt}{text}")
         return result
 
-    def epoch_metrics(self, model_name: str, model_args: dict) -> dict:
+    def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
         """Bits per token on the validation text (`zoo.training.callbacks.TokenMetrics`)."""
         return {"val_bpc": "min"}
 

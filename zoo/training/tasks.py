@@ -94,50 +94,133 @@ def _splits(make, seed: int, train: int, validation: int, test: int, **options) 
 def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validation: int = 500, test: int = 1000):
     """Seeded reviews whose label depends on word order (`zoo.data.reviews`), for `sentiment_rnn`."""
     from zoo.data.reviews import make_reviews
-    from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
 
     parts = _splits(make_reviews, seed, train, validation, test)
-    vocabulary = review_vocabulary(parts[0].texts)
     order_dependent = {"contrast", "not_but"}
+    ordered = [np.isin(np.array(p.cases), list(order_dependent)) for p in parts]  # what a bag of words cannot tell
+    return _texts_task(
+        [p.texts for p in parts], [p.labels for p in parts], f"{train} seeded reviews", 24,
+        extra={"accuracy_order_dependent": ordered},
+    )  # fmt: skip
 
-    x = [encode_reviews(p.texts, vocabulary) for p in parts]
-    y = [np.asarray(p.labels, np.float32) for p in parts]
+
+def _texts_task(texts: list, labels: list, description: str, maxlen: int, *, extra=None, max_tokens=None) -> TaskData:
+    """A `TaskData` of two-class texts split `[train, validation, test]`, encoded as words (`maxlen` at most) of
+    the training split's vocabulary (`max_tokens` words at most); scored by accuracy, and by accuracy over each
+    mask of `extra`."""
+    from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
+
+    vocabulary = review_vocabulary(texts[0], max_tokens)
+    x = [encode_reviews(t, vocabulary, maxlen) for t in texts]
+    y = [np.asarray(labels_, np.float32) for labels_ in labels]
 
     def score(model, split):
         i = 1 if split == "validation" else 2
         right = (model.predict(x[i], batch_size=256, verbose=0)[:, 0] > 0.5) == y[i]
-        ordered = np.isin(np.array(parts[i].cases), list(order_dependent))  # what a bag of words cannot tell
-        return {"accuracy": float(right.mean()), "accuracy_order_dependent": float(right[ordered].mean())}
+        masks = {name: parts[i] for name, parts in (extra or {}).items()}
+        return {"accuracy": float(right.mean()), **{name: float(right[m].mean()) for name, m in masks.items()}}
 
     return TaskData(
-        f"{train} seeded reviews (vocabulary of {len(vocabulary)} words)", x[0], y[0], x[1], y[1], x[2], y[2],
+        f"{description} (vocabulary of {len(vocabulary)} words)", x[0], y[0], x[1], y[1], x[2], y[2],
         score=score, model_args={"vocab_size": len(vocabulary)},
     )  # fmt: skip
 
 
+def reviews_file_data(source: str, seed: int = 0, model_args=None, *, model_name=None, train=None, options=None):
+    """Your own two-class texts (`zoo.data.task_files.read_labelled_texts`) for `sentiment_rnn`, split 80/10/10
+    by a seeded, stratified draw; each text cut at the 95th percentile of the training texts' lengths in words
+    (at most `MAX_WORDS`). The second class (sorted) is the positive one (1)."""
+    from zoo.data.task_files import read_labelled_texts
+    from zoo.models.rnn.sentiment import review_words
+
+    read = read_labelled_texts(source, **(options or {}))
+    if len(read.classes) != 2:
+        raise InputError(f"{source} has {len(read.classes)} labels ({', '.join(read.classes)}); sentiment_rnn "
+                         f"tells two apart.")  # fmt: skip
+    parts = _three_parts(len(read.texts), seed, train, read.labels)
+    texts = [[read.texts[i] for i in part] for part in parts]
+    lengths = [len(review_words(text)) for text in texts[0]]
+    maxlen = int(min(max(np.percentile(lengths, 95), 1), MAX_WORDS))
+    described = f"{len(parts[0])} texts of {source} ({read.classes[0]} 0, {read.classes[1]} 1; {maxlen} words at most)"
+    return _texts_task(texts, [read.labels[part] for part in parts], described, maxlen, max_tokens=MAX_VOCABULARY)
+
+
+#: The longest text (in words) `reviews_file_data` keeps, and its vocabulary's size at most (`sentiment_rnn`'s
+#: default `vocab_size`).
+MAX_WORDS, MAX_VOCABULARY = 400, 20_000
+
+
+def _three_parts(n: int, seed: int, train: int | None, labels=None) -> list:
+    """Index arrays `[train, validation, test]`: a seeded 80/10/10 draw (stratified by `labels` where given),
+    the training part cut to its first `train` where given."""
+    from zoo.data.image_folder import held_out_indices
+
+    labels = np.zeros(n, int) if labels is None else np.asarray(labels)
+    test = held_out_indices(labels, 0.1, seed)
+    rest = np.setdiff1d(np.arange(n), test)
+    validation = rest[held_out_indices(labels[rest], 1 / 9, seed + VALIDATION_SEED_OFFSET)]
+    training = np.random.default_rng(seed).permutation(np.setdiff1d(rest, validation))
+    if len(validation) == 0 or len(test) == 0:
+        raise InputError(f"{n} examples leave no validation or test part; give at least 10 of each class.")
+    return [training[:train] if train else training, validation, test]
+
+
 def dates_data(seed: int = 0, model_args=None, *, train: int = 8000, validation: int = 300, test: int = 1000):
     """Human-written dates and their ISO forms (`zoo.data.dates`), teacher-forced, for `seq2seq_attention`."""
-    from zoo.data.dates import END, START, decode, encode, make_dates, source_vocabulary, target_vocabulary
+    from zoo.data.dates import make_dates, source_vocabulary, target_vocabulary
+
+    pairs = _splits(make_dates, seed, train, validation, test)
+    description = f"{train} seeded dates in {len(set(pairs[0].formats))} formats"
+    return _pairs_task([(p.sources, p.targets) for p in pairs], source_vocabulary(), target_vocabulary(), (30, 11),
+                       description)  # fmt: skip
+
+
+def _pairs_task(parts: list, source_vocabulary: list, target_vocabulary: list, lengths: tuple, description: str):
+    """A `TaskData` of `[(sources, targets)]` for train, validation and test, as character ids of the two
+    vocabularies (the target's holds `<start>` and `<end>`) cut at `lengths` (source, target); teacher-forced,
+    scored by the exact match of greedy translations."""
+    from zoo.data.dates import END, START, decode, encode
     from zoo.decoding.conditional import greedy_decode
 
-    src, tgt = source_vocabulary(), target_vocabulary()
-    pairs = _splits(make_dates, seed, train, validation, test)
+    src, tgt = source_vocabulary, target_vocabulary
+    source_length, target_length = lengths
 
-    def arrays(p):
-        x = [encode(p.sources, src, 30), encode([START + t for t in p.targets], tgt, 11)]
-        return x, encode([t + END for t in p.targets], tgt, 11)
+    def arrays(sources, targets):
+        x = [encode(sources, src, source_length), encode([START + t for t in targets], tgt, target_length)]
+        return x, encode([t + END for t in targets], tgt, target_length)
 
-    (x0, y0), (x1, y1), (x2, y2) = (arrays(p) for p in pairs)
+    (x0, y0), (x1, y1), (x2, y2) = (arrays(*p) for p in parts)
 
     def score(model, split):
-        p, x = (pairs[1], x1) if split == "validation" else (pairs[2], x2)
-        found = greedy_decode(model, x[0], tgt.index(START), tgt.index(END), 11)
-        return {"exact_match": float(np.mean([decode(f, tgt) == t for f, t in zip(found, p.targets, strict=True)]))}
+        targets, x = (parts[1][1], x1) if split == "validation" else (parts[2][1], x2)
+        found = greedy_decode(model, x[0], tgt.index(START), tgt.index(END), target_length)
+        return {"exact_match": float(np.mean([decode(f, tgt) == t for f, t in zip(found, targets, strict=True)]))}
 
     return TaskData(
-        f"{train} seeded dates in {len(set(pairs[0].formats))} formats", x0, y0, x1, y1, x2, y2,
-        score=score,
+        description, x0, y0, x1, y1, x2, y2, score=score,
+        model_args={"source_vocab_size": len(src), "target_vocab_size": len(tgt)},
     )  # fmt: skip
+
+
+def pairs_file_data(source: str, seed: int = 0, model_args=None, *, model_name=None, train=None, options=None):
+    """Your own translation pairs (`zoo.data.task_files.read_text_pairs`) for `seq2seq_attention`, as
+    characters: split 80/10/10 by a seeded draw, the vocabularies and lengths (at most `MAX_CHARACTERS`) those of
+    the training pairs; a character the training pairs lack reads as `?`."""
+    from zoo.data.dates import END, START
+    from zoo.data.task_files import read_text_pairs
+
+    read = read_text_pairs(source)
+    parts = _three_parts(len(read.sources), seed, train)
+    pairs = [([read.sources[i] for i in part], [read.targets[i] for i in part]) for part in parts]
+    sources, targets = pairs[0]
+    chars = (sorted(set("".join(sources)) - {"?"}), sorted(set("".join(targets)) - {"?"}))
+    lengths = (min(max(map(len, sources)), MAX_CHARACTERS), min(max(map(len, targets)) + 1, MAX_CHARACTERS))
+    description = f"{len(sources)} pairs of {source} (characters, at most {lengths[0]} in and {lengths[1]} out)"
+    return _pairs_task(pairs, ["", "?", *chars[0]], ["", "?", START, END, *chars[1]], lengths, description)
+
+
+#: The longest source or target (in characters, `<end>` included) `pairs_file_data` keeps.
+MAX_CHARACTERS = 200
 
 
 def clips_data(seed: int = 0, model_args=None, *, train: int = 1200, validation: int = 200, test: int = 400):
@@ -199,29 +282,55 @@ def sunspots_data(seed: int = 0, model_args=None, *, model_name: str = "autoregr
     `train` must be None: the series is what it is."""
     if train is not None:
         raise InputError(f"train_examples does not apply to the sunspot series (it has its own years), got {train!r}.")
-    from zoo.data.series import load_sunspots, sliding_windows
+    from zoo.data.series import load_sunspots
 
-    width = (model_args or {}).get("tau", model_info(model_name).default_args.get("tau", SUNSPOT_WINDOW))
     _, values = load_sunspots()
-    a, b = int(len(values) * 0.70), int(len(values) * 0.85)
-    mean, scale = float(values[:a].mean()), float(values[:a].std())
-    scaled = (values - mean) / scale
-    x, y = sliding_windows(scaled, width)
-    end = np.arange(len(y)) + width  # the year each target is
-    split = [end < a, (end >= a) & (end < b), end >= b]
+    width = _window(model_name, model_args)
+    return _series_task(values, width, f"{len(values)} yearly sunspot numbers, windows of {width} years", "sunspots")
 
+
+def _window(model_name: str, model_args) -> int:
+    """How many past values a forecaster reads: its `tau`, else `SUNSPOT_WINDOW`."""
+    return (model_args or {}).get("tau", model_info(model_name).default_args.get("tau", SUNSPOT_WINDOW))
+
+
+def _series_task(values: np.ndarray, width: int, description: str, unit: str) -> TaskData:
+    """A `TaskData` of windows of `width` past values and the next one, cut by time 70/15/15 (by the time of
+    the value predicted), scaled by the training part's mean and spread; scored by the mean absolute error in
+    the series' own units (`mae_<unit>`) and that of repeating the last value."""
+    from zoo.data.series import sliding_windows
+
+    a, b = int(len(values) * 0.70), int(len(values) * 0.85)
+    mean, scale = float(values[:a].mean()), float(values[:a].std()) or 1.0
+    x, y = sliding_windows((values - mean) / scale, width)
+    end = np.arange(len(y)) + width  # the time step each target is
+    split = [end < a, (end >= a) & (end < b), end >= b]
+    if not all(m.any() for m in split):
+        raise InputError(f"{len(values)} values leave no validation or test windows of {width} past values; give "
+                         f"at least {int(np.ceil((width + 1) / 0.15))} values or a smaller tau.")  # fmt: skip
     parts = [(x[m], y[m, None]) for m in split]
+    headline = f"mae_{unit}"
 
     def score(model, which):
         inputs, targets = parts[1] if which == "validation" else parts[2]
         found = model.predict(inputs, batch_size=256, verbose=0)
-        return {"mae_sunspots": float(np.mean(np.abs(found - targets)) * scale),
-                "mae_last_year_baseline": float(np.mean(np.abs(inputs[:, -1:] - targets)) * scale)}  # fmt: skip
+        return {headline: float(np.mean(np.abs(found - targets)) * scale),
+                "mae_last_value_baseline": float(np.mean(np.abs(inputs[:, -1:] - targets)) * scale)}  # fmt: skip
 
-    return TaskData(
-        f"{len(values)} yearly sunspot numbers, windows of {width} years", *parts[0], *parts[1], *parts[2],
-        score=score,
-    )  # fmt: skip
+    return TaskData(description, *parts[0], *parts[1], *parts[2], score=score)
+
+
+def series_file_data(source: str, seed: int = 0, model_args=None, *, model_name: str, train=None, options=None):
+    """Your own series (`zoo.data.task_files.read_series`, one CSV column) for a forecaster, cut by time as the
+    sunspots are; scored as `mae_series`, in the column's units."""
+    from zoo.data.task_files import read_series
+
+    if train is not None:
+        raise InputError(f"train_examples does not apply to a series (its steps are what they are), got {train!r}.")
+    read = read_series(source, **(options or {}))
+    width = _window(model_name, model_args)
+    description = f"{len(read.values)} values of column {read.column!r} of {source}, windows of {width}"
+    return _series_task(read.values, width, description, "series")
 
 
 def latent_sunspots_data(seed: int = 0, model_args=None, train=None):
@@ -264,12 +373,18 @@ MAKERS = {
 }
 
 
-def make_task_data(model_name: str, seed: int = 0, model_args=None, train_examples=None) -> TaskData:
+#: The makers of data from your own files (`--data FILE`), by the kind of data a recipe names (`recipe.data`).
+FILE_MAKERS = {"reviews": reviews_file_data, "dates": pairs_file_data, "series": series_file_data}
+
+
+def make_task_data(
+    model_name: str, seed: int = 0, model_args=None, train_examples=None, *, data=None, data_options=None
+) -> TaskData:
     """The `TaskData` of `model_name`'s recipe (its `make_data`, a maker of `MAKERS`), for builder
-    arguments `model_args`.
+    arguments `model_args`, or of your own file `data` (the recipe's kind's maker in `FILE_MAKERS`).
 
     Raises:
-        InputError: the recipe names no maker of this module.
+        InputError: the recipe names no maker of this module, or its kind reads no files of yours.
     """
     recipe = model_info(model_name).recipe
     check_positive_int("train_examples", train_examples, optional=True)
@@ -277,7 +392,14 @@ def make_task_data(model_name: str, seed: int = 0, model_args=None, train_exampl
         made_by = None if recipe is None else recipe.make_data
         raise InputError(f"{model_name}'s recipe names the data maker {made_by!r}; accepted: {', '.join(MAKERS)}.")
     sizes = {} if train_examples is None else {"train": train_examples}
-    return MAKERS[recipe.make_data](seed, {**recipe.model_defaults, **(model_args or {})}, **sizes)
+    model_args = {**recipe.model_defaults, **(model_args or {})}
+    if data is None:
+        return MAKERS[recipe.make_data](seed, model_args, **sizes)
+    if recipe.data not in FILE_MAKERS:
+        raise InputError(f"{model_name} trains on the package's {recipe.data} data only; your own files train the "
+                         f"models of {', '.join(FILE_MAKERS)} data.")  # fmt: skip
+    maker = FILE_MAKERS[recipe.data]
+    return maker(data, seed, model_args, model_name=model_name, options=data_options, **sizes)
 
 
 def train_task(
@@ -287,9 +409,11 @@ def train_task(
     batch_size: int | None = None,
     learning_rate: float | None = None,
     train_examples: int | None = None,
+    data: str | None = None,
+    data_options: dict | None = None,
     **model_args: object,
 ) -> TrainingResult:
-    """Train a registered sequence-task model on its recipe's data.
+    """Train a registered sequence-task model on its recipe's data, or on your own file.
 
     Args:
         model_name: a model whose recipe names one of this module's data
@@ -299,7 +423,11 @@ def train_task(
         batch_size: examples per batch (default: the model's recipe).
         learning_rate: Adam's step size (default: the model's recipe).
         train_examples: how many training examples to make (default: the
-            task's own; the held-out splits keep their sizes).
+            task's own; the held-out splits keep their sizes); of your own file, how many of its training
+            part to use.
+        data: your own file or folder (`zoo.data.task_files`) for the models of the kinds of data in
+            `FILE_MAKERS`: a CSV/TSV or folder of labelled texts, a TSV of translation pairs, a CSV series.
+        data_options: the file's column names (`text_column` and `label_column`, or `column`).
         **model_args: builder arguments over the recipe's `model_defaults`.
 
     Returns:
@@ -321,7 +449,7 @@ def train_task(
     check_positive_number("learning_rate", learning_rate)
     builder_args = {**recipe.model_defaults, **model_args}
     check_model_arguments(model_name, builder_args)
-    data = make_task_data(model_name, options.seed, model_args, train_examples)
+    data = make_task_data(model_name, options.seed, model_args, train_examples, data=data, data_options=data_options)
     settings = {
         "trainer": "tasks",
         "model": model_name,

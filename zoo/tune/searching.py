@@ -244,11 +244,14 @@ def image_search_data(
     )
 
 
-def task_search_data(model_name, *, batch_size=None, train_examples=None, seed=0, model_args=None) -> SearchData:
-    """A sequence task's data (`zoo.training.tasks`) for a search, made and batched as `zoo train` does."""
+def task_search_data(
+    model_name, *, batch_size=None, train_examples=None, seed=0, model_args=None, data=None, data_options=None
+) -> SearchData:
+    """A sequence task's data (`zoo.training.tasks`) for a search, made and batched as `zoo train` does: the
+    task's own, or your file `data` (with `data_options`, its column names)."""
     from zoo.training.tasks import ValidationScore, make_task_data, task_datasets
 
-    data = make_task_data(model_name, seed, model_args, train_examples)
+    data = make_task_data(model_name, seed, model_args, train_examples, data=data, data_options=data_options)
     batch_size = batch_size or model_info(model_name).recipe.batch_size
     train, validation, steps = task_datasets(data, batch_size, seed)
     return SearchData(
@@ -308,7 +311,7 @@ def _check_same_search(directory: pathlib.Path, settings: dict) -> None:
         recorded = dict(saved)
         recorded.setdefault("objective", objectives_text(read_objectives(None)))  # a search made before objectives
         recorded.setdefault("stopping", None)  # and before the stopping rule
-        for key in RECORDED_FROM_HYPERMODEL:  # and a search made from Python before it recorded its model
+        for key in (*RECORDED_FROM_HYPERMODEL, "data_flags"):  # and a search made before they were recorded
             if key in settings and key not in recorded:
                 recorded[key] = settings[key]
         if recorded != settings:

@@ -88,6 +88,7 @@ class BestSettings:
         learning_rate: the trial's rate when the search searched it, else the rate every trial used.
         scores: the trial's metrics (`val_loss`, `params`...).
         directory: the search folder.
+        data_flags: the flags that said which data the search read, as typed (`["--data", "photos/"]`).
     """
 
     model: str
@@ -96,6 +97,7 @@ class BestSettings:
     learning_rate: float | None
     scores: dict
     directory: str
+    data_flags: tuple = ()
 
     def command(self, budget: str = "--epochs N") -> str:
         """The `zoo train` command line that trains these settings.
@@ -107,6 +109,7 @@ class BestSettings:
             The command, quoted for a POSIX shell.
         """
         parts = ["zoo", "train", self.model, "--from-search", self.directory, "--trial", self.trial_id]
+        parts += list(self.data_flags)
         return " ".join(shlex.quote(p) for p in parts) + " " + budget
 
 
@@ -156,5 +159,5 @@ def best_settings(directory: str | os.PathLike, trial: str | None = None) -> Bes
     return BestSettings(
         model=search["model"], trial_id=row["trial_id"], model_args={**search.get("fixed", {}), **searched},
         learning_rate=rate, scores={k: v for k, v in scores.items() if not k.startswith("tuner_")},
-        directory=str(directory),
+        directory=str(directory), data_flags=tuple(search.get("data_flags", ())),
     )  # fmt: skip

@@ -17,14 +17,19 @@ import numpy as np
 from zoo.models.rnn.arguments import check_sentiment_rnn
 
 PAD, UNKNOWN = "", "[UNK]"
-_TOKEN = re.compile(r"[a-z']+")
+_TOKEN = re.compile(r"[\w']+")  # letters of any script, digits, apostrophes
+
+
+def review_words(text: str) -> list:
+    """The words of `text`, lower-cased: runs of letters (of any script), digits and apostrophes."""
+    return _TOKEN.findall(text.lower())
 
 
 def review_vocabulary(texts, max_tokens: int | None = None) -> list:
     """Words by falling frequency after `["", "[UNK]"]` (ids 0: padding, 1: unknown)."""
     counts = {}
     for text in texts:
-        for word in _TOKEN.findall(text.lower()):
+        for word in review_words(text):
             counts[word] = counts.get(word, 0) + 1
     words = sorted(counts, key=lambda w: (-counts[w], w))
     return [PAD, UNKNOWN, *(words[: max_tokens - 2] if max_tokens else words)]
@@ -35,7 +40,7 @@ def encode_reviews(texts, vocabulary, maxlen: int = 24) -> np.ndarray:
     index = {w: i for i, w in enumerate(vocabulary)}
     out = np.zeros((len(texts), maxlen), np.int32)
     for row, text in enumerate(texts):
-        ids = [index.get(w, 1) for w in _TOKEN.findall(text.lower())][:maxlen]
+        ids = [index.get(w, 1) for w in review_words(text)][:maxlen]
         out[row, : len(ids)] = ids
     return out
 
