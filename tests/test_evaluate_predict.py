@@ -84,8 +84,8 @@ def test_evaluate_and_predict_read_your_files(digit_files, tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["predict", "text_generator_stdlib", "a.png"], "zoo predict labels images so far; text_generator is a"),
-        (["evaluate", "text_generator_stdlib", "--data", "x"], "zoo evaluate scores image classifiers so far"),
+        (["predict", "text_generator_stdlib", "a.png"], "and translates so far; text_generator is a"),
+        (["evaluate", "text_generator_stdlib", "--data", "x"], "models trained on your texts, pairs or series so far"),
         (["predict", PRESET, "notes.txt"], "notes.txt is not an image file"),
         (["predict", PRESET, "fake.png"], "fake.png is not a PNG image"),
         (["predict", PRESET, "a.png", "--out", "taken.csv"], "--out taken.csv exists"),

@@ -160,3 +160,53 @@ def test_a_search_on_your_series_prints_the_command_that_trains_on_it_again(tmp_
     assert settings["data"].startswith(f"100 values of column 'level' of {series}")
     assert main([*tune[:5], "other", *tune[6:]]) == 2  # another column is another search: refused, not mixed in
     assert "changed: data_flags" in capsys.readouterr().err
+
+
+def test_a_reviews_run_evaluates_and_labels_new_texts_with_its_own_vocabulary(tmp_path, capsys):
+    reviews = write_reviews(tmp_path / "reviews.csv")
+    run = tmp_path / "run"
+    assert main(["train", "sentiment_rnn", "--data", str(reviews), "--epochs", "4", "--verbose", "0",
+                 "--out", str(run)]) == 0  # fmt: skip
+    encoding = json.loads((run / "encoding.json").read_text())
+    assert encoding["classes"] == ["neg", "pos"] and "w0" not in encoding["vocabulary"][:2]
+    other = write_reviews(tmp_path / "other.csv", n=60)  # the same kind of texts, scored all
+    assert main(["evaluate", str(run / "model.keras"), "--data", str(other), "--out", str(tmp_path / "ev")]) == 0
+    scores = json.loads((tmp_path / "ev" / "scores.json").read_text())
+
+    import keras
+
+    from zoo.models.rnn.sentiment import encode_reviews
+
+    model = keras.saving.load_model(run / "model.keras", compile=False)
+    read = read_labelled_texts(other)
+    found = model.predict(encode_reviews(read.texts, encoding["vocabulary"], encoding["maxlen"]), verbose=0)[:, 0]
+    assert scores["accuracy"] == pytest.approx(float(np.mean((found > 0.5) == read.labels)))
+    capsys.readouterr()
+    texts = tmp_path / "texts.txt"
+    texts.write_text("the film was lovely, w7 and great\n\nthe film was awful, w9 and poor\n")
+    assert main(["predict", str(run / "model.keras"), str(texts), "the film was bad, and dull", "--top-k", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in lines] == ["pos", "neg", "neg"]
+
+
+def test_a_series_run_scores_another_series_with_its_own_scaling(tmp_path):
+    series = tmp_path / "series.csv"
+    series.write_text("t,v\n" + "".join(f"{i},{np.sin(i / 4)}\n" for i in range(120)))
+    run = tmp_path / "run"
+    assert main(["train", "autoregressive_forecaster", "--data", str(series), "--epochs", "2", "--verbose", "0",
+                 "--out", str(run)]) == 0  # fmt: skip
+    later = tmp_path / "later.csv"
+    values = 3 + np.cos(np.arange(60) / 4)  # another level: scaled as the training series was, not by itself
+    later.write_text("t,v\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)))
+    assert main(["evaluate", str(run / "model.keras"), "--data", str(later), "--out", str(tmp_path / "ev")]) == 0
+    scores = json.loads((tmp_path / "ev" / "scores.json").read_text())
+
+    import keras
+
+    from zoo.data.series import sliding_windows
+
+    encoding = json.loads((run / "encoding.json").read_text())
+    model = keras.saving.load_model(run / "model.keras", compile=False)
+    x, y = sliding_windows((values - encoding["mean"]) / encoding["scale"], encoding["width"])
+    found = model.predict(x, verbose=0)[:, 0]
+    assert scores["mae_series"] == pytest.approx(float(np.mean(np.abs(found - y))) * encoding["scale"], rel=1e-5)

@@ -49,6 +49,15 @@ class Source:
         names = self.settings.get("classes")
         return tuple(names) if names else None
 
+    @property
+    def encoding(self) -> dict | None:
+        """What a sequence-task model's run recorded to read new inputs (its vocabularies, lengths, classes or
+        scaling: `encoding.json` beside the `.keras` file, `zoo.training.tasks.TaskData.encoding`), or None."""
+        from zoo.json_files import read_json
+
+        path = pathlib.Path(self.path).parent / "encoding.json"
+        return read_json(path) if self.kind == "file" and path.is_file() else None
+
     def load(self) -> keras.Model:
         """The model, weights and all (a preset's files checked against its card first)."""
         if self.kind == "preset":
@@ -181,3 +190,41 @@ def top_k(probabilities: np.ndarray, class_names: Sequence[str], k: int) -> list
     """For each row of class probabilities, its `k` most probable `[class name, probability]`, best first."""
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
     return [[[class_names[j], float(row[j])] for j in best] for row, best in zip(probabilities, order, strict=True)]
+
+
+def text_inputs(inputs: Sequence[str]) -> list[str]:
+    """The texts `zoo predict` labels: each input itself, or, for an existing `.txt` file, each of its non-empty
+    lines."""
+    texts = []
+    for item in inputs:
+        path = pathlib.Path(item)
+        if path.suffix.lower() == ".txt" and path.is_file():
+            texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        else:
+            texts.append(item)
+    if not texts:
+        raise InputError(f"no text to label in {', '.join(inputs)}: the files hold only empty lines.")
+    return texts
+
+
+def label_texts(model: keras.Model, texts: Sequence[str], encoding: dict, k: int) -> list[list]:
+    """For each text, a two-class text model's (`sentiment_rnn`'s) `k` most probable `[class name, probability]`,
+    the words read with the run's vocabulary and length (`encoding`)."""
+    from zoo.models.rnn.sentiment import encode_reviews
+
+    ids = encode_reviews(texts, encoding["vocabulary"], encoding["maxlen"])
+    positive = model.predict(ids, batch_size=256, verbose=0)[:, 0].astype(float)
+    return top_k(np.stack([1 - positive, positive], axis=1), encoding["classes"], k)
+
+
+def translate(model: keras.Model, texts: Sequence[str], encoding: dict) -> list[str]:
+    """Each text's greedy translation by a `seq2seq_attention` model, its characters read and written with the
+    run's vocabularies and lengths (`encoding`)."""
+    from zoo.data.dates import END, START, decode, encode
+    from zoo.decoding.conditional import greedy_decode
+
+    source, target = encoding["source_vocabulary"], encoding["target_vocabulary"]
+    source_length, target_length = encoding["lengths"]
+    found = greedy_decode(model, encode(texts, source, source_length), target.index(START), target.index(END),
+                          target_length)  # fmt: skip
+    return [decode(row, target) for row in found]

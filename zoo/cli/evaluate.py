@@ -15,11 +15,14 @@ def add_parser(subparsers) -> None:
         help="score a preset or a saved model on labelled data",
         description="Score a preset, a preset folder or a .keras file on labelled data with its task's metric: "
         "for an image classifier, accuracy, each class's recall and precision, and the confusion matrix, printed "
-        "and written to --out as scores.json and confusion.png.",
+        "and written to --out as scores.json and confusion.png; for a model zoo train trained on your texts, pairs "
+        "or series (its run folder's model.keras), the task's scores on every example of --data.",
     )
     p.add_argument("model", help="a preset (zoo list --pretrained), a preset folder, or a .keras file")
     p.add_argument("--data", required=True, help="a named image set (its test split), or a folder of class "
-                   "subfolders or a CSV of path,label (every image in it)")  # fmt: skip
+                   "subfolders or a CSV of path,label (every image in it); or your texts, pairs or series, read as "
+                   "zoo train reads them")  # fmt: skip
+    common.add_kind_flags(p, "evaluate")
     p.add_argument("--out", type=pathlib.Path, help="a new folder for the scores (default: evaluations/MODEL, "
                    "numbered if taken)")  # fmt: skip
     add_debug_flag(p)

@@ -14,12 +14,14 @@ def add_parser(subparsers) -> None:
     """The `zoo predict` subcommand's arguments."""
     p = subparsers.add_parser(
         "predict",
-        help="label images with a preset or a saved model",
+        help="label images or texts, or translate, with a preset or a saved model",
         description="Label inputs with a preset, a preset folder or a .keras file: for an image classifier, each "
-        "image's most probable classes with their probabilities. Inputs are image files or folders of them.",
+        "image's most probable classes with their probabilities (inputs: image files or folders of them); for a "
+        "sentiment_rnn or seq2seq_attention run's model.keras, each text's labels or its translation (inputs: "
+        "texts, or .txt files read line by line).",
     )
     p.add_argument("model", help="a preset (zoo list --pretrained), a preset folder, or a .keras file")
-    p.add_argument("inputs", nargs="+", help="image files, or folders searched for images")
+    p.add_argument("inputs", nargs="+", help="image files, or folders searched for images; or texts, or .txt files")
     p.add_argument("--top-k", type=positive_int_arg, default=3, help="classes per input (default: 3)")
     p.add_argument("--out", type=pathlib.Path, help="also write the labels to a new FILE.csv or FILE.jsonl")
     add_debug_flag(p)

@@ -120,8 +120,8 @@ class DataKind:
     def prepare_evaluation(self, args, source):
         """Check `zoo evaluate --data` for the model `source` holds (a `zoo.inference.Source`) before
         TensorFlow starts; returns what `evaluate` scores. Default: refused, the kind cannot be scored yet."""
-        raise InputError(f"zoo evaluate scores image classifiers so far; {source.model} is a model of "
-                         f"{self.name} data.")  # fmt: skip
+        raise InputError(f"zoo evaluate scores image classifiers and models trained on your texts, pairs or series "
+                         f"so far; {source.model} is a model of {self.name} data.")  # fmt: skip
 
     def evaluate(self, args, source, prepared) -> dict:
         """Score `source`'s model on `prepared` (`prepare_evaluation`'s), print the scores, write them to `args.out`;
@@ -131,7 +131,8 @@ class DataKind:
     def prepare_prediction(self, args, source):
         """Check `zoo predict`'s inputs for `source`'s model before TensorFlow starts; returns what `predict`
         labels. Default: refused, the kind cannot be labelled yet."""
-        raise InputError(f"zoo predict labels images so far; {source.model} is a model of {self.name} data.")
+        raise InputError(f"zoo predict labels images and texts and translates so far; {source.model} is a model of "
+                         f"{self.name} data.")  # fmt: skip
 
     def predict(self, args, source, prepared) -> list:
         """Label `prepared` with `source`'s model, print the labels, write them to `args.out` if given; returns

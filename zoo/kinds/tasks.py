@@ -27,15 +27,16 @@ FILE_FLAGS = {
         Flag("data", None, "your own texts: a CSV/TSV with text and label columns, or a folder of class "
              "subfolders of .txt files", reads_data=True),  # fmt: skip
         Flag("text_column", None, "your own CSV/TSV: the text column (default: text, review, sentence...)",
-             reads_data=True),  # fmt: skip
+             reads_data=True, commands=("train", "tune", "evaluate")),  # fmt: skip
         Flag("label_column", None, "your own CSV/TSV: the label column (default: label, sentiment, class...)",
-             reads_data=True),  # fmt: skip
+             reads_data=True, commands=("train", "tune", "evaluate")),  # fmt: skip
     ),
     "dates": (Flag("data", None, "your own translation pairs: a tab-separated file of source<TAB>target lines",
                    reads_data=True),),  # fmt: skip
     "series": (
         Flag("data", None, "your own series: a CSV file with a header, one row per time step", reads_data=True),
-        Flag("series_column", None, "your own CSV: the series' column (default: the last)", reads_data=True),
+        Flag("series_column", None, "your own CSV: the series' column (default: the last)", reads_data=True,
+             commands=("train", "tune", "evaluate")),  # fmt: skip
     ),
 }
 #: Each file flag's argument of `zoo.data.task_files`' readers.
@@ -106,6 +107,62 @@ class TaskKind(DataKind):
         from zoo.training.held_out import task_score
 
         return task_score
+
+    def _encoding(self, source) -> dict:
+        """The encoding `source`'s run recorded (`encoding.json`), or refused for a kind that reads no files."""
+        if self.name not in FILE_FLAGS:
+            raise InputError(f"{source.model} is a model of the package's {self.name} data; zoo evaluate and zoo "
+                             f"predict take models of {', '.join(FILE_FLAGS)} data and image classifiers.")  # fmt: skip
+        if source.encoding is None:
+            raise InputError(f"{source.path} has no encoding.json beside it (the vocabularies or scaling its run "
+                             f"read with): give the model.keras of a zoo train run folder.")  # fmt: skip
+        return source.encoding
+
+    def prepare_evaluation(self, args, source):
+        """Your own file (`--data`), read and checked before TensorFlow starts; returns the run's encoding."""
+        encoding = self._encoding(source)
+        self.check(args, None)
+        return encoding
+
+    def evaluate(self, args, source, prepared) -> dict:
+        """The task's scores (`zoo.training.tasks.file_evaluation_data`) on every example of `--data`, printed and
+        written to `args.out` as `scores.json`."""
+        from zoo.json_files import write_json_atomically
+        from zoo.training.tasks import file_evaluation_data
+
+        data = file_evaluation_data(source.model, args.data, prepared, self.data_options(args))
+        scores = data.score(source.load(), "test")
+        print(f"{source.path} on {data.description}: " + ", ".join(f"{k.replace('_', ' ')} {v:.4f}"
+                                                                   for k, v in scores.items()))  # fmt: skip
+        args.out.mkdir(parents=True)
+        write_json_atomically(args.out / "scores.json", {"model": source.path, "data": str(args.data), **scores})
+        print(f"written: {args.out / 'scores.json'}")
+        return scores
+
+    def prepare_prediction(self, args, source):
+        """The texts to label or translate (`zoo.inference.text_inputs`) and the run's encoding."""
+        from zoo.inference import text_inputs
+
+        if self.name == "series":
+            raise InputError(f"zoo predict labels texts and translates; score {source.model} on a series with zoo "
+                             f"evaluate --data FILE.csv.")  # fmt: skip
+        return text_inputs(args.inputs), self._encoding(source)
+
+    def predict(self, args, source, prepared) -> list:
+        """Each text's `--top-k` labels with their probabilities (`sentiment_rnn`), or its greedy translation
+        (`seq2seq_attention`), printed."""
+        from zoo.inference import label_texts, translate
+
+        texts, encoding = prepared
+        model = source.load()
+        if self.name == "reviews":
+            tops = label_texts(model, texts, encoding, args.top_k)
+        else:
+            tops = [[[found, None]] for found in translate(model, texts, encoding)]
+        records = [{"input": text, "top": top} for text, top in zip(texts, tops, strict=True)]
+        for r in records:
+            print(f"{r['input']}: " + ", ".join(name if p is None else f"{name} {p:.3f}" for name, p in r["top"]))
+        return records
 
     def epoch_metrics(self, model_name: str, model_args: dict, data: str | None = None) -> dict:
         """The task's headline on its validation split (`HEADLINES`, `zoo.training.tasks.ValidationScore`); a series

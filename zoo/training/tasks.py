@@ -31,6 +31,7 @@ import numpy as np
 
 from zoo.errors import InputError
 from zoo.factory import create_model
+from zoo.json_files import write_json_atomically
 from zoo.registry import check_model_arguments, model_info
 from zoo.run_folder import fingerprint, settings_of
 from zoo.training.fit import shuffled_batches
@@ -49,7 +50,10 @@ class TaskData:
     the builder arguments the data fixes (a vocabulary size, an input
     shape); `score(model, split)` the task's own figures on the
     `"validation"` or `"test"` split as a dict, its first entry the
-    headline (reported as `val_<name>` every epoch).
+    headline (reported as `val_<name>` every epoch); `encoding` what a
+    model trained on it needs to read new inputs (vocabularies, lengths,
+    class names, the series' scaling), JSON-able, written to the run
+    folder as `encoding.json`.
     """
 
     description: str
@@ -61,6 +65,7 @@ class TaskData:
     y_test: np.ndarray
     score: Callable[..., dict]
     model_args: dict = dataclasses.field(default_factory=dict)
+    encoding: dict = dataclasses.field(default_factory=dict)
 
     def identity(self) -> str:
         """The SHA-256 of the training arrays (what the run folder records)."""
@@ -98,19 +103,21 @@ def reviews_data(seed: int = 0, model_args=None, *, train: int = 4000, validatio
     parts = _splits(make_reviews, seed, train, validation, test)
     order_dependent = {"contrast", "not_but"}
     ordered = [np.isin(np.array(p.cases), list(order_dependent)) for p in parts]  # what a bag of words cannot tell
+    encoding = {"maxlen": 24, "classes": ["negative", "positive"]}
     return _texts_task(
-        [p.texts for p in parts], [p.labels for p in parts], f"{train} seeded reviews", 24,
+        [p.texts for p in parts], [p.labels for p in parts], f"{train} seeded reviews", encoding,
         extra={"accuracy_order_dependent": ordered},
     )  # fmt: skip
 
 
-def _texts_task(texts: list, labels: list, description: str, maxlen: int, *, extra=None, max_tokens=None) -> TaskData:
-    """A `TaskData` of two-class texts split `[train, validation, test]`, encoded as words (`maxlen` at most) of
-    the training split's vocabulary (`max_tokens` words at most); scored by accuracy, and by accuracy over each
-    mask of `extra`."""
+def _texts_task(texts: list, labels: list, description: str, encoding: dict, *, extra=None) -> TaskData:
+    """A `TaskData` of two-class texts split `[train, validation, test]`, encoded as words (`encoding["maxlen"]`
+    at most) of `encoding["vocabulary"]`, or where it has none of the training split's (`encoding["max_tokens"]`
+    words at most); scored by accuracy, and by accuracy over each mask of `extra`."""
     from zoo.models.rnn.sentiment import encode_reviews, review_vocabulary
 
-    vocabulary = review_vocabulary(texts[0], max_tokens)
+    vocabulary = encoding.get("vocabulary") or review_vocabulary(texts[0], encoding.get("max_tokens"))
+    maxlen = encoding["maxlen"]
     x = [encode_reviews(t, vocabulary, maxlen) for t in texts]
     y = [np.asarray(labels_, np.float32) for labels_ in labels]
 
@@ -123,6 +130,7 @@ def _texts_task(texts: list, labels: list, description: str, maxlen: int, *, ext
     return TaskData(
         f"{description} (vocabulary of {len(vocabulary)} words)", x[0], y[0], x[1], y[1], x[2], y[2],
         score=score, model_args={"vocab_size": len(vocabulary)},
+        encoding={"vocabulary": vocabulary, "maxlen": maxlen, "classes": list(encoding["classes"])},
     )  # fmt: skip
 
 
@@ -142,7 +150,8 @@ def reviews_file_data(source: str, seed: int = 0, model_args=None, *, model_name
     lengths = [len(review_words(text)) for text in texts[0]]
     maxlen = int(min(max(np.percentile(lengths, 95), 1), MAX_WORDS))
     described = f"{len(parts[0])} texts of {source} ({read.classes[0]} 0, {read.classes[1]} 1; {maxlen} words at most)"
-    return _texts_task(texts, [read.labels[part] for part in parts], described, maxlen, max_tokens=MAX_VOCABULARY)
+    encoding = {"maxlen": maxlen, "classes": read.classes, "max_tokens": MAX_VOCABULARY}
+    return _texts_task(texts, [read.labels[part] for part in parts], described, encoding)
 
 
 #: The longest text (in words) `reviews_file_data` keeps, and its vocabulary's size at most (`sentiment_rnn`'s
@@ -199,6 +208,7 @@ def _pairs_task(parts: list, source_vocabulary: list, target_vocabulary: list, l
     return TaskData(
         description, x0, y0, x1, y1, x2, y2, score=score,
         model_args={"source_vocab_size": len(src), "target_vocab_size": len(tgt)},
+        encoding={"source_vocabulary": list(src), "target_vocabulary": list(tgt), "lengths": list(lengths)},
     )  # fmt: skip
 
 
@@ -294,18 +304,19 @@ def _window(model_name: str, model_args) -> int:
     return (model_args or {}).get("tau", model_info(model_name).default_args.get("tau", SUNSPOT_WINDOW))
 
 
-def _series_task(values: np.ndarray, width: int, description: str, unit: str) -> TaskData:
+def _series_task(values: np.ndarray, width: int, description: str, unit: str, scaling=None) -> TaskData:
     """A `TaskData` of windows of `width` past values and the next one, cut by time 70/15/15 (by the time of
     the value predicted), scaled by the training part's mean and spread; scored by the mean absolute error in
-    the series' own units (`mae_<unit>`) and that of repeating the last value."""
+    the series' own units (`mae_<unit>`) and that of repeating the last value. Given a `scaling` (a trained
+    model's `(mean, scale)`), every window is the test split."""
     from zoo.data.series import sliding_windows
 
-    a, b = int(len(values) * 0.70), int(len(values) * 0.85)
-    mean, scale = float(values[:a].mean()), float(values[:a].std()) or 1.0
+    a, b = (int(len(values) * 0.70), int(len(values) * 0.85)) if scaling is None else (0, 0)
+    mean, scale = scaling or (float(values[:a].mean()), float(values[:a].std()) or 1.0)
     x, y = sliding_windows((values - mean) / scale, width)
     end = np.arange(len(y)) + width  # the time step each target is
-    split = [end < a, (end >= a) & (end < b), end >= b]
-    if not all(m.any() for m in split):
+    split = [end < a, (end >= a) & (end < b), end >= b] if scaling is None else [end < 0, end < 0, end >= 0]
+    if not all(m.any() for m in split[2 if scaling else 0 :]):
         raise InputError(f"{len(values)} values leave no validation or test windows of {width} past values; give "
                          f"at least {int(np.ceil((width + 1) / 0.15))} values or a smaller tau.")  # fmt: skip
     parts = [(x[m], y[m, None]) for m in split]
@@ -317,7 +328,8 @@ def _series_task(values: np.ndarray, width: int, description: str, unit: str) ->
         return {headline: float(np.mean(np.abs(found - targets)) * scale),
                 "mae_last_value_baseline": float(np.mean(np.abs(inputs[:, -1:] - targets)) * scale)}  # fmt: skip
 
-    return TaskData(description, *parts[0], *parts[1], *parts[2], score=score)
+    encoding = {"mean": mean, "scale": scale, "width": width, "unit": unit}
+    return TaskData(description, *parts[0], *parts[1], *parts[2], score=score, encoding=encoding)
 
 
 def series_file_data(source: str, seed: int = 0, model_args=None, *, model_name: str, train=None, options=None):
@@ -373,6 +385,38 @@ MAKERS = {
 }
 
 
+def file_evaluation_data(model_name: str, data: str, encoding: dict, options: dict | None = None) -> TaskData:
+    """Every example of your file `data` as the test split of a `TaskData`, read as the run of the model being
+    scored read its own (`encoding`, its `encoding.json`).
+
+    Raises:
+        InputError: the model's kind of data reads no files, or the file's labels are not the model's classes.
+    """
+    from zoo.data import task_files
+
+    kind = model_info(model_name).recipe.data
+    if kind == "reviews":
+        read = task_files.read_labelled_texts(data, **(options or {}))
+        if list(read.classes) != list(encoding["classes"]):
+            raise InputError(f"{data} has labels {', '.join(read.classes)}; {model_name} was trained on "
+                             f"{', '.join(encoding['classes'])}.")  # fmt: skip
+        return _texts_task([[], [], list(read.texts)], [[], [], read.labels], f"{len(read.texts)} texts of {data}",
+                           encoding)  # fmt: skip
+    if kind == "dates":
+        read, none = task_files.read_text_pairs(data), ([], [])
+        vocabularies = encoding["source_vocabulary"], encoding["target_vocabulary"]
+        return _pairs_task([none, none, (list(read.sources), list(read.targets))], *vocabularies,
+                           tuple(encoding["lengths"]), f"the pairs of {data}")  # fmt: skip
+    if kind == "series":
+        read = task_files.read_series(data, **(options or {}))
+        return _series_task(read.values, encoding["width"], f"column {read.column!r} of {data}", encoding["unit"],
+                            scaling=(encoding["mean"], encoding["scale"]))  # fmt: skip
+    raise InputError(f"{model_name} is scored on its own {kind} data only; files of yours score models of "
+                     f"{', '.join(FILE_MAKERS)} data.")  # fmt: skip
+
+
+#: The file a sequence-task run writes beside its model: `TaskData.encoding`.
+ENCODING = "encoding.json"
 #: The makers of data from your own files (`--data FILE`), by the kind of data a recipe names (`recipe.data`).
 FILE_MAKERS = {"reviews": reviews_file_data, "dates": pairs_file_data, "series": series_file_data}
 
@@ -460,6 +504,8 @@ def train_task(
         "model_args": settings_of(model_args),
     }
     with TrainingRun(settings, options) as run:
+        if data.encoding and run.file(ENCODING) is not None:  # what reading new inputs needs (zoo predict)
+            write_json_atomically(run.file(ENCODING), data.encoding)
         model = run.compile(create_model(model_name, **{**data.model_args, **builder_args}), info.task, learning_rate)
         # A resumed run sees the batches an uninterrupted run would.
         train, validation, steps = task_datasets(data, batch_size, options.seed, start_epoch=run.start_epoch())
