@@ -210,3 +210,19 @@ def test_a_series_run_scores_another_series_with_its_own_scaling(tmp_path):
     x, y = sliding_windows((values - encoding["mean"]) / encoding["scale"], encoding["width"])
     found = model.predict(x, verbose=0)[:, 0]
     assert scores["mae_series"] == pytest.approx(float(np.mean(np.abs(found - y))) * encoding["scale"], rel=1e-5)
+
+
+def test_a_preset_saved_from_a_reviews_run_labels_texts_as_the_run_does(tmp_path, capsys):
+    reviews = write_reviews(tmp_path / "reviews.csv", n=60)
+    run = tmp_path / "run"
+    assert main(["train", "sentiment_rnn", "--data", str(reviews), "--epochs", "1", "--verbose", "0",
+                 "--out", str(run)]) == 0  # fmt: skip
+    assert main(["preset", "save", str(run), "--to", str(tmp_path / "mine")]) == 0
+    capsys.readouterr()
+    texts = ["the film was lovely, and great", "the film was awful, and poor"]
+    labels = []
+    for model in (run / "model.keras", tmp_path / "mine"):
+        assert main(["predict", str(model), *texts, "--top-k", "2"]) == 0
+        labels.append(capsys.readouterr().out)
+    assert labels[0] == labels[1].replace(str(tmp_path / "mine"), str(run / "model.keras"))
+    assert labels[0].count("pos ") == labels[0].count("neg ") == 2  # both classes of both texts, with probabilities

@@ -52,9 +52,14 @@ class Source:
     @property
     def encoding(self) -> dict | None:
         """What a sequence-task model's run recorded to read new inputs (its vocabularies, lengths, classes or
-        scaling: `encoding.json` beside the `.keras` file, `zoo.training.tasks.TaskData.encoding`), or None."""
+        scaling: `encoding.json` beside the `.keras` file, or a saved preset's card's `encoding`;
+        `zoo.training.tasks.TaskData.encoding`), or None."""
         from zoo.json_files import read_json
 
+        if self.kind == "preset":
+            from zoo.presets import preset_card
+
+            return preset_card(self.path).get("encoding")
         path = pathlib.Path(self.path).parent / "encoding.json"
         return read_json(path) if self.kind == "file" and path.is_file() else None
 

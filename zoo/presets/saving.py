@@ -5,8 +5,10 @@
 - `config.json`: the model as Keras serializes it;
 - `model.weights.h5`: its weights (float32, as trained);
 - `README.md`: the model card a person reads: task, data, recipe, scores, how to load it, its limits;
-- `metadata.json`: the same card as data (the run's manifest settings, its last epoch's scores) and the
-  SHA-256 of each of the three files above, which `zoo.load_preset(DIR)` checks before loading.
+- `metadata.json`: the same card as data (the run's manifest settings, its last epoch's scores, and a sequence
+  task's `encoding.json`: the vocabularies, lengths, classes or scaling with which `zoo evaluate` and
+  `zoo predict` read new inputs) and the SHA-256 of each of the three files above, which
+  `zoo.load_preset(DIR)` checks before loading.
 
 The folder is written beside its destination and renamed into place, so a preset is whole or absent; a
 destination that exists is refused, never overwritten.
@@ -116,8 +118,11 @@ def save_preset(source: str | os.PathLike, folder: str | os.PathLike, *, name: s
     model_name = _model_name(model, settings)
     staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        card = _write_files(model, staging, preset_card_data(name or folder.name, model_name, model, settings,
-                                                             history, source))  # fmt: skip
+        card = preset_card_data(name or folder.name, model_name, model, settings, history, source)
+        encoding = pathlib.Path(source) / "encoding.json"
+        if encoding.is_file():  # a sequence task's run: what reading new inputs needs
+            card["encoding"] = read_json(encoding)
+        card = _write_files(model, staging, card)
         os.rename(staging, folder)  # whole or absent; fails rather than replaces if the folder appeared meanwhile
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # the staging folder is zoo's own
