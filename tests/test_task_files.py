@@ -226,3 +226,11 @@ def test_a_preset_saved_from_a_reviews_run_labels_texts_as_the_run_does(tmp_path
         labels.append(capsys.readouterr().out)
     assert labels[0] == labels[1].replace(str(tmp_path / "mine"), str(run / "model.keras"))
     assert labels[0].count("pos ") == labels[0].count("neg ") == 2  # both classes of both texts, with probabilities
+
+
+def test_texts_of_three_labels_are_refused_for_sentiment_rnn_before_tensorflow(tmp_path):
+    rows = "".join(f"text {i},{'abc'[i % 3]}\n" for i in range(30))
+    (tmp_path / "three.csv").write_text("text,label\n" + rows)
+    line = refused_early(["train", "sentiment_rnn", "--data", "three.csv", "--epochs", "1"], tmp_path)
+    assert "three.csv has 3 labels (a, b, c); the model tells 2 apart" in line
+    assert read_labelled_texts(tmp_path / "three.csv").classes == ("a", "b", "c")  # a reader of any classes

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
+import io
 import os
 import pathlib
 
@@ -61,15 +61,12 @@ class Series:
     values: np.ndarray
 
 
-def file_sha256(path: str | os.PathLike) -> str:
-    """The SHA-256 of a file's bytes (or of a folder's files' names and bytes, in sorted order)."""
-    digest = hashlib.sha256()
-    path = pathlib.Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        digest.update(str(file.relative_to(path) if path.is_dir() else file.name).encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+def _utf8_text(path: pathlib.Path) -> str:
+    """The text of a UTF-8 file, line endings kept; refused in one line naming the file and the first bad byte."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8.") from None
 
 
 def _rows(source: pathlib.Path, what: str) -> list:
@@ -77,11 +74,8 @@ def _rows(source: pathlib.Path, what: str) -> list:
     delimiter = DELIMITERS.get(source.suffix.lower())
     if delimiter is None or not source.is_file():
         raise InputError(f"{str(source)!r} is not a .csv or .tsv file of {what}.")
-    try:
-        with open(source, newline="", encoding="utf-8") as f:
-            return [row for row in csv.reader(f, delimiter=delimiter) if any(cell.strip() for cell in row)]
-    except UnicodeDecodeError as error:
-        raise InputError(f"{source} is not UTF-8 text (byte {error.start}); save it as UTF-8.") from None
+    rows = csv.reader(io.StringIO(_utf8_text(source), newline=""), delimiter=delimiter)
+    return [row for row in rows if any(cell.strip() for cell in row)]
 
 
 def _column(header: list, given: str | None, accepted: tuple, source: pathlib.Path, what: str) -> int:
@@ -121,17 +115,17 @@ def _texts_from_folder(root: pathlib.Path) -> tuple[list, list, list]:
         if not kept:
             raise InputError(f"{folder} holds no .txt files; remove the folder or add its class's texts.")
         skipped += [str(p) for p in files if p.suffix.lower() != ".txt"]
-        for path in kept:
-            try:
-                texts.append(path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError as error:
-                raise InputError(f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8.") from None
-            labels.append(folder.name)
+        texts += [_utf8_text(path) for path in kept]
+        labels += [folder.name] * len(kept)
     return texts, labels, skipped
 
 
 def read_labelled_texts(
-    source: str | os.PathLike, *, text_column: str | None = None, label_column: str | None = None
+    source: str | os.PathLike,
+    *,
+    text_column: str | None = None,
+    label_column: str | None = None,
+    classes: int | None = None,
 ) -> LabelledTexts:
     """Read labelled texts from a CSV/TSV file or a folder of class subfolders of `.txt` files.
 
@@ -139,6 +133,7 @@ def read_labelled_texts(
         source: a `.csv` or `.tsv` file with a header, or `ROOT` of `ROOT/<class>/<file>.txt`.
         text_column: the text column's name (default: the first of `TEXT_COLUMNS` in the header).
         label_column: the label column's name (default: the first of `LABEL_COLUMNS`).
+        classes: how many labels the texts must have (default: two or more).
 
     Returns:
         The texts with class ids into `classes` (the labels, sorted), and the files left out for not being
@@ -146,7 +141,8 @@ def read_labelled_texts(
 
     Raises:
         InputError: a missing file or column, a short row, an empty text, text that is not UTF-8, an empty class
-            folder, fewer than two classes or fewer than `MIN_EXAMPLES` texts, named in one line.
+            folder, fewer than two classes (or not `classes`) or fewer than `MIN_EXAMPLES` texts, named in one
+            line.
     """
     source = pathlib.Path(source)
     if source.is_dir():
@@ -157,18 +153,16 @@ def read_labelled_texts(
         (texts, labels), skipped = _texts_from_table(source, text_column, label_column), []
     empty = [i for i, text in enumerate(texts) if not text.strip()]
     if empty:
-        raise InputError(f"{source}: {len(empty)} empty text(s), the first the {_ordinal(empty[0] + 1)}.")
-    classes = tuple(sorted(set(labels)))
-    if len(classes) < 2 or len(texts) < MIN_EXAMPLES:
-        raise InputError(f"{source} has {len(texts)} text(s) in {len(classes)} class(es); a classifier needs two "
+        raise InputError(f"{source}: {len(empty)} empty text(s), the first text number {empty[0] + 1}.")
+    names = tuple(sorted(set(labels)))
+    if len(names) < 2 or len(texts) < MIN_EXAMPLES:
+        raise InputError(f"{source} has {len(texts)} text(s) in {len(names)} class(es); a classifier needs two "
                          f"classes and at least {MIN_EXAMPLES} texts.")  # fmt: skip
-    index = {name: i for i, name in enumerate(classes)}
+    if classes is not None and len(names) != classes:
+        raise InputError(f"{source} has {len(names)} labels ({', '.join(names)}); the model tells {classes} apart.")
+    index = {name: i for i, name in enumerate(names)}
     ids = np.asarray([index[label] for label in labels], dtype=np.int32)
-    return LabelledTexts(str(source), tuple(texts), ids, classes, tuple(skipped))
-
-
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    return LabelledTexts(str(source), tuple(texts), ids, names, tuple(skipped))
 
 
 def read_text_pairs(source: str | os.PathLike) -> TextPairs:
@@ -187,10 +181,7 @@ def read_text_pairs(source: str | os.PathLike) -> TextPairs:
     source = pathlib.Path(source)
     if source.suffix.lower() not in (".tsv", ".txt") or not source.is_file():
         raise InputError(f"{str(source)!r} is not a .tsv or .txt file of source<TAB>target lines.")
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as error:
-        raise InputError(f"{source} is not UTF-8 text (byte {error.start}); save it as UTF-8.") from None
+    lines = _utf8_text(source).splitlines()
     sources, targets = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -236,3 +227,14 @@ def read_series(source: str | os.PathLike, column: str | None = None) -> Series:
     if len(values) < MIN_EXAMPLES:
         raise InputError(f"{source} has {len(values)} value(s); at least {MIN_EXAMPLES} are needed.")
     return Series(str(source), header[where].strip(), np.asarray(values, dtype=np.float64))
+
+
+def read_two_class_texts(source: str | os.PathLike, **columns: str) -> LabelledTexts:
+    """`read_labelled_texts` of texts with exactly two labels, as `sentiment_rnn` reads them (`columns`: its
+    `text_column` and `label_column`)."""
+    return read_labelled_texts(source, classes=2, **columns)
+
+
+#: How each kind of data that takes your files (`zoo.kinds.tasks`, `zoo.training.tasks.FILE_MAKERS`) reads them,
+#: by the kind's name; each reader takes the file and the column flags' names.
+READERS = {"reviews": read_two_class_texts, "dates": read_text_pairs, "series": read_series}

@@ -62,7 +62,7 @@ class TaskKind(DataKind):
     def check(self, args, recipe) -> None:
         """Read your own file (`--data`) before TensorFlow starts, so a bad file or column is refused at once; refuse
         the column flags without it."""
-        from zoo.data import task_files
+        from zoo.data.task_files import READERS
 
         options = self.data_options(args)
         if getattr(args, "data", None) is None:
@@ -70,9 +70,7 @@ class TaskKind(DataKind):
                 raise InputError(f"{', '.join('--' + k.replace('_', '-') for k in options)} name columns of your "
                                  f"own file; give it with --data.")  # fmt: skip
             return
-        reader = {"reviews": task_files.read_labelled_texts, "dates": task_files.read_text_pairs,
-                  "series": task_files.read_series}[self.name]  # fmt: skip
-        read = reader(args.data, **options)
+        read = READERS[self.name](args.data, **options)
         skipped = getattr(read, "skipped", ())
         if skipped:
             print(f"skipped {len(skipped)} file(s) that are not .txt files: {', '.join(skipped[:3])}", flush=True)
@@ -113,10 +111,11 @@ class TaskKind(DataKind):
         if self.name not in FILE_FLAGS:
             raise InputError(f"{source.model} is a model of the package's {self.name} data; zoo evaluate and zoo "
                              f"predict take models of {', '.join(FILE_FLAGS)} data and image classifiers.")  # fmt: skip
-        if source.encoding is None:
+        encoding = source.encoding  # read once: a file beside the model, or a preset's card
+        if encoding is None:
             raise InputError(f"{source.path} has no encoding.json beside it (the vocabularies or scaling its run "
                              f"read with): give the model.keras of a zoo train run folder.")  # fmt: skip
-        return source.encoding
+        return encoding
 
     def prepare_evaluation(self, args, source):
         """Your own file (`--data`), read and checked before TensorFlow starts; returns the run's encoding."""

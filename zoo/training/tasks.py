@@ -138,13 +138,10 @@ def reviews_file_data(source: str, seed: int = 0, model_args=None, *, model_name
     """Your own two-class texts (`zoo.data.task_files.read_labelled_texts`) for `sentiment_rnn`, split 80/10/10
     by a seeded, stratified draw; each text cut at the 95th percentile of the training texts' lengths in words
     (at most `MAX_WORDS`). The second class (sorted) is the positive one (1)."""
-    from zoo.data.task_files import read_labelled_texts
+    from zoo.data.task_files import read_two_class_texts
     from zoo.models.rnn.sentiment import review_words
 
-    read = read_labelled_texts(source, **(options or {}))
-    if len(read.classes) != 2:
-        raise InputError(f"{source} has {len(read.classes)} labels ({', '.join(read.classes)}); sentiment_rnn "
-                         f"tells two apart.")  # fmt: skip
+    read = read_two_class_texts(source, **(options or {}))
     parts = _three_parts(len(read.texts), seed, train, read.labels)
     texts = [[read.texts[i] for i in part] for part in parts]
     lengths = [len(review_words(text)) for text in texts[0]]
@@ -311,12 +308,15 @@ def _series_task(values: np.ndarray, width: int, description: str, unit: str, sc
     model's `(mean, scale)`), every window is the test split."""
     from zoo.data.series import sliding_windows
 
-    a, b = (int(len(values) * 0.70), int(len(values) * 0.85)) if scaling is None else (0, 0)
-    mean, scale = scaling or (float(values[:a].mean()), float(values[:a].std()) or 1.0)
+    if scaling is None:
+        a, b = int(len(values) * 0.70), int(len(values) * 0.85)
+        mean, scale = float(values[:a].mean()), float(values[:a].std()) or 1.0
+    else:
+        (a, b), (mean, scale) = (0, 0), scaling  # every window is the test split
     x, y = sliding_windows((values - mean) / scale, width)
     end = np.arange(len(y)) + width  # the time step each target is
-    split = [end < a, (end >= a) & (end < b), end >= b] if scaling is None else [end < 0, end < 0, end >= 0]
-    if not all(m.any() for m in split[2 if scaling else 0 :]):
+    split = [end < a, (end >= a) & (end < b), end >= b]
+    if not all(m.any() for m in (split if scaling is None else split[2:])):
         raise InputError(f"{len(values)} values leave no validation or test windows of {width} past values; give "
                          f"at least {int(np.ceil((width + 1) / 0.15))} values or a smaller tau.")  # fmt: skip
     parts = [(x[m], y[m, None]) for m in split]
@@ -392,27 +392,26 @@ def file_evaluation_data(model_name: str, data: str, encoding: dict, options: di
     Raises:
         InputError: the model's kind of data reads no files, or the file's labels are not the model's classes.
     """
-    from zoo.data import task_files
+    from zoo.data.task_files import READERS
 
     kind = model_info(model_name).recipe.data
+    if kind not in READERS:
+        raise InputError(f"{model_name} is scored on its own {kind} data only; files of yours score models of "
+                         f"{', '.join(READERS)} data.")  # fmt: skip
+    read = READERS[kind](data, **(options or {}))
     if kind == "reviews":
-        read = task_files.read_labelled_texts(data, **(options or {}))
         if list(read.classes) != list(encoding["classes"]):
             raise InputError(f"{data} has labels {', '.join(read.classes)}; {model_name} was trained on "
                              f"{', '.join(encoding['classes'])}.")  # fmt: skip
         return _texts_task([[], [], list(read.texts)], [[], [], read.labels], f"{len(read.texts)} texts of {data}",
                            encoding)  # fmt: skip
     if kind == "dates":
-        read, none = task_files.read_text_pairs(data), ([], [])
+        none = ([], [])
         vocabularies = encoding["source_vocabulary"], encoding["target_vocabulary"]
         return _pairs_task([none, none, (list(read.sources), list(read.targets))], *vocabularies,
                            tuple(encoding["lengths"]), f"the pairs of {data}")  # fmt: skip
-    if kind == "series":
-        read = task_files.read_series(data, **(options or {}))
-        return _series_task(read.values, encoding["width"], f"column {read.column!r} of {data}", encoding["unit"],
-                            scaling=(encoding["mean"], encoding["scale"]))  # fmt: skip
-    raise InputError(f"{model_name} is scored on its own {kind} data only; files of yours score models of "
-                     f"{', '.join(FILE_MAKERS)} data.")  # fmt: skip
+    return _series_task(read.values, encoding["width"], f"column {read.column!r} of {data}", encoding["unit"],
+                        scaling=(encoding["mean"], encoding["scale"]))  # fmt: skip
 
 
 #: The file a sequence-task run writes beside its model: `TaskData.encoding`.
@@ -504,8 +503,8 @@ def train_task(
         "model_args": settings_of(model_args),
     }
     with TrainingRun(settings, options) as run:
-        if data.encoding and run.file(ENCODING) is not None:  # what reading new inputs needs (zoo predict)
-            write_json_atomically(run.file(ENCODING), data.encoding)
+        if data.encoding and (path := run.file(ENCODING)) is not None:  # what reading new inputs needs
+            write_json_atomically(path, data.encoding)
         model = run.compile(create_model(model_name, **{**data.model_args, **builder_args}), info.task, learning_rate)
         # A resumed run sees the batches an uninterrupted run would.
         train, validation, steps = task_datasets(data, batch_size, options.seed, start_epoch=run.start_epoch())
